@@ -1,0 +1,14 @@
+//! normsearch: fast, exact full-text search over cyber-norm texts.
+//!
+//! The pipeline, one module per stage:
+//!
+//! 1. [`corpus`]: `corpus/corpus.toml` → validated [`corpus::Document`]s.
+//! 2. [`segment`]: a document's raw text → [`segment::Passage`]s with section,
+//!    label, page and line range, plus a report of what was dropped.
+#![warn(missing_docs)]
+
+pub mod corpus;
+pub mod error;
+pub mod segment;
+
+pub use error::{Error, Result, UserError};
