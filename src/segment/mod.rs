@@ -67,8 +67,11 @@ pub struct Passage {
     /// footnote reference numbers.
     pub text: String,
     /// Footnote numbers referenced from this passage's text.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub footnotes: Vec<u32>,
+    /// Theme ids the tagger gave this passage (empty until tagged).
+    #[serde(default)]
+    pub themes: Vec<String>,
 }
 
 /// Why a source line was left out of every passage.
@@ -134,4 +137,39 @@ pub struct Segmentation {
     pub headings: Vec<Heading>,
     /// Lines left out, in line order.
     pub dropped: Vec<Dropped>,
+}
+
+/// Cuts one document's text into passages.
+///
+/// `doc` supplies the id and the metadata used to recognise running headers
+/// and bylines (title, container, authors).
+pub fn segment(doc: &crate::corpus::Document, text: &str) -> Segmentation {
+    // Provisional: blank-line blocks as passages, until the layout analysis lands.
+    let mut seg = Segmentation::default();
+    let mut start: Option<usize> = None;
+    let lines: Vec<&str> = text.lines().collect();
+    for i in 0..=lines.len() {
+        let blank = i == lines.len() || lines[i].trim().is_empty();
+        match (blank, start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                let body: Vec<&str> = lines[s..i].iter().map(|l| l.trim()).collect();
+                seg.passages.push(Passage {
+                    doc: doc.id.clone(),
+                    n: seg.passages.len() as u32 + 1,
+                    kind: PassageKind::Body,
+                    section: Vec::new(),
+                    lines: [s as u32 + 1, i as u32],
+                    label: None,
+                    page: None,
+                    text: body.join(" "),
+                    footnotes: Vec::new(),
+                    themes: Vec::new(),
+                });
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    seg
 }
