@@ -9,6 +9,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod lexicon;
 pub mod segment;
 
 pub use error::{Error, Result, UserError};
