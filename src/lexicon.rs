@@ -116,6 +116,15 @@ pub struct Variant {
     pub tokens: Vec<String>,
 }
 
+/// An acronym or a long form standing in a text, and what may replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternatives {
+    /// Byte range of the acronym or long form in the text.
+    pub span: std::ops::Range<usize>,
+    /// The replacements: a long form's acronym, an acronym's long forms.
+    pub variants: Vec<Variant>,
+}
+
 impl Lexicon {
     /// The lexicon built into the program.
     pub fn builtin() -> Lexicon {
@@ -194,6 +203,27 @@ impl Lexicon {
     /// The exact-field tokens of `text` (case- and accent-folded only).
     pub fn analyze_exact(&self, text: &str) -> Vec<String> {
         folded_words(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// Every acronym and long form in `text`, left to right, longest first,
+    /// not overlapping, each with its replacements.
+    pub fn alternatives(&self, text: &str) -> Vec<Alternatives> {
+        let tokens = self.tokens(text);
+        self.rules
+            .expansion_spots(text, &tokens)
+            .into_iter()
+            .map(|spot| Alternatives {
+                span: tokens[spot.start].offset_from..tokens[spot.start + spot.len - 1].offset_to,
+                variants: spot
+                    .alternatives
+                    .into_iter()
+                    .map(|f| Variant {
+                        text: f.written,
+                        tokens: f.tokens,
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// The acronym ↔ long-form variants of a query text (a word or a
@@ -1151,6 +1181,21 @@ mod tests {
         assert_eq!(l.expansions("apt", 8).len(), 1);
         // Ordinary acronyms expand whatever the case.
         assert_eq!(l.expansions("gge", 8).len(), 2);
+    }
+
+    #[test]
+    fn alternatives_name_their_span() {
+        let l = lex();
+        let text = "adopt confidence-building measures and CBMs";
+        let alts = l.alternatives(text);
+        assert_eq!(alts.len(), 2);
+        assert_eq!(&text[alts[0].span.clone()], "confidence-building measures");
+        assert_eq!(alts[0].variants[0].text, "CBM");
+        assert_eq!(&text[alts[1].span.clone()], "CBMs");
+        assert_eq!(
+            alts[1].variants[0].tokens,
+            l.analyze("confidence building measure")
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod corpus;
 pub mod error;
 pub mod lexicon;
+pub mod query;
 pub mod segment;
 
 pub use error::{Error, Result, UserError};
