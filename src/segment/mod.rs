@@ -10,6 +10,15 @@
 //! Invariant (tested on every document): every word of the source lands in
 //! exactly one passage, in a section heading, or in the dropped report.
 
+mod blocks;
+mod boilerplate;
+mod clean;
+mod footnotes;
+mod lines;
+
+use crate::corpus::Document;
+use blocks::{Style, UnitKind};
+use lines::Line;
 use serde::{Deserialize, Serialize};
 
 /// What kind of passage this is.
@@ -93,6 +102,14 @@ pub enum DropReason {
 }
 
 impl DropReason {
+    /// Whether a dropped line of this kind marks a page break.
+    pub fn breaks_page(self) -> bool {
+        matches!(
+            self,
+            DropReason::RunningHeader | DropReason::PageNumber | DropReason::TableOfContents
+        )
+    }
+
     /// A short human name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,37 +156,367 @@ pub struct Segmentation {
     pub dropped: Vec<Dropped>,
 }
 
+/// What a source line turned out to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Whitespace only.
+    Blank,
+    /// Text that goes into a passage or heading.
+    Content,
+    /// Left out, for this reason.
+    Dropped(DropReason),
+    /// A bare footnote number above a footnote block.
+    FootnoteMarker,
+    /// Part of a footnote's text.
+    FootnoteText,
+}
+
 /// Cuts one document's text into passages.
 ///
 /// `doc` supplies the id and the metadata used to recognise running headers
-/// and bylines (title, container, authors).
-pub fn segment(doc: &crate::corpus::Document, text: &str) -> Segmentation {
-    // Provisional: blank-line blocks as passages, until the layout analysis lands.
-    let mut seg = Segmentation::default();
-    let mut start: Option<usize> = None;
-    let lines: Vec<&str> = text.lines().collect();
-    for i in 0..=lines.len() {
-        let blank = i == lines.len() || lines[i].trim().is_empty();
-        match (blank, start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                let body: Vec<&str> = lines[s..i].iter().map(|l| l.trim()).collect();
-                seg.passages.push(Passage {
-                    doc: doc.id.clone(),
-                    n: seg.passages.len() as u32 + 1,
-                    kind: PassageKind::Body,
-                    section: Vec::new(),
-                    lines: [s as u32 + 1, i as u32],
-                    label: None,
-                    page: None,
-                    text: body.join(" "),
-                    footnotes: Vec::new(),
-                    themes: Vec::new(),
-                });
-                start = None;
-            }
-            _ => {}
+/// and bylines (title, container, authors). Never panics, whatever the text.
+pub fn segment(doc: &Document, text: &str) -> Segmentation {
+    let lines = lines::split(text);
+    let layout = lines::measure(&lines);
+    let mut roles: Vec<Role> = lines
+        .iter()
+        .map(|l| if l.blank { Role::Blank } else { Role::Content })
+        .collect();
+    boilerplate::mark(&lines, doc, &mut roles);
+    let notes = footnotes::detect(&lines, &layout, &mut roles);
+    for (l, r) in lines.iter().zip(roles.iter_mut()) {
+        if *r == Role::Content && lines::bare_number(l.text).is_some() {
+            *r = Role::Dropped(DropReason::PageNumber);
         }
     }
+    // Glued references cut from each line's text, and where a reference
+    // ends a line (such a line cannot be a heading).
+    let mut cuts: Vec<Vec<&footnotes::RefMark>> = vec![Vec::new(); lines.len()];
+    for m in &notes.marks {
+        cuts[m.line].push(m);
+    }
+    let ref_ends: Vec<Option<usize>> = cuts
+        .iter()
+        .zip(&lines)
+        .map(|(c, l)| c.iter().find(|m| m.end == l.text.len()).map(|m| m.start))
+        .collect();
+    let units = blocks::build(&lines, &layout, &roles, &ref_ends);
+    let pages = pages(&lines, &layout, &roles);
+
+    let needs_vocab = lines.iter().any(|l| l.text.ends_with('-'));
+    let vocab = if needs_vocab {
+        clean::Vocabulary::build(lines.iter().map(|l| l.text))
+    } else {
+        clean::Vocabulary::default()
+    };
+    let keeps = |h: &str, t: &str| vocab.keeps_hyphen(h, t);
+    let piece = |i: usize, skip: usize| -> String {
+        let t = lines[i].text;
+        let mut s = String::with_capacity(t.len());
+        let mut at = skip.min(t.len());
+        for m in &cuts[i] {
+            if m.start >= at {
+                s.push_str(&t[at..m.start]);
+                at = m.end;
+            }
+        }
+        s.push_str(&t[at..]);
+        s
+    };
+    let text_of = |idx: &[usize], marker_len: usize| -> String {
+        let pieces: Vec<String> = idx
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| piece(i, if k == 0 { marker_len } else { 0 }))
+            .collect();
+        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        clean::join(&refs, &keeps)
+    };
+
+    // Units and footnotes in reading order.
+    enum Item<'a> {
+        Unit(&'a blocks::Unit),
+        Note(&'a footnotes::Note),
+    }
+    let mut items: Vec<(usize, Item)> = units.iter().map(|u| (u.lines[0], Item::Unit(u))).collect();
+    items.extend(
+        notes
+            .notes
+            .iter()
+            .filter(|n| !n.lines.is_empty())
+            .map(|n| (n.lines[0], Item::Note(n))),
+    );
+    items.sort_by_key(|(first, _)| *first);
+
+    let mut seg = Segmentation::default();
+    let mut stack = SectionStack::default();
+    let mut parent_label: Option<String> = None;
+    for (_, item) in items {
+        let (kind, idx, label, text) = match item {
+            Item::Unit(u) => match &u.kind {
+                UnitKind::Heading(style) => {
+                    let bullet = match blocks::marker(lines[u.lines[0]].text) {
+                        Some((blocks::Marker::Bullet, _, len)) => len,
+                        _ => 0,
+                    };
+                    let text = text_of(&u.lines, bullet);
+                    let text = text.trim_start_matches('#').trim().to_string();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let level = stack.push(style.clone(), &lines[u.lines[0]], text.clone());
+                    seg.headings.push(Heading {
+                        level,
+                        text,
+                        lines: [
+                            lines[u.lines[0]].no,
+                            lines[*u.lines.last().unwrap_or(&0)].no,
+                        ],
+                    });
+                    parent_label = None;
+                    continue;
+                }
+                UnitKind::Passage(kind) => {
+                    let mut label = u.label.clone();
+                    if *kind == PassageKind::Body && u.marker == Some(blocks::Marker::Number) {
+                        parent_label = label.clone();
+                    } else if u.marker == Some(blocks::Marker::Letter) {
+                        if let (Some(p), Some(l)) = (&parent_label, &label) {
+                            let letter = l.trim_matches(|c| c == '(' || c == ')' || c == '.');
+                            label = Some(format!("{}({letter})", p.trim_end_matches('.')));
+                        }
+                    }
+                    (*kind, &u.lines, label, text_of(&u.lines, u.marker_len))
+                }
+            },
+            Item::Note(n) => {
+                let len = lines[n.lines[0]]
+                    .text
+                    .strip_prefix(&n.num.to_string())
+                    .filter(|rest| rest.starts_with([' ', '.']))
+                    .map_or(0, |_| n.num.to_string().len());
+                (
+                    PassageKind::Footnote,
+                    &n.lines,
+                    Some(n.num.to_string()),
+                    text_of(&n.lines, len),
+                )
+            }
+        };
+        if !text.chars().any(char::is_alphanumeric) {
+            // Nothing but punctuation left (a stray bullet): report it.
+            for &i in idx {
+                seg.dropped.push(Dropped {
+                    line: lines[i].no,
+                    reason: DropReason::Markup,
+                    text: lines[i].raw.to_string(),
+                });
+            }
+            continue;
+        }
+        let footnotes: Vec<u32> = idx
+            .iter()
+            .flat_map(|&i| cuts[i].iter().filter(|m| !m.marker).map(|m| m.num))
+            .collect();
+        seg.passages.push(Passage {
+            doc: doc.id.clone(),
+            n: seg.passages.len() as u32 + 1,
+            kind,
+            section: stack.chain(),
+            lines: [lines[idx[0]].no, lines[*idx.last().unwrap_or(&idx[0])].no],
+            label,
+            page: pages.as_ref().map(|p| p[idx[0]]),
+            text,
+            footnotes,
+            themes: Vec::new(),
+        });
+    }
+
+    for (i, (l, r)) in lines.iter().zip(&roles).enumerate() {
+        let reason = match r {
+            Role::Dropped(reason) => *reason,
+            Role::FootnoteMarker => DropReason::FootnoteMarker,
+            _ => {
+                for m in cuts[i].iter().filter(|m| m.marker) {
+                    seg.dropped.push(Dropped {
+                        line: l.no,
+                        reason: DropReason::FootnoteMarker,
+                        text: l.text[m.start..m.end].to_string(),
+                    });
+                }
+                continue;
+            }
+        };
+        seg.dropped.push(Dropped {
+            line: l.no,
+            reason,
+            text: l.raw.to_string(),
+        });
+    }
+    seg.dropped.sort_by_key(|d| d.line);
     seg
+}
+
+/// The headings above the current point, outermost first.
+#[derive(Default)]
+struct SectionStack {
+    entries: Vec<(Style, String)>,
+    /// Emphasis of each Markdown heading level seen, so that a bold line
+    /// styled like a `###` heading ranks as one.
+    md_emphasis: Vec<(u8, Style)>,
+}
+
+impl SectionStack {
+    /// Places a heading; returns its level (1 = outermost).
+    fn push(&mut self, style: Style, line: &Line, text: String) -> u8 {
+        let mut style = style;
+        if let Style::Markdown(level) = style {
+            let inner = line.text.trim_start_matches('#').trim();
+            let emph = if inner.starts_with("**") {
+                Style::Bold
+            } else if inner.starts_with('*') {
+                Style::Italic
+            } else {
+                Style::Plain
+            };
+            self.md_emphasis.retain(|(l, _)| *l != level);
+            self.md_emphasis.push((level, emph));
+        } else if matches!(style, Style::Bold | Style::Italic) {
+            if let Some((level, _)) = self.md_emphasis.iter().rev().find(|(_, e)| *e == style) {
+                style = Style::Markdown(*level);
+            }
+        }
+        match style {
+            Style::Markdown(level) => {
+                while let Some((top, _)) = self.entries.last() {
+                    match top {
+                        Style::Markdown(l) if *l < level => break,
+                        _ => {
+                            self.entries.pop();
+                        }
+                    }
+                }
+            }
+            ref s => {
+                if let Some(pos) = self.entries.iter().position(|(st, _)| st == s) {
+                    // An unnumbered heading inside a numbered section is its
+                    // sub-heading, not a sibling of an earlier unnumbered one.
+                    let numbered_below = self.entries[pos + 1..]
+                        .iter()
+                        .any(|(st, _)| st.is_numbered());
+                    if s.is_numbered() || !numbered_below {
+                        self.entries.truncate(pos);
+                    }
+                }
+            }
+        }
+        self.entries.push((style, text));
+        self.entries.len() as u8
+    }
+
+    fn chain(&self) -> Vec<String> {
+        self.entries.iter().map(|(_, t)| t.clone()).collect()
+    }
+}
+
+/// The page of every line: the printed number where the source has page
+/// numbers, otherwise the page count from page breaks; `None` when the
+/// layout shows no page breaks at all.
+fn pages(lines: &[Line], layout: &lines::Layout, roles: &[Role]) -> Option<Vec<u32>> {
+    let printed: Vec<(usize, u32)> = lines
+        .iter()
+        .zip(roles)
+        .enumerate()
+        .filter(|(_, (_, r))| **r == Role::Dropped(DropReason::PageNumber))
+        .filter_map(|(i, (l, _))| lines::bare_number(l.text).map(|n| (i, n)))
+        .collect();
+    let increasing = printed.windows(2).filter(|w| w[1].1 > w[0].1).count();
+    if printed.len() >= 3 && increasing * 4 >= (printed.len() - 1) * 3 {
+        // Footer numbers: a line stands on the page whose number follows it.
+        let mut out = vec![0; lines.len()];
+        let mut next = printed.iter().peekable();
+        for (i, slot) in out.iter_mut().enumerate() {
+            while next.peek().is_some_and(|(j, _)| *j < i) {
+                next.next();
+            }
+            *slot = match next.peek() {
+                Some((_, n)) => *n,
+                None => printed.last().map_or(1, |(_, n)| n + 1),
+            };
+        }
+        return Some(out);
+    }
+    let mut out = Vec::with_capacity(lines.len());
+    let mut page = 1;
+    let mut breaks = 0;
+    let mut pending = false;
+    let mut seen_content = false;
+    for (l, r) in lines.iter().zip(roles) {
+        let signal = match r {
+            Role::Dropped(reason) => reason.breaks_page(),
+            Role::Content if !l.blank => l.form_feed || (layout.indent_marks_page && l.indented),
+            _ => false,
+        };
+        if signal && seen_content {
+            pending = true;
+        }
+        if matches!(r, Role::Content) && !l.blank {
+            if pending {
+                page += 1;
+                breaks += 1;
+                pending = false;
+            }
+            seen_content = true;
+        }
+        // Footnote text closes its page: the next content starts a new one.
+        if matches!(r, Role::FootnoteText) {
+            pending = true;
+        }
+        out.push(page);
+    }
+    (breaks > 0).then_some(out)
+}
+
+/// Checks that every letter and digit of `text` is accounted for by the
+/// segmentation: in a passage (text, label, footnote numbers), a heading, or
+/// the dropped report. Returns the characters that went missing, with how
+/// many of each.
+pub fn unaccounted(text: &str, seg: &Segmentation) -> Vec<(char, usize)> {
+    use std::collections::HashMap;
+    let mut count: HashMap<char, i64> = HashMap::new();
+    let source = strip_html_tags(text);
+    for c in source.chars().filter(|c| c.is_alphanumeric()) {
+        *count.entry(c).or_default() += 1;
+    }
+    let mut take = |s: &str| {
+        for c in s.chars().filter(|c| c.is_alphanumeric()) {
+            *count.entry(c).or_default() -= 1;
+        }
+    };
+    for p in &seg.passages {
+        take(&p.text);
+        if let Some(l) = &p.label {
+            take(l);
+        }
+        for f in &p.footnotes {
+            take(&f.to_string());
+        }
+    }
+    for h in &seg.headings {
+        take(&h.text);
+    }
+    for d in &seg.dropped {
+        take(&strip_html_tags(&d.text));
+    }
+    let mut missing: Vec<(char, usize)> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(c, n)| (c, n as usize))
+        .collect();
+    missing.sort();
+    missing
+}
+
+fn strip_html_tags(text: &str) -> String {
+    clean::tidy_tags(text)
 }

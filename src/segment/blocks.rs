@@ -1,0 +1,660 @@
+//! Pass 4: content lines → headings, paragraphs and list items.
+//!
+//! Paragraph boundaries come from the layout when blank lines do not give
+//! them: a line ending a sentence well short of the wrap width, a colon at a
+//! line end before a capital, a list marker, a heading. Across a blank line
+//! or a page break a paragraph goes on when its last line left the sentence
+//! open. Headings are short lines with no closing punctuation standing above
+//! text; a heading wrapped over two lines is rejoined.
+
+use super::lines::{ends_sentence, starts_lowercase, starts_sentence, Layout, Line};
+use super::{PassageKind, Role};
+
+/// How a heading is marked; headings marked alike are siblings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `#`…`######`.
+    Markdown(u8),
+    /// "Chapter 3", "Part II", "Article 2", "Section 4".
+    Chapter,
+    /// "2." or "2.1" with this many numbers.
+    Numbered(u8),
+    /// "IV."
+    Roman,
+    /// "B."
+    UpperAlpha,
+    /// "(c)" or "c)".
+    Letter,
+    /// Wholly bold.
+    Bold,
+    /// Wholly italic.
+    Italic,
+    /// ALL CAPITALS.
+    Caps,
+    /// "Topic: subtitle".
+    Colon,
+    /// Anything else.
+    Plain,
+}
+
+impl Style {
+    /// Whether the heading carries the document's own numbering.
+    pub fn is_numbered(&self) -> bool {
+        matches!(
+            self,
+            Style::Chapter | Style::Numbered(_) | Style::Roman | Style::UpperAlpha | Style::Letter
+        )
+    }
+}
+
+/// What a unit is.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum UnitKind {
+    /// A heading of this style.
+    Heading(Style),
+    /// A passage of this kind.
+    Passage(PassageKind),
+}
+
+/// A run of source lines forming one heading or passage.
+#[derive(Debug, Clone)]
+pub(crate) struct Unit {
+    /// Heading or passage.
+    pub kind: UnitKind,
+    /// Indices of its lines, in order.
+    pub lines: Vec<usize>,
+    /// The document's own number or letter for it, as written ("13.", "(f)").
+    pub label: Option<String>,
+    /// Bytes of the first line's text taken by the list marker or label.
+    pub marker_len: usize,
+    /// The marker's family, to tell one list from the next.
+    pub marker: Option<Marker>,
+}
+
+/// A list marker or number at the start of a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marker {
+    /// •, -, *, ▪ …
+    Bullet,
+    /// 1. 2) (3)
+    Number,
+    /// 2.1, 3.2.1
+    Dotted(u8),
+    /// (a) b) c.
+    Letter,
+    /// (iv) IV.
+    Roman,
+    /// A. B.
+    UpperAlpha,
+}
+
+/// Parses a list marker or label at the start of `text`: the marker, its
+/// label as written (none for bullets), and the bytes it takes with the
+/// space after it.
+pub(crate) fn marker(text: &str) -> Option<(Marker, Option<&str>, usize)> {
+    let mut chars = text.char_indices();
+    let (_, c0) = chars.next()?;
+    const BULLETS: &[char] = &[
+        '•', '●', '▪', '◦', '‣', '∙', '○', '■', '□', '➢', '►', '▶', '✓', '✔', '\u{f0b7}',
+        '\u{f0a7}', '\u{f0d8}', '·', '–', '-', '*', '+',
+    ];
+    if BULLETS.contains(&c0) {
+        let rest = &text[c0.len_utf8()..];
+        let trimmed = rest.trim_start();
+        if trimmed.is_empty() {
+            return None;
+        }
+        let spaced = rest.len() != trimmed.len();
+        // "-The" (a lost space) is a bullet; "-based" or "**bold" is not.
+        let ok = match c0 {
+            '*' | '+' => spaced,
+            '-' | '–' => spaced || trimmed.starts_with(|c: char| c.is_uppercase()),
+            _ => true,
+        };
+        return ok.then_some((Marker::Bullet, None, text.len() - trimmed.len()));
+    }
+    // (a) (iv) (1)
+    if c0 == '(' {
+        let close = text.find(')')?;
+        let inner = &text[1..close];
+        let kind = classify_label(inner)?;
+        let after = &text[close + 1..];
+        if !after.starts_with(char::is_whitespace) {
+            return None;
+        }
+        return Some((
+            kind,
+            Some(&text[..=close]),
+            text.len() - after.trim_start().len(),
+        ));
+    }
+    // 1. 1) 2.1 a) IV. B.
+    let end = text.find(|c: char| c.is_whitespace())?;
+    let token = &text[..end];
+    let after = text[end..].trim_start();
+    if after.is_empty() {
+        return None;
+    }
+    let consumed = text.len() - after.len();
+    if let Some(inner) = token.strip_suffix(')') {
+        let kind = classify_label(inner)?;
+        return Some((kind, Some(token), consumed));
+    }
+    let inner = token.strip_suffix('.').unwrap_or(token);
+    if inner.is_empty() {
+        return None;
+    }
+    if inner
+        .split('.')
+        .all(|p| !p.is_empty() && p.len() <= 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        let depth = inner.split('.').count() as u8;
+        if depth == 1 && !token.ends_with('.') {
+            // A bare number starting a line is a quantity, not a label.
+            return None;
+        }
+        let kind = if depth == 1 {
+            Marker::Number
+        } else {
+            Marker::Dotted(depth)
+        };
+        return Some((kind, Some(token), consumed));
+    }
+    if token.ends_with('.') {
+        match classify_label(inner)? {
+            Marker::Roman if inner.chars().all(|c| c.is_ascii_uppercase()) => {
+                return Some((Marker::Roman, Some(token), consumed))
+            }
+            Marker::Letter if inner.chars().all(|c| c.is_ascii_uppercase()) => {
+                return Some((Marker::UpperAlpha, Some(token), consumed))
+            }
+            Marker::Letter if after.starts_with(char::is_uppercase) => {
+                return Some((Marker::Letter, Some(token), consumed))
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+fn classify_label(inner: &str) -> Option<Marker> {
+    if inner.is_empty() || inner.len() > 4 {
+        return None;
+    }
+    if inner.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(Marker::Number);
+    }
+    if inner.len() > 1 && inner.chars().all(|c| "ivxlcIVXLC".contains(c)) {
+        return Some(Marker::Roman);
+    }
+    if inner.chars().count() == 1 && inner.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some(Marker::Letter);
+    }
+    None
+}
+
+/// What lies between two consecutive content lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gap {
+    /// The lines are adjacent.
+    None,
+    /// Blank lines only.
+    Blank,
+    /// A page break (running header, page number, footnote block,
+    /// page-start indent), with or without blank lines.
+    Page { blank: bool },
+}
+
+/// Builds the units of a document from its content lines.
+pub(crate) fn build(
+    lines: &[Line],
+    layout: &Layout,
+    roles: &[Role],
+    ref_ends: &[Option<usize>],
+) -> Vec<Unit> {
+    let content: Vec<usize> = (0..lines.len())
+        .filter(|&i| roles[i] == Role::Content && !lines[i].blank)
+        .collect();
+    let gaps: Vec<Gap> = content
+        .iter()
+        .enumerate()
+        .map(|(k, &i)| {
+            let from = if k == 0 { 0 } else { content[k - 1] + 1 };
+            gap(lines, layout, roles, from, i)
+        })
+        .collect();
+    let ctx = Ctx {
+        lines,
+        layout,
+        content: &content,
+        gaps: &gaps,
+        ref_ends,
+    };
+
+    let mut units: Vec<Unit> = Vec::new();
+    let mut cur: Option<Unit> = None;
+    let mut k = 0;
+    while k < content.len() {
+        let i = content[k];
+        let l = &lines[i];
+        let text = ctx.text(i);
+        if let Some(level) = md_heading_level(text) {
+            units.extend(cur.take());
+            units.push(Unit {
+                kind: UnitKind::Heading(Style::Markdown(level)),
+                lines: vec![i],
+                label: None,
+                marker_len: 0,
+                marker: None,
+            });
+            k += 1;
+            continue;
+        }
+        if let Some(u) = cur.as_mut() {
+            let prev = ctx.text(*u.lines.last().unwrap_or(&i));
+            let prev_line = &lines[*u.lines.last().unwrap_or(&i)];
+            let structural = marker(text).is_some();
+            let continues = !structural
+                && match gaps[k] {
+                    Gap::None | Gap::Page { blank: false } => {
+                        // Where blank lines part paragraphs, a list item's
+                        // lead sentence on a line of its own does not end it.
+                        let item_goes_on = u.kind == UnitKind::Passage(PassageKind::ListItem)
+                            && ctx.layout.blank_separated
+                            && ctx.heading_span(k).is_none();
+                        item_goes_on || !ctx.boundary(prev_line, prev, k)
+                    }
+                    Gap::Blank | Gap::Page { blank: true } => {
+                        // A page break cut the sentence: it resumes in lower
+                        // case, or in a name after a long paragraph.
+                        let long = u.lines.len() > 1 || ctx.lines[u.lines[0]].chars > 150;
+                        !ends_sentence(prev)
+                            && ctx.heading_span(k).is_none()
+                            && (starts_lowercase(text)
+                                || (u.kind == UnitKind::Passage(PassageKind::Body) && long))
+                    }
+                };
+            if continues || emphasis_open(&u.lines, &ctx) {
+                u.lines.push(i);
+                k += 1;
+                continue;
+            }
+            units.push(cur.take().expect("checked above"));
+        }
+        let _ = l;
+        // A new unit starts here: a heading, a list item or a paragraph.
+        if let Some(end) = ctx.heading_span(k) {
+            let (style, label, marker_len) = heading_style(text);
+            units.push(Unit {
+                kind: UnitKind::Heading(style),
+                lines: content[k..end].to_vec(),
+                label: label.map(str::to_owned),
+                marker_len,
+                marker: None,
+            });
+            k = end;
+            continue;
+        }
+        let mut unit = Unit {
+            kind: UnitKind::Passage(PassageKind::Body),
+            lines: vec![i],
+            label: None,
+            marker_len: 0,
+            marker: None,
+        };
+        if let Some((m, label, len)) = marker(text) {
+            unit.marker = Some(m);
+            unit.marker_len = len;
+            unit.label = label.map(str::to_owned);
+            let in_list = m == Marker::Bullet
+                || units.last().is_some_and(|u| {
+                    u.kind == UnitKind::Passage(PassageKind::ListItem)
+                        || (matches!(u.kind, UnitKind::Passage(_))
+                            && ctx
+                                .text(*u.lines.last().unwrap_or(&0))
+                                .trim_end()
+                                .ends_with(':'))
+                })
+                || content.get(k + 1).is_some_and(|&j| {
+                    gaps[k + 1] == Gap::None && marker(ctx.text(j)).is_some_and(|n| n.0 == m)
+                });
+            if in_list {
+                unit.kind = UnitKind::Passage(PassageKind::ListItem);
+            }
+        }
+        cur = Some(unit);
+        k += 1;
+    }
+    units.extend(cur);
+    merge_list_continuations(&mut units, &ctx);
+    units
+}
+
+struct Ctx<'a, 'b> {
+    lines: &'a [Line<'b>],
+    layout: &'a Layout,
+    content: &'a [usize],
+    gaps: &'a [Gap],
+    /// Per line: where a glued footnote reference ends its text, if it does.
+    ref_ends: &'a [Option<usize>],
+}
+
+impl Ctx<'_, '_> {
+    fn text(&self, i: usize) -> &str {
+        self.lines[i].text
+    }
+
+    /// Whether a paragraph ends between `prev` and the content line `k`
+    /// that follows it with no blank line between.
+    fn boundary(&self, prev_line: &Line, prev: &str, k: usize) -> bool {
+        let text = self.text(self.content[k]);
+        if !starts_sentence(text) {
+            return false;
+        }
+        let short = self.layout.is_short(prev_line);
+        (ends_sentence(prev) && self.layout.ended_early(prev_line, text))
+            || prev.trim_end().ends_with(':')
+            || (self.heading_span(k).is_some()
+                && (ends_sentence(prev) || short || matches!(self.gaps[k], Gap::Page { .. })))
+    }
+
+    /// If a heading starts at content line `k`, the content index just past
+    /// its last line.
+    fn heading_span(&self, k: usize) -> Option<usize> {
+        let i = self.content[k];
+        let l = &self.lines[i];
+        let text = l.text;
+        // A bullet never heads a section, unless it only dresses a label:
+        // "- (d) **Possible measures**".
+        let (m, rest) = match marker(text) {
+            Some((Marker::Bullet, _, len)) => match marker(&text[len..]) {
+                Some((m, _, len2)) => (Some(m), &text[len + len2..]),
+                None => return None,
+            },
+            Some((m, _, len)) => (Some(m), &text[len..]),
+            None => (None, text),
+        };
+        // Lines wrapped inside one bold span belong together.
+        let mut end = k + 1;
+        let mut joined_len = l.chars;
+        if text.matches("**").count() % 2 == 1 {
+            while end < self.content.len() && end - k < 6 && self.gaps[end] == Gap::None {
+                let t = self.text(self.content[end]);
+                joined_len += t.chars().count();
+                end += 1;
+                if t.matches("**").count() % 2 == 1 {
+                    break;
+                }
+            }
+        }
+        let single = end == k + 1;
+        let limit = if self.layout.width.is_some() {
+            120
+        } else {
+            200
+        };
+        if joined_len > limit || !self.heading_text_ok(rest, self.content[end - 1], m.is_some()) {
+            return None;
+        }
+        if single && self.layout.width.is_some() && !self.layout.is_short(l) {
+            return None;
+        }
+        // What follows must be text on the same page, not a page turn: a
+        // short line closing a page is the end of a paragraph.
+        let next = *self.content.get(end)?;
+        if matches!(self.gaps[end], Gap::Page { .. }) && !l.indented {
+            return None;
+        }
+        // Items of a list in a row are not headings.
+        if let Some(m) = m {
+            if self.gaps[end] == Gap::None && marker(self.text(next)).is_some_and(|n| n.0 == m) {
+                return None;
+            }
+        }
+        // A second line continuing a one-line heading.
+        if single && self.gaps[end] == Gap::None {
+            if let Some(&after) = self.content.get(end + 1) {
+                let cont = &self.lines[next];
+                let t = cont.text;
+                let joins = marker(t).is_none()
+                    && cont.chars <= limit
+                    && self.layout.is_short(cont)
+                    && !ends_sentence(t)
+                    && !t.ends_with(',')
+                    && !ends_with_connector(t)
+                    && !t.contains(';')
+                    && (starts_lowercase(t)
+                        || text.trim_end().ends_with([':', '&', '–', '-'])
+                        || ends_with_connector(text)
+                        || (m.is_some() && !starts_lowercase(t)))
+                    && self.gaps.get(end + 1).is_some_and(|g| {
+                        *g != Gap::Page { blank: false } || !self.lines[after].indented
+                    });
+                if joins {
+                    return Some(end + 1);
+                }
+            }
+        }
+        Some(end)
+    }
+
+    /// The text tests for a heading: short, no closing punctuation, not a
+    /// quotation or attribution, not ending on a footnote reference.
+    fn heading_text_ok(&self, first: &str, last_line: usize, numbered: bool) -> bool {
+        let last = self.text(last_line);
+        let first = first.trim_start_matches(['*', '_']);
+        let Some(c) = first.chars().next() else {
+            return false;
+        };
+        if !(c.is_uppercase() || c.is_ascii_digit() || c == '(') {
+            return false;
+        }
+        let last_t = last.trim_end().trim_end_matches(['*', '_']);
+        if last_t.ends_with([',', ';', '-', '–', '—'])
+            || (ends_sentence(last_t) && !(numbered && last_t.ends_with(':')))
+        {
+            return false;
+        }
+        if last_t.ends_with('.') || last_t.contains("http") {
+            return false;
+        }
+        if self.ref_ends[last_line].is_some() {
+            return false;
+        }
+        if first.contains(';') || first.contains("i.e.") || first.contains("e.g.") {
+            return false;
+        }
+        let words = first.split_whitespace().count();
+        words <= 30 && first.chars().any(char::is_alphabetic)
+    }
+}
+
+/// Whether the heading line ends on a word that cannot end a title.
+fn ends_with_connector(text: &str) -> bool {
+    let last = text
+        .trim_end()
+        .rsplit(' ')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    matches!(
+        last.as_str(),
+        "and"
+            | "or"
+            | "of"
+            | "the"
+            | "for"
+            | "in"
+            | "to"
+            | "on"
+            | "with"
+            | "by"
+            | "a"
+            | "an"
+            | "at"
+            | "from"
+            | "de"
+            | "la"
+            | "et"
+            | "y"
+            | "и"
+    )
+}
+
+/// Whether the unit's lines leave a `**` span open.
+fn emphasis_open(unit_lines: &[usize], ctx: &Ctx) -> bool {
+    unit_lines.len() < 8
+        && unit_lines
+            .iter()
+            .map(|&i| ctx.text(i).matches("**").count())
+            .sum::<usize>()
+            % 2
+            == 1
+}
+
+fn md_heading_level(text: &str) -> Option<u8> {
+    let hashes = text.len() - text.trim_start_matches('#').len();
+    ((1..=6).contains(&hashes)
+        && text[hashes..].starts_with(' ')
+        && text[hashes..].trim().chars().any(char::is_alphanumeric))
+    .then_some(hashes as u8)
+}
+
+/// The heading's style, its label and the label's length in bytes.
+fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
+    let t = match marker(text) {
+        Some((Marker::Bullet, _, len)) => &text[len..],
+        _ => text,
+    };
+    let offset = text.len() - t.len();
+    if let Some((m, label, len)) = marker(t) {
+        let style = match m {
+            Marker::Number => Style::Numbered(1),
+            Marker::Dotted(d) => Style::Numbered(d),
+            Marker::Roman => Style::Roman,
+            Marker::UpperAlpha => Style::UpperAlpha,
+            Marker::Letter => Style::Letter,
+            Marker::Bullet => Style::Plain,
+        };
+        return (style, label, offset + len);
+    }
+    let lower = t.to_lowercase();
+    if [
+        "chapter ",
+        "part ",
+        "article ",
+        "section ",
+        "chapitre ",
+        "capítulo ",
+        "título ",
+        "artículo ",
+        "глава ",
+        "раздел ",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+    {
+        return (Style::Chapter, None, 0);
+    }
+    let core = t.trim_matches(|c: char| c.is_whitespace());
+    if core.starts_with("**") && core.ends_with("**") {
+        return (Style::Bold, None, 0);
+    }
+    if core.starts_with('*') && core.ends_with('*') {
+        return (Style::Italic, None, 0);
+    }
+    let letters: Vec<char> = core.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() > 3 && letters.iter().all(|c| c.is_uppercase()) {
+        return (Style::Caps, None, 0);
+    }
+    if core.contains(": ") {
+        return (Style::Colon, None, 0);
+    }
+    (Style::Plain, None, 0)
+}
+
+/// Classifies what lies between content lines (exclusive `from`..`to`).
+fn gap(lines: &[Line], layout: &Layout, roles: &[Role], from: usize, to: usize) -> Gap {
+    let mut blank = false;
+    let mut page = lines[to].form_feed || (layout.indent_marks_page && lines[to].indented);
+    for role in &roles[from..to] {
+        match role {
+            Role::Blank | Role::Content => blank = true,
+            Role::Dropped(r) => page |= r.breaks_page(),
+            Role::FootnoteMarker | Role::FootnoteText => page = true,
+        }
+    }
+    match (page, blank) {
+        (true, b) => Gap::Page { blank: b },
+        (false, true) => Gap::Blank,
+        (false, false) => Gap::None,
+    }
+}
+
+/// A paragraph standing between two bullets of one list, after an item's
+/// lead sentence, is the rest of that item (PDFs lose the indentation).
+fn merge_list_continuations(units: &mut Vec<Unit>, ctx: &Ctx) {
+    let mut k = 1;
+    while k + 1 < units.len() {
+        let is_item = |u: &Unit| {
+            u.kind == UnitKind::Passage(PassageKind::ListItem) && u.marker == Some(Marker::Bullet)
+        };
+        let body = &units[k];
+        let plain_body = body.kind == UnitKind::Passage(PassageKind::Body)
+            && body.marker.is_none()
+            && !ctx
+                .text(*body.lines.last().unwrap_or(&0))
+                .trim_end()
+                .ends_with(':');
+        if plain_body && is_item(&units[k - 1]) && is_item(&units[k + 1]) {
+            let body = units.remove(k);
+            units[k - 1].lines.extend(body.lines);
+        } else {
+            k += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers() {
+        assert_eq!(
+            marker("• Promote").map(|m| (m.0, m.2)),
+            Some((Marker::Bullet, 4))
+        );
+        assert_eq!(marker("-The Defence").map(|m| m.0), Some(Marker::Bullet));
+        assert_eq!(marker("- **propose**").map(|m| m.2), Some(2));
+        assert!(marker("**Privacy.** Our").is_none());
+        assert!(marker("-based approach").is_none());
+        assert_eq!(
+            marker("(a) General").map(|m| (m.0, m.1)),
+            Some((Marker::Letter, Some("(a)")))
+        );
+        assert_eq!(
+            marker("13. States should").map(|m| (m.0, m.1)),
+            Some((Marker::Number, Some("13.")))
+        );
+        assert_eq!(
+            marker("2.1 United Nations").map(|m| (m.0, m.1)),
+            Some((Marker::Dotted(2), Some("2.1")))
+        );
+        assert_eq!(marker("IV. Moving").map(|m| m.0), Some(Marker::Roman));
+        assert!(marker("2015 Russia and China").is_none());
+        assert!(marker("A/68/98 report").is_none());
+    }
+
+    #[test]
+    fn heading_styles() {
+        assert_eq!(heading_style("2.1 United Nations").0, Style::Numbered(2));
+        assert_eq!(heading_style("**Dissuasion**").0, Style::Bold);
+        assert_eq!(heading_style("*Grounded in Principle*").0, Style::Italic);
+        assert_eq!(heading_style("CHAPTER 1").0, Style::Chapter);
+        assert_eq!(
+            heading_style("Crime prevention: international cooperation").0,
+            Style::Colon
+        );
+    }
+}

@@ -1,0 +1,221 @@
+//! Pass 1: the source's lines and what the layout tells about them.
+//!
+//! Each [`Line`] carries the cheap per-line facts later passes decide on
+//! (blank, indented page start, bare number, list marker…), and [`Layout`]
+//! the document-wide facts: the wrap width of hard-wrapped PDF text, and
+//! whether a single leading space marks page starts.
+
+/// One source line with its layout features.
+#[derive(Debug, Clone)]
+pub struct Line<'a> {
+    /// 1-based line number in the source file.
+    pub no: u32,
+    /// The line without its line terminator.
+    pub raw: &'a str,
+    /// The line without surrounding whitespace.
+    pub text: &'a str,
+    /// Length of the trimmed line in characters.
+    pub chars: usize,
+    /// Whether the line holds nothing but whitespace.
+    pub blank: bool,
+    /// Whether the line starts with whitespace before its text.
+    pub indented: bool,
+    /// Whether a form feed precedes the text (a hard page break).
+    pub form_feed: bool,
+}
+
+/// Document-wide layout facts.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// The wrap width of hard-wrapped text, in characters; `None` when lines
+    /// are whole paragraphs (Markdown, one paragraph per line).
+    pub width: Option<usize>,
+    /// Whether an indented line marks a page start (PDF extractions that
+    /// begin each page with one space), rather than ordinary indentation.
+    pub indent_marks_page: bool,
+    /// Whether blank lines part the paragraphs (rather than layout alone).
+    pub blank_separated: bool,
+}
+
+impl Layout {
+    /// Whether a line is clearly shorter than the wrap width: the last line
+    /// of a paragraph, or a heading. Without a wrap width every line ends
+    /// where its writer ended it.
+    pub fn is_short(&self, line: &Line) -> bool {
+        match self.width {
+            Some(w) => line.chars * 10 < w * 8,
+            None => true,
+        }
+    }
+
+    /// Whether `line` ended early: clearly short, or short enough that the
+    /// first word of `next` would have fitted on it. Justified text in
+    /// proportional fonts varies by a few characters, hence the margin.
+    pub fn ended_early(&self, line: &Line, next: &str) -> bool {
+        match self.width {
+            Some(w) => {
+                let word = next
+                    .split_whitespace()
+                    .next()
+                    .map_or(0, |w| w.chars().count());
+                self.is_short(line) || line.chars + 1 + word + 3 <= w
+            }
+            None => true,
+        }
+    }
+}
+
+/// Splits `text` into lines (LF or CRLF), numbering from 1.
+pub fn split(text: &str) -> Vec<Line<'_>> {
+    text.split('\n')
+        .enumerate()
+        .map(|(i, raw)| {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
+            let form_feed = raw.contains('\u{c}');
+            let text = raw.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+            let indented = !text.is_empty()
+                && raw
+                    .trim_start_matches('\u{c}')
+                    .starts_with(|c: char| c.is_whitespace());
+            Line {
+                no: i as u32 + 1,
+                raw,
+                text,
+                chars: text.chars().count(),
+                blank: text.is_empty(),
+                indented,
+                form_feed,
+            }
+        })
+        .collect()
+}
+
+/// Measures the layout of a document from its lines.
+pub fn measure(lines: &[Line]) -> Layout {
+    // Hard-wrapped text piles most of its lines up just under the wrap
+    // width; find the densest 12-character window of line lengths.
+    let mut hist = [0u32; 301];
+    let mut counted = 0u32;
+    for l in lines.iter().filter(|l| !l.blank) {
+        if l.chars >= 30 {
+            hist[l.chars.min(300)] += 1;
+            counted += 1;
+        }
+    }
+    let mut best = (0u32, 0usize);
+    for end in 40..=240 {
+        let n: u32 = hist[end - 11..=end].iter().sum();
+        if n > best.0 {
+            best = (n, end);
+        }
+    }
+    let nonblank = lines.iter().filter(|l| !l.blank).count().max(1) as u32;
+    // A third of the text lines in one narrow band is no accident: the text
+    // was wrapped there. Take the band's top as the width.
+    let width = (best.0 * 3 >= nonblank && best.0 >= 8 && counted > 0).then_some(best.1);
+
+    let indented = lines.iter().filter(|l| l.indented).count() as u32;
+    // Only rare indentation is a signal; a document that indents freely
+    // (centred titles, nested lists) says nothing about pages with it.
+    let indent_marks_page = width.is_some() && indented >= 1 && indented * 12 <= nonblank;
+    // Blank lines between text lines, against the text lines themselves:
+    // hard-wrapped text parted by blank lines has one per few lines.
+    let blanks_between = lines
+        .windows(3)
+        .filter(|w| !w[0].blank && w[1].blank && !w[2].blank)
+        .count() as u32;
+    let blank_separated = blanks_between * 12 >= nonblank;
+    Layout {
+        width,
+        indent_marks_page,
+        blank_separated,
+    }
+}
+
+/// Whether the line ends a sentence: terminal punctuation, possibly followed
+/// by closing quotes or brackets, or a footnote number glued after them.
+pub fn ends_sentence(text: &str) -> bool {
+    let t = text.trim_end_matches(|c: char| c.is_ascii_digit());
+    let t = if t.len() < text.len() && t.ends_with(['.', ',', ';', ':', '’', '”', '\'', '"', ')'])
+    {
+        t
+    } else {
+        text
+    };
+    let t = t.trim_end_matches(['’', '”', '\'', '"', ')', ']', '*', '_']);
+    t.ends_with(['.', '!', '?', ':', ';', '…'])
+}
+
+/// Whether the text starts like a new sentence or block: an upper-case
+/// letter, a digit, an opening quote or bracket, or a list marker.
+pub fn starts_sentence(text: &str) -> bool {
+    let t = text.trim_start_matches(['*', '_', '#', ' ']);
+    match t.chars().next() {
+        Some(c) => {
+            c.is_uppercase()
+                || c.is_ascii_digit()
+                || matches!(
+                    c,
+                    '‘' | '“' | '"' | '\'' | '(' | '[' | '•' | '-' | '–' | '—'
+                )
+        }
+        None => false,
+    }
+}
+
+/// Whether the text starts with a lower-case letter (a continued sentence).
+pub fn starts_lowercase(text: &str) -> bool {
+    text.trim_start_matches(['*', '_'])
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_lowercase())
+}
+
+/// The value of a line that is only a number (a page number or a footnote
+/// marker), if it is one.
+pub fn bare_number(text: &str) -> Option<u32> {
+    if text.is_empty() || text.len() > 4 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_ends_see_through_quotes_and_glued_references() {
+        assert!(ends_sentence("the main source for regulating behaviour."));
+        assert!(ends_sentence("during 20142015.1"));
+        assert!(ends_sentence("sources of international law);3"));
+        assert!(ends_sentence("environment’.11"));
+        assert!(ends_sentence("the Government will:"));
+        assert!(!ends_sentence("maintaining peace and stability"));
+        assert!(!ends_sentence("Organization 52"));
+    }
+
+    #[test]
+    fn wrap_width_found_in_hard_wrapped_text() {
+        let para = "word ".repeat(19) + "end";
+        let text = (0..20)
+            .map(|_| para.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let lines = split(&text);
+        let layout = measure(&lines);
+        assert_eq!(layout.width, Some(para.len()));
+        let one_per_line = "A long paragraph on one line. ".repeat(20);
+        let lines = split(&one_per_line);
+        assert_eq!(measure(&lines).width, None);
+    }
+
+    #[test]
+    fn crlf_and_indentation() {
+        let lines = split("a\r\n b\r\n\r\n");
+        assert_eq!(lines[0].raw, "a");
+        assert!(lines[1].indented);
+        assert!(lines[2].blank);
+        assert_eq!(lines.len(), 4);
+    }
+}
