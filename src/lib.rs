@@ -9,6 +9,7 @@
 
 pub mod corpus;
 pub mod error;
+pub mod index;
 pub mod lexicon;
 pub mod query;
 pub mod segment;
