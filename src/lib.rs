@@ -14,8 +14,11 @@
 pub mod cli;
 pub mod corpus;
 pub mod error;
+pub mod index;
+pub mod lexicon;
 pub mod pipeline;
 pub mod present;
+pub mod query;
 pub mod segment;
 
 pub use error::{Error, Result, UserError};

@@ -1,0 +1,1280 @@
+//! The field's vocabulary: one normalisation for the index, the queries and
+//! the theme tagger.
+//!
+//! Input: a lexicon file (`corpus/lexicon.toml`, or the copy built into the
+//! program) listing British/American spellings, compounds written apart or
+//! joined, and acronyms with their long forms. Output: a [`Lexicon`] that
+//!
+//! * registers two tantivy analysers: [`STEMMED_TOKENIZER`] (words split,
+//!   lower-cased, accents folded, spellings and compounds rewritten, English
+//!   stems) and [`EXACT_TOKENIZER`] (lower-cased and folded, nothing else);
+//! * analyses a text into the same stemmed tokens ([`Lexicon::analyze`]), so
+//!   that the theme tagger matches exactly what search matches;
+//! * lists the acronym ↔ long-form variants of a query text
+//!   ([`Lexicon::expansions`]).
+//!
+//! Refused, with a [`UserError::Data`] naming the file, line and entry: TOML
+//! errors, unknown keys, empty entries, acronyms without a long form, and
+//! rewrites that conflict (one word rewritten two ways, or a rewrite whose
+//! result is rewritten again).
+//!
+//! Why rewrites happen on stems: a librarian writes `centre = "center"` once,
+//! and `centres`, `centred` follow, because both sides are stemmed before the
+//! mapping is stored and every indexed word is stemmed before it is looked up.
+//!
+//! Why compounds are joined into one token rather than split: a joined token
+//! keeps one position, so phrase queries line up whichever way a text writes
+//! the compound (`"national cyber security strategy"` finds
+//! `national cybersecurity strategy`). Positions are renumbered after a join
+//! for exactly that reason.
+//!
+//! Why acronyms are not rewritten in the index: `CBMs` and
+//! `confidence-building measures` differ in length, and a token filter that
+//! emits several tokens for one word turns a query word into a phrase. The
+//! query parser instead asks [`Lexicon::expansions`] for alternatives and ORs
+//! them.
+//!
+//! ```
+//! use normsearch::lexicon::Lexicon;
+//! let lex = Lexicon::builtin();
+//! assert_eq!(lex.analyze("behaviour"), lex.analyze("Behaviors"));
+//! assert_eq!(lex.analyze("cyber-security"), lex.analyze("cybersecurity"));
+//! ```
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer,
+};
+
+use crate::error::{line_of_offset, Error, UserError};
+
+/// Name of the stemmed, normalising analyser in the index's tokenizer manager.
+pub const STEMMED_TOKENIZER: &str = "ns_stem";
+/// Name of the exact analyser (case-folded, accent-folded, nothing else).
+pub const EXACT_TOKENIZER: &str = "ns_exact";
+
+/// The lexicon shipped inside the program.
+const BUILTIN: &str = include_str!("../corpus/lexicon.toml");
+
+/// The file name looked for in a corpus folder.
+const FILE_NAME: &str = "lexicon.toml";
+
+/// Words longer than this (URLs, hashes, run-together PDF text) are dropped:
+/// nobody searches for them and they bloat the term dictionary.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// -ise forms of this many letters or fewer are never -ize variants
+/// (rise, wise, noise, raise, arise, crise-s).
+const ISE_MIN_LETTERS: usize = 6;
+
+/// Suffixes of the -ise family, longest first so that `-isations` wins
+/// over `-ise`.
+const ISE_SUFFIXES: &[(&str, &str)] = &[
+    ("isational", "izational"),
+    ("isations", "izations"),
+    ("isation", "ization"),
+    ("ising", "izing"),
+    ("isers", "izers"),
+    ("ised", "ized"),
+    ("ises", "izes"),
+    ("iser", "izer"),
+    ("ise", "ize"),
+];
+
+/// The domain normalisation: spellings, compounds, acronyms.
+///
+/// Cheap to clone (the rules are shared).
+#[derive(Clone)]
+pub struct Lexicon {
+    rules: Arc<Rules>,
+    source: Arc<str>,
+}
+
+impl fmt::Debug for Lexicon {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Lexicon")
+            .field("spellings", &self.rules.spelling.len())
+            .field("compounds", &self.rules.compound_count)
+            .field("acronyms", &self.rules.acronyms.len())
+            .finish()
+    }
+}
+
+/// One variant of a query text: the text as a person reads it and the
+/// stemmed tokens to search for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    /// The text with acronyms or long forms replaced, for `--explain`.
+    pub text: String,
+    /// Its normalised tokens, as [`Lexicon::analyze`] gives them.
+    pub tokens: Vec<String>,
+}
+
+/// An acronym or a long form standing in a text, and what may replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alternatives {
+    /// Byte range of the acronym or long form in the text.
+    pub span: std::ops::Range<usize>,
+    /// The replacements: a long form's acronym, an acronym's long forms.
+    pub variants: Vec<Variant>,
+}
+
+impl Lexicon {
+    /// The lexicon built into the program.
+    pub fn builtin() -> Lexicon {
+        // The built-in file is tested (`builtin_lexicon_is_valid`); failing
+        // here would be a defect of the program, not of user input.
+        Lexicon::parse(BUILTIN, Path::new("<built-in lexicon.toml>"))
+            .expect("the built-in lexicon is valid")
+    }
+
+    /// The lexicon of a corpus folder: `corpus_dir/lexicon.toml` when it
+    /// exists, else the built-in one.
+    pub fn load(corpus_dir: &Path) -> crate::Result<Lexicon> {
+        let path = corpus_dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(src) => Lexicon::parse(&src, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lexicon::builtin()),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(UserError::data(
+                &path,
+                None,
+                "the lexicon is not UTF-8 text; save it as UTF-8",
+            )
+            .into()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Parses lexicon source text; `path` names it in error messages.
+    pub fn parse(src: &str, path: &Path) -> crate::Result<Lexicon> {
+        let file: LexiconFile = toml::from_str(src).map_err(|e| {
+            let line = e.span().map(|s| line_of_offset(src, s.start));
+            UserError::data(path, line, format!("lexicon: {}", e.message().trim()))
+        })?;
+        let rules = Rules::build(file, &Locator { src, path })?;
+        Ok(Lexicon {
+            rules: Arc::new(rules),
+            source: Arc::from(src),
+        })
+    }
+
+    /// The lexicon's source bytes, for the index's input fingerprint.
+    pub fn source_bytes(&self) -> &[u8] {
+        self.source.as_bytes()
+    }
+
+    /// Registers [`STEMMED_TOKENIZER`] and [`EXACT_TOKENIZER`] with an index.
+    pub fn register(&self, index: &tantivy::Index) {
+        let manager = index.tokenizers();
+        manager.register(STEMMED_TOKENIZER, self.stemmed_analyzer());
+        manager.register(EXACT_TOKENIZER, exact_analyzer());
+    }
+
+    /// The stemmed, normalising analyser ([`STEMMED_TOKENIZER`]).
+    pub fn stemmed_analyzer(&self) -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
+            .filter(LexiconFilter {
+                rules: Arc::clone(&self.rules),
+            })
+            .build()
+    }
+
+    /// The normalised, stemmed tokens of `text`, in order: what the index
+    /// holds for it in the stemmed field.
+    pub fn analyze(&self, text: &str) -> Vec<String> {
+        self.tokens(text).into_iter().map(|t| t.text).collect()
+    }
+
+    /// Like [`analyze`](Self::analyze), with byte offsets into `text` and
+    /// positions: a joined compound spans the offsets of all its words.
+    pub fn tokens(&self, text: &str) -> Vec<Token> {
+        self.rules.normalize(text, folded_words(text))
+    }
+
+    /// The exact-field tokens of `text` (case- and accent-folded only).
+    pub fn analyze_exact(&self, text: &str) -> Vec<String> {
+        exact_words(text)
+    }
+
+    /// Every acronym and long form in `text`, left to right, longest first,
+    /// not overlapping, each with its replacements.
+    pub fn alternatives(&self, text: &str) -> Vec<Alternatives> {
+        let tokens = self.tokens(text);
+        self.rules
+            .expansion_spots(text, &tokens)
+            .into_iter()
+            .map(|spot| Alternatives {
+                span: tokens[spot.start].offset_from..tokens[spot.start + spot.len - 1].offset_to,
+                variants: spot
+                    .alternatives
+                    .into_iter()
+                    .map(|f| Variant {
+                        text: f.written,
+                        tokens: f.tokens,
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// The acronym ↔ long-form variants of a query text (a word or a
+    /// phrase), the text itself first, at most `max` in all.
+    ///
+    /// Every acronym in `text` may be replaced by each of its long forms, and
+    /// every long form by its acronym and the other long forms; a text with
+    /// two such spots yields their combinations, in order, until `max`.
+    pub fn expansions(&self, text: &str, max: usize) -> Vec<Variant> {
+        let tokens = self.tokens(text);
+        let original = Variant {
+            text: text.to_string(),
+            tokens: tokens.iter().map(|t| t.text.clone()).collect(),
+        };
+        if max <= 1 {
+            return if max == 1 { vec![original] } else { Vec::new() };
+        }
+        let spots = self.rules.expansion_spots(text, &tokens);
+        if spots.is_empty() {
+            return vec![original];
+        }
+        // Each spot offers the original span (choice 0) and its alternatives;
+        // enumerate choices like an odometer, leftmost spot fastest.
+        let mut out = vec![original];
+        let mut choice = vec![0usize; spots.len()];
+        'outer: loop {
+            let mut k = 0;
+            loop {
+                if k == spots.len() {
+                    break 'outer;
+                }
+                choice[k] += 1;
+                if choice[k] <= spots[k].alternatives.len() {
+                    break;
+                }
+                choice[k] = 0;
+                k += 1;
+            }
+            if out.len() >= max {
+                break;
+            }
+            out.push(render_variant(text, &tokens, &spots, &choice));
+        }
+        out
+    }
+}
+
+/// Builds the text and tokens of one combination of choices.
+fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]) -> Variant {
+    let mut out_text = String::new();
+    let mut out_tokens = Vec::new();
+    let mut text_at = 0;
+    let mut tok_at = 0;
+    for (spot, &c) in spots.iter().zip(choice) {
+        let from = tokens[spot.start].offset_from;
+        let to = tokens[spot.start + spot.len - 1].offset_to;
+        out_tokens.extend(tokens[tok_at..spot.start].iter().map(|t| t.text.clone()));
+        out_text.push_str(&text[text_at..from]);
+        if c == 0 {
+            out_text.push_str(&text[from..to]);
+            out_tokens.extend(
+                tokens[spot.start..spot.start + spot.len]
+                    .iter()
+                    .map(|t| t.text.clone()),
+            );
+        } else {
+            let alt = &spot.alternatives[c - 1];
+            out_text.push_str(&alt.written);
+            out_tokens.extend(alt.tokens.iter().cloned());
+        }
+        text_at = to;
+        tok_at = spot.start + spot.len;
+    }
+    out_text.push_str(&text[text_at..]);
+    out_tokens.extend(tokens[tok_at..].iter().map(|t| t.text.clone()));
+    Variant {
+        text: out_text,
+        tokens: out_tokens,
+    }
+}
+
+/// The exact analyser ([`EXACT_TOKENIZER`]): words split, lower-cased,
+/// accents folded. No stemming, no rewrites.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// The exact-field words of `text`: split, lower-cased, accent-folded.
+pub fn exact_words(text: &str) -> Vec<String> {
+    folded_words(text).into_iter().map(|t| t.text).collect()
+}
+
+/// Words of `text`, split, lower-cased and folded, with offsets.
+fn folded_words(text: &str) -> Vec<Token> {
+    let mut analyzer = exact_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(std::mem::take(stream.token_mut()));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The file format.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    #[serde(default)]
+    spelling: BTreeMap<String, String>,
+    #[serde(default)]
+    ise: IseFile,
+    #[serde(default)]
+    compounds: BTreeMap<String, OneOrMany>,
+    #[serde(default)]
+    acronyms: BTreeMap<String, AcronymFile>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct IseFile {
+    #[serde(default)]
+    exceptions: Vec<String>,
+    #[serde(default)]
+    endings: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMany::One(s) => vec![s],
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AcronymFile {
+    Long(OneOrMany),
+    Table(AcronymTable),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AcronymTable {
+    long: OneOrMany,
+    #[serde(default)]
+    case_sensitive: bool,
+}
+
+/// Finds the line of an entry in the source, for error messages.
+struct Locator<'a> {
+    src: &'a str,
+    path: &'a Path,
+}
+
+impl Locator<'_> {
+    /// The 1-based line where `needle` (a key or a quoted value) first occurs
+    /// inside section `[section]`.
+    fn line(&self, section: &str, needle: &str) -> Option<usize> {
+        let header = format!("[{section}]");
+        let quoted = format!("\"{needle}\"");
+        let mut inside = false;
+        for (i, line) in self.src.lines().enumerate() {
+            let t = line.trim_start();
+            if t.starts_with('[') {
+                inside = t.starts_with(&header);
+                continue;
+            }
+            if !inside || t.starts_with('#') {
+                continue;
+            }
+            let is_key = t
+                .strip_prefix(needle)
+                .or_else(|| t.strip_prefix(&quoted))
+                .is_some_and(|rest| rest.trim_start().starts_with('='));
+            if is_key || t.contains(&quoted) {
+                return Some(i + 1);
+            }
+        }
+        None
+    }
+
+    fn error(&self, section: &str, entry: &str, message: String) -> Error {
+        UserError::data(
+            PathBuf::from(self.path),
+            self.line(section, entry),
+            format!("lexicon [{section}] `{entry}`: {message}"),
+        )
+        .into()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The compiled rules.
+
+struct Rules {
+    stemmer: frostem::Stemmer,
+    ise_exceptions: HashSet<String>,
+    ise_endings: Vec<String>,
+    /// Stem of the British form → stem of the American form.
+    spelling: HashMap<String, String>,
+    /// First normalised word of a compound → its candidates, longest first.
+    compounds: HashMap<String, Vec<Compound>>,
+    compound_count: usize,
+    acronyms: Vec<Acronym>,
+}
+
+struct Compound {
+    parts: Vec<String>,
+    joined: String,
+}
+
+struct Acronym {
+    /// As the lexicon writes it (`CBM`).
+    written: String,
+    tokens: Vec<String>,
+    case_sensitive: bool,
+    long: Vec<LongForm>,
+}
+
+struct LongForm {
+    written: String,
+    tokens: Vec<String>,
+}
+
+/// A place in a query text where an acronym or a long form stands.
+struct Spot {
+    /// First token index.
+    start: usize,
+    /// Number of tokens.
+    len: usize,
+    alternatives: Vec<LongForm>,
+}
+
+impl Rules {
+    fn build(file: LexiconFile, at: &Locator<'_>) -> crate::Result<Rules> {
+        let mut rules = Rules {
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            ise_exceptions: HashSet::new(),
+            ise_endings: Vec::new(),
+            spelling: HashMap::new(),
+            compounds: HashMap::new(),
+            compound_count: 0,
+            acronyms: Vec::new(),
+        };
+        rules.build_ise(file.ise, at)?;
+        rules.build_spelling(file.spelling, at)?;
+        rules.build_compounds(file.compounds, at)?;
+        rules.build_acronyms(file.acronyms, at)?;
+        Ok(rules)
+    }
+
+    fn build_ise(&mut self, ise: IseFile, at: &Locator<'_>) -> crate::Result<()> {
+        for (list, what) in [(ise.exceptions, "exceptions"), (ise.endings, "endings")] {
+            for word in list {
+                let folded = self.single_folded_word(&word);
+                let Some(folded) = folded else {
+                    return Err(at.error(
+                        "ise",
+                        &word,
+                        format!("each of `{what}` must be one word, got {word:?}"),
+                    ));
+                };
+                if !folded.ends_with("ise") {
+                    return Err(at.error(
+                        "ise",
+                        &word,
+                        format!("each of `{what}` must end in -ise, got {word:?}"),
+                    ));
+                }
+                if what == "exceptions" {
+                    self.ise_exceptions.insert(folded);
+                } else {
+                    self.ise_endings.push(folded);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `word` lower-cased and folded when it is exactly one word.
+    fn single_folded_word(&self, word: &str) -> Option<String> {
+        let mut words = folded_words(word);
+        (words.len() == 1).then(|| words.remove(0).text)
+    }
+
+    fn build_spelling(
+        &mut self,
+        spelling: BTreeMap<String, String>,
+        at: &Locator<'_>,
+    ) -> crate::Result<()> {
+        // Both sides are normalised without spelling rules (the map is being
+        // built), so the stored pair is stem → stem.
+        let mut sources: HashMap<String, String> = HashMap::new();
+        for (british, american) in &spelling {
+            let (Some(b), Some(a)) = (
+                self.single_folded_word(british),
+                self.single_folded_word(american),
+            ) else {
+                return Err(at.error(
+                    "spelling",
+                    british,
+                    format!(
+                        "both sides must be one word, got {british:?} = {american:?}; \
+                         compounds go in [compounds]"
+                    ),
+                ));
+            };
+            let b = self.stem_word(&b);
+            let a = self.stem_word(&a);
+            if a == b {
+                // Already the same after stemming and the -ise rule: harmless.
+                continue;
+            }
+            if let Some(prev) = self.spelling.get(&b) {
+                if *prev != a {
+                    return Err(at.error(
+                        "spelling",
+                        british,
+                        format!(
+                            "conflicts with `{}`: the same word would be rewritten both to \
+                             {american:?} and to the other entry's spelling; keep one",
+                            sources[&b]
+                        ),
+                    ));
+                }
+            }
+            self.spelling.insert(b.clone(), a);
+            sources.insert(b, british.clone());
+        }
+        // A rewrite whose result is rewritten again would depend on the
+        // order the rules run in; refuse it rather than guess.
+        for (british, american) in &spelling {
+            let a = self.stem_word(&self.single_folded_word(american).unwrap_or_default());
+            if let Some(other) = sources.get(&a) {
+                return Err(at.error(
+                    "spelling",
+                    british,
+                    format!(
+                        "conflicts with `{other}`: {american:?} is itself rewritten by that \
+                         entry; point both at the final spelling"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn build_compounds(
+        &mut self,
+        compounds: BTreeMap<String, OneOrMany>,
+        at: &Locator<'_>,
+    ) -> crate::Result<()> {
+        let mut by_parts: HashMap<Vec<String>, (String, String)> = HashMap::new();
+        for (joined_written, variants) in compounds {
+            let joined = self.normalize(&joined_written, folded_words(&joined_written));
+            if joined.len() != 1 {
+                return Err(at.error(
+                    "compounds",
+                    &joined_written,
+                    "the joined form must be one word (no spaces or hyphens)".into(),
+                ));
+            }
+            let joined = joined
+                .into_iter()
+                .next()
+                .map(|t| t.text)
+                .unwrap_or_default();
+            let variants = variants.into_vec();
+            if variants.is_empty() {
+                return Err(at.error(
+                    "compounds",
+                    &joined_written,
+                    "empty entry: list how the compound is written apart, e.g. \
+                     [\"cyber security\"]"
+                        .into(),
+                ));
+            }
+            for variant in variants {
+                let parts: Vec<String> = folded_words(&variant)
+                    .iter()
+                    .map(|t| self.normalize_word(&t.text))
+                    .collect();
+                if parts.len() < 2 {
+                    return Err(at.error(
+                        "compounds",
+                        &joined_written,
+                        format!("{variant:?} must be two or more words"),
+                    ));
+                }
+                match by_parts.get(&parts) {
+                    Some((prev_joined, prev_written)) if *prev_joined != joined => {
+                        return Err(at.error(
+                            "compounds",
+                            &joined_written,
+                            format!(
+                                "conflicts with `{prev_written}`: {variant:?} would be joined \
+                                 two ways; keep one"
+                            ),
+                        ));
+                    }
+                    Some(_) => continue,
+                    None => {}
+                }
+                by_parts.insert(parts.clone(), (joined.clone(), joined_written.clone()));
+                self.compounds
+                    .entry(parts[0].clone())
+                    .or_default()
+                    .push(Compound {
+                        parts,
+                        joined: joined.clone(),
+                    });
+                self.compound_count += 1;
+            }
+        }
+        for list in self.compounds.values_mut() {
+            list.sort_by_key(|c| std::cmp::Reverse(c.parts.len()));
+        }
+        Ok(())
+    }
+
+    fn build_acronyms(
+        &mut self,
+        acronyms: BTreeMap<String, AcronymFile>,
+        at: &Locator<'_>,
+    ) -> crate::Result<()> {
+        let mut seen: HashMap<Vec<String>, String> = HashMap::new();
+        for (written, entry) in acronyms {
+            let (long, case_sensitive) = match entry {
+                AcronymFile::Long(l) => (l.into_vec(), false),
+                AcronymFile::Table(t) => (t.long.into_vec(), t.case_sensitive),
+            };
+            let tokens = self.analyze_plain(&written);
+            if tokens.is_empty() {
+                return Err(at.error("acronyms", &written, "empty acronym".into()));
+            }
+            if long.is_empty() {
+                return Err(at.error(
+                    "acronyms",
+                    &written,
+                    "has no long form: give at least one, e.g. CBM = [\"confidence-building \
+                     measure\"]"
+                        .into(),
+                ));
+            }
+            if let Some(prev) = seen.get(&tokens) {
+                return Err(at.error(
+                    "acronyms",
+                    &written,
+                    format!("is the same word as `{prev}` after normalisation; merge the entries"),
+                ));
+            }
+            seen.insert(tokens.clone(), written.clone());
+            let mut forms: Vec<LongForm> = Vec::new();
+            for l in long {
+                let t = self.analyze_plain(&l);
+                if t.is_empty() {
+                    return Err(at.error(
+                        "acronyms",
+                        &written,
+                        "empty long form: remove the empty string".into(),
+                    ));
+                }
+                if t == tokens {
+                    return Err(at.error(
+                        "acronyms",
+                        &written,
+                        format!("long form {l:?} is the acronym itself"),
+                    ));
+                }
+                // `information and communication(s) technology` collapse
+                // to one token sequence; keep the first as written.
+                if !forms.iter().any(|f| f.tokens == t) {
+                    forms.push(LongForm {
+                        written: l,
+                        tokens: t,
+                    });
+                }
+            }
+            self.acronyms.push(Acronym {
+                written,
+                tokens,
+                case_sensitive,
+                long: forms,
+            });
+        }
+        Ok(())
+    }
+
+    fn analyze_plain(&self, text: &str) -> Vec<String> {
+        self.normalize(text, folded_words(text))
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
+    }
+
+    /// The -ise → -ize rule on one folded word, when it applies.
+    fn ise_to_ize(&self, word: &str) -> Option<String> {
+        let (suffix, replacement) = ISE_SUFFIXES.iter().find(|(s, _)| word.ends_with(s))?;
+        let stem = &word[..word.len() - suffix.len()];
+        let base = format!("{stem}ise");
+        if base.chars().count() < ISE_MIN_LETTERS
+            || self.ise_exceptions.contains(&base)
+            || self.ise_endings.iter().any(|e| base.ends_with(e.as_str()))
+        {
+            return None;
+        }
+        Some(format!("{stem}{replacement}"))
+    }
+
+    /// One folded word → its stem after the -ise rule.
+    fn stem_word(&self, word: &str) -> String {
+        let ized = self.ise_to_ize(word);
+        self.stemmer
+            .stem(ized.as_deref().unwrap_or(word))
+            .into_owned()
+    }
+
+    /// One folded word → its normalised stem: -ise rule, stem, spelling.
+    fn normalize_word(&self, word: &str) -> String {
+        let stem = self.stem_word(word);
+        match self.spelling.get(&stem) {
+            Some(american) => american.clone(),
+            None => stem,
+        }
+    }
+
+    /// Folded words of `text` → normalised tokens, compounds joined and
+    /// positions renumbered.
+    fn normalize(&self, text: &str, mut words: Vec<Token>) -> Vec<Token> {
+        for w in &mut words {
+            // The stemmer keeps the s of `cbms` (no vowel before it), so
+            // an acronym's plural written in capitals loses it here.
+            if is_capital_plural(text.get(w.offset_from..w.offset_to).unwrap_or("")) {
+                w.text.pop();
+            }
+            w.text = self.normalize_word(&w.text);
+        }
+        let mut out: Vec<Token> = Vec::with_capacity(words.len());
+        let mut i = 0;
+        while i < words.len() {
+            let joined = self.compounds.get(&words[i].text).and_then(|cands| {
+                cands
+                    .iter()
+                    .find(|c| compound_at(text, &words[i..], &c.parts))
+            });
+            let mut token = match joined {
+                Some(c) => {
+                    let last = &words[i + c.parts.len() - 1];
+                    let t = Token {
+                        offset_from: words[i].offset_from,
+                        offset_to: last.offset_to,
+                        position: 0,
+                        text: c.joined.clone(),
+                        position_length: 1,
+                    };
+                    i += c.parts.len();
+                    t
+                }
+                None => {
+                    i += 1;
+                    std::mem::take(&mut words[i - 1])
+                }
+            };
+            token.position = out.len();
+            token.position_length = 1;
+            out.push(token);
+        }
+        out
+    }
+
+    /// Acronyms and long forms standing in `tokens`, left to right, longest
+    /// first, not overlapping.
+    fn expansion_spots(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
+        let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        let mut spots = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut best: Option<Spot> = None;
+            for acr in &self.acronyms {
+                let mut consider = |len: usize, alternatives: Vec<LongForm>| {
+                    if best.as_ref().map_or(true, |b| len > b.len) {
+                        best = Some(Spot {
+                            start: i,
+                            len,
+                            alternatives,
+                        });
+                    }
+                };
+                if starts_with(&words[i..], &acr.tokens) {
+                    let n = acr.tokens.len();
+                    let written = &text[tokens[i].offset_from..tokens[i + n - 1].offset_to];
+                    if !acr.case_sensitive || written_as(written, &acr.written) {
+                        consider(n, acr.long.iter().map(LongForm::clone_of).collect());
+                    }
+                }
+                for (k, form) in acr.long.iter().enumerate() {
+                    if starts_with(&words[i..], &form.tokens) {
+                        let mut alts = vec![LongForm {
+                            written: acr.written.clone(),
+                            tokens: acr.tokens.clone(),
+                        }];
+                        alts.extend(
+                            acr.long
+                                .iter()
+                                .enumerate()
+                                .filter(|&(j, _)| j != k)
+                                .map(|(_, f)| f.clone_of()),
+                        );
+                        consider(form.tokens.len(), alts);
+                    }
+                }
+            }
+            match best {
+                Some(spot) => {
+                    i += spot.len;
+                    spots.push(spot);
+                }
+                None => i += 1,
+            }
+        }
+        spots
+    }
+}
+
+impl LongForm {
+    fn clone_of(&self) -> LongForm {
+        LongForm {
+            written: self.written.clone(),
+            tokens: self.tokens.clone(),
+        }
+    }
+}
+
+/// `CBMs`, `CSIRTs`, `G20s`: two or more capitals or digits (one capital
+/// at least) and a lower-case s.
+fn is_capital_plural(word: &str) -> bool {
+    let Some(stem) = word.strip_suffix('s') else {
+        return false;
+    };
+    stem.len() >= 2
+        && stem.bytes().any(|b| b.is_ascii_uppercase())
+        && stem
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+fn starts_with(words: &[&str], pattern: &[String]) -> bool {
+    words.len() >= pattern.len() && words.iter().zip(pattern).all(|(w, p)| *w == p.as_str())
+}
+
+/// Whether a case-sensitive acronym is written as the lexicon writes it,
+/// allowing a plural `s` (`IPs`).
+fn written_as(found: &str, acronym: &str) -> bool {
+    found == acronym || found.strip_suffix('s') == Some(acronym)
+}
+
+/// Whether `parts` stand at the start of `words`, separated in `text` only by
+/// spaces, line breaks or hyphens: `cyber. Security` is no compound.
+fn compound_at(text: &str, words: &[Token], parts: &[String]) -> bool {
+    if words.len() < parts.len() {
+        return false;
+    }
+    let matches = words.iter().zip(parts).all(|(w, p)| w.text == *p);
+    matches
+        && words[..parts.len()].windows(2).all(|pair| {
+            let gap = text
+                .get(pair[0].offset_to..pair[1].offset_from)
+                .unwrap_or("");
+            gap.chars().all(|c| {
+                c.is_whitespace() || matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{00AD}')
+            })
+        })
+}
+
+// ---------------------------------------------------------------------------
+// The token filter.
+
+/// Applies the lexicon's one-to-one rewrites to folded words: the -ise rule,
+/// English stemming, spellings and compound joins.
+///
+/// It sees a whole field value at once (passages are short), because joining
+/// a compound needs the words that follow and the text between them.
+#[derive(Clone)]
+struct LexiconFilter {
+    rules: Arc<Rules>,
+}
+
+impl TokenFilter for LexiconFilter {
+    type Tokenizer<T: Tokenizer> = LexiconTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> LexiconTokenizer<T> {
+        LexiconTokenizer {
+            rules: self.rules,
+            inner: tokenizer,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct LexiconTokenizer<T> {
+    rules: Arc<Rules>,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for LexiconTokenizer<T> {
+    type TokenStream<'a> = LexiconTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LexiconTokenStream {
+        let mut words = Vec::new();
+        let mut inner = self.inner.token_stream(text);
+        while inner.advance() {
+            words.push(std::mem::take(inner.token_mut()));
+        }
+        LexiconTokenStream {
+            tokens: self.rules.normalize(text, words),
+            next: 0,
+            current: Token::default(),
+        }
+    }
+}
+
+struct LexiconTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+    current: Token,
+}
+
+impl TokenStream for LexiconTokenStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.get_mut(self.next) {
+            Some(t) => {
+                self.current = std::mem::take(t);
+                self.next += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lex() -> Lexicon {
+        Lexicon::builtin()
+    }
+
+    fn same(a: &str, b: &str) {
+        let l = lex();
+        assert_eq!(l.analyze(a), l.analyze(b), "{a:?} vs {b:?}");
+    }
+
+    fn differ(a: &str, b: &str) {
+        let l = lex();
+        assert_ne!(l.analyze(a), l.analyze(b), "{a:?} vs {b:?}");
+    }
+
+    #[test]
+    fn builtin_lexicon_is_valid() {
+        Lexicon::parse(BUILTIN, Path::new("lexicon.toml")).unwrap();
+    }
+
+    #[test]
+    fn british_and_american_spellings_meet() {
+        same("behaviour", "behavior");
+        same("Behaviours of States", "behaviors of states");
+        same("defence", "defense");
+        same("defences", "defenses");
+        same("organisation", "organization");
+        same("organisations", "organizations");
+        same("centre", "center");
+        same("centres", "centers");
+        same("programme", "program");
+        same("licence", "license");
+        same("catalogue", "catalog");
+        same("labelled", "labeled");
+        same("analysed", "analyzed");
+    }
+
+    #[test]
+    fn ise_family_is_rewritten_by_rule() {
+        same("organise", "organize");
+        same("prioritised", "prioritized");
+        same("recognising", "recognizing");
+        same("harmonisation", "harmonization");
+        same("internationalisation", "internationalization");
+        same("criticise", "criticize");
+        same("utilisers", "utilizers");
+    }
+
+    #[test]
+    fn ise_exceptions_are_kept() {
+        for word in [
+            "otherwise",
+            "likewise",
+            "enterprise",
+            "expertise",
+            "exercise",
+            "advise",
+            "comprise",
+            "premise",
+            "compromise",
+            "surprise",
+            "franchise",
+            "supervise",
+            "televise",
+            "revise",
+            "devise",
+            "rise",
+            "wise",
+            "noise",
+            "precise",
+            "concise",
+            "promise",
+            "raising",
+            "crises",
+            "arising",
+            "advertised",
+        ] {
+            let rules = &lex().rules;
+            assert_eq!(rules.ise_to_ize(word), None, "{word} must not become -ize");
+        }
+        differ("exercise", "exercize");
+        differ("premises", "premizes");
+    }
+
+    #[test]
+    fn compounds_written_three_ways_meet() {
+        same("cyber security", "cybersecurity");
+        same("cyber-security", "cybersecurity");
+        same("Cyber Security", "CYBER-SECURITY");
+        same("multi-stakeholder", "multistakeholder");
+        same("multi stakeholder approach", "multistakeholder approach");
+        same("capacity-building", "capacity building");
+        same("e-commerce", "ecommerce");
+        same("cyber space", "cyberspace");
+        same("cyber attacks", "cyberattacks");
+        same("co-operation", "cooperation");
+        same("NATO CCD COE", "NATO CCDCOE");
+        assert_eq!(lex().analyze("cyber security").len(), 1);
+    }
+
+    #[test]
+    fn compounds_need_adjacent_words() {
+        // Sentence punctuation between the words: no compound.
+        assert_eq!(lex().analyze("cyber. Security").len(), 2);
+        assert_eq!(lex().analyze("cyber, security").len(), 2);
+    }
+
+    #[test]
+    fn positions_are_renumbered_after_a_join() {
+        let toks = lex().tokens("national cyber security strategy");
+        let pos: Vec<usize> = toks.iter().map(|t| t.position).collect();
+        assert_eq!(pos, vec![0, 1, 2]);
+        assert_eq!(
+            &"national cyber security strategy"[toks[1].offset_from..toks[1].offset_to],
+            "cyber security"
+        );
+        assert_eq!(
+            lex().analyze("national cyber security strategy"),
+            lex().analyze("national cybersecurity strategy")
+        );
+    }
+
+    #[test]
+    fn accents_and_case_fold() {
+        same("Rõigas", "roigas");
+        same("CBMs", "cbm");
+    }
+
+    #[test]
+    fn exact_analysis_keeps_spelling_and_inflection() {
+        let l = lex();
+        assert_ne!(l.analyze_exact("behaviour"), l.analyze_exact("behavior"));
+        assert_eq!(l.analyze_exact("Rõigas States"), vec!["roigas", "states"]);
+    }
+
+    #[test]
+    fn registered_analyzer_matches_analyze() {
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let l = lex();
+        l.register(&index);
+        let mut a = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
+        let text = "The organisation's cyber-security behaviour, CBMs and the GGE.";
+        let mut stream = a.token_stream(text);
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((t.text.clone(), t.position));
+        }
+        let want: Vec<(String, usize)> = l
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.text, t.position))
+            .collect();
+        assert_eq!(got, want);
+        assert!(index.tokenizers().get(EXACT_TOKENIZER).is_some());
+    }
+
+    #[test]
+    fn acronyms_expand_both_ways() {
+        let l = lex();
+        let v = l.expansions("CBMs", 8);
+        assert_eq!(v[0].text, "CBMs");
+        assert!(v
+            .iter()
+            .any(|x| x.tokens == l.analyze("confidence-building measures")));
+        let v = l.expansions("confidence building measures", 8);
+        assert!(v.iter().any(|x| x.tokens == l.analyze("CBM")), "{v:?}");
+        let v = l.expansions("ICTs", 8);
+        assert!(v
+            .iter()
+            .any(|x| x.tokens == l.analyze("information and communications technologies")));
+    }
+
+    #[test]
+    fn acronyms_expand_inside_phrases() {
+        let l = lex();
+        let v = l.expansions("the GGE report on ICTs", 10);
+        let texts: Vec<&str> = v.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts[0], "the GGE report on ICTs");
+        assert!(texts.contains(&"the Group of Governmental Experts report on ICTs"));
+        assert!(texts.contains(&"the GGE report on information and communication technology"));
+        assert!(texts.contains(
+            &"the Group of Governmental Experts report on information and communication technology"
+        ));
+        assert_eq!(v.len(), 4);
+        assert_eq!(l.expansions("the GGE report on ICTs", 2).len(), 2);
+    }
+
+    #[test]
+    fn case_sensitive_acronyms_need_capitals() {
+        let l = lex();
+        assert_eq!(l.expansions("it is", 8).len(), 1);
+        assert_eq!(l.expansions("IT security", 8).len(), 2);
+        assert_eq!(l.expansions("APTs", 8).len(), 2);
+        assert_eq!(l.expansions("apt", 8).len(), 1);
+        // Ordinary acronyms expand whatever the case.
+        assert_eq!(l.expansions("gge", 8).len(), 2);
+    }
+
+    #[test]
+    fn alternatives_name_their_span() {
+        let l = lex();
+        let text = "adopt confidence-building measures and CBMs";
+        let alts = l.alternatives(text);
+        assert_eq!(alts.len(), 2);
+        assert_eq!(&text[alts[0].span.clone()], "confidence-building measures");
+        assert_eq!(alts[0].variants[0].text, "CBM");
+        assert_eq!(&text[alts[1].span.clone()], "CBMs");
+        assert_eq!(
+            alts[1].variants[0].tokens,
+            l.analyze("confidence building measure")
+        );
+    }
+
+    #[test]
+    fn nothing_to_expand() {
+        let v = lex().expansions("due diligence", 8);
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].tokens, lex().analyze("due diligence"));
+    }
+
+    fn bad(src: &str) -> String {
+        match Lexicon::parse(src, Path::new("corpus/lexicon.toml")) {
+            Ok(_) => panic!("accepted a bad lexicon:\n{src}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn bad_lexicons_are_refused_with_file_line_and_entry() {
+        let e = bad("[spelling]\nbehaviour = \n");
+        assert!(e.starts_with("corpus/lexicon.toml:2:"), "{e}");
+
+        let e = bad("[spellings]\nbehaviour = \"behavior\"\n");
+        assert!(
+            e.contains("corpus/lexicon.toml:1") && e.contains("spellings"),
+            "{e}"
+        );
+
+        let e = bad("[acronyms]\nCBM = []\n");
+        assert!(
+            e.contains(":2:") && e.contains("`CBM`") && e.contains("no long form"),
+            "{e}"
+        );
+
+        let e = bad("[acronyms]\nGGE = [\"\"]\n");
+        assert!(e.contains(":2:") && e.contains("empty"), "{e}");
+
+        let e = bad("[compounds]\ncybersecurity = []\n");
+        assert!(e.contains(":2:") && e.contains("empty entry"), "{e}");
+
+        let e = bad("[compounds]\ncybersecurity = [\"cybersecurity\"]\n");
+        assert!(e.contains("two or more words"), "{e}");
+
+        let e = bad("[compounds]\ncyber-security = [\"cyber security\"]\n");
+        assert!(e.contains("one word"), "{e}");
+
+        let e = bad("[spelling]\n\ndefence = \"defense\"\ndefences = \"protection\"\n");
+        assert!(e.contains("conflicts"), "{e}");
+
+        let e = bad("[spelling]\ncentre = \"center\"\ncenter = \"middle\"\n");
+        assert!(e.contains("conflicts") && e.contains(":2:"), "{e}");
+
+        let e = bad("[compounds]\ncyberspace = [\"cyber space\"]\ncyberspaces = [\"cyber space\"]\nx = [\"cyber space\"]\n");
+        assert!(e.contains("conflicts") && e.contains(":4:"), "{e}");
+
+        let e = bad("[ise]\nexceptions = [\"nothing\"]\n");
+        assert!(e.contains("-ise") && e.contains(":2:"), "{e}");
+
+        let e = bad("[acronyms]\nCBM = [\"confidence-building measure\"]\nCBMs = [\"x y\"]\n");
+        assert!(e.contains("same word") && e.contains(":3:"), "{e}");
+    }
+
+    #[test]
+    fn corpus_lexicon_replaces_builtin() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            Lexicon::load(dir.path()).unwrap().source_bytes(),
+            BUILTIN.as_bytes()
+        );
+        let src = "[spelling]\ncolour = \"color\"\n";
+        std::fs::write(dir.path().join("lexicon.toml"), src).unwrap();
+        let l = Lexicon::load(dir.path()).unwrap();
+        assert_eq!(l.source_bytes(), src.as_bytes());
+        assert_eq!(l.analyze("colours"), l.analyze("colors"));
+        // Only what the file says: the built-in compounds are gone.
+        assert_eq!(l.analyze("cyber security").len(), 2);
+    }
+}
