@@ -12,5 +12,6 @@ pub mod error;
 pub mod lexicon;
 pub mod query;
 pub mod segment;
+pub mod themes;
 
 pub use error::{Error, Result, UserError};
