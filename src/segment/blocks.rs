@@ -177,6 +177,19 @@ pub(crate) fn marker(text: &str) -> Option<(Marker, Option<&str>, usize)> {
     None
 }
 
+/// The numbering family of a heading's text ("IV. Moving Forward" → roman),
+/// if it starts with one.
+pub(crate) fn numbering(text: &str) -> Option<Marker> {
+    match marker(text) {
+        Some((Marker::Bullet, _, _)) | None => None,
+        // "I." and "V." open roman sequences as often as lettered ones.
+        Some((Marker::UpperAlpha, Some(l), _)) if matches!(l, "I." | "V." | "X.") => {
+            Some(Marker::Roman)
+        }
+        Some((m, _, _)) => Some(m),
+    }
+}
+
 fn classify_label(inner: &str) -> Option<Marker> {
     if inner.is_empty() || inner.len() > 4 {
         return None;

@@ -369,6 +369,20 @@ struct SectionStack {
 impl SectionStack {
     /// Places a heading; returns its level (1 = outermost).
     fn push(&mut self, style: Style, line: &Line, text: String) -> u8 {
+        // The document's own numbering outranks its markup: "## IV." is a
+        // sibling of "# I." whatever the extraction made of their levels.
+        let numbering = blocks::numbering(&text);
+        if let Some(n) = numbering {
+            if let Some(pos) = self
+                .entries
+                .iter()
+                .position(|(_, t)| blocks::numbering(t) == Some(n))
+            {
+                self.entries.truncate(pos);
+                self.entries.push((style, text));
+                return self.entries.len() as u8;
+            }
+        }
         let mut style = style;
         if let Style::Markdown(level) = style {
             let inner = line.text.trim_start_matches('#').trim();
