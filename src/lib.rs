@@ -20,5 +20,6 @@ pub mod pipeline;
 pub mod present;
 pub mod query;
 pub mod segment;
+pub mod themes;
 
 pub use error::{Error, Result, UserError};
