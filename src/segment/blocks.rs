@@ -183,9 +183,7 @@ pub(crate) fn numbering(text: &str) -> Option<Marker> {
     match marker(text) {
         Some((Marker::Bullet, _, _)) | None => None,
         // "I." and "V." open roman sequences as often as lettered ones.
-        Some((Marker::UpperAlpha, Some(l), _)) if matches!(l, "I." | "V." | "X.") => {
-            Some(Marker::Roman)
-        }
+        Some((Marker::UpperAlpha, Some("I." | "V." | "X."), _)) => Some(Marker::Roman),
         Some((m, _, _)) => Some(m),
     }
 }
@@ -615,7 +613,10 @@ fn merge_list_continuations(units: &mut Vec<Unit>, ctx: &Ctx) {
     while let Some(u) = rest.next() {
         let plain_body = u.kind == UnitKind::Passage(PassageKind::Body)
             && u.marker.is_none()
-            && !ctx.text(*u.lines.last().unwrap_or(&0)).trim_end().ends_with(':');
+            && !ctx
+                .text(*u.lines.last().unwrap_or(&0))
+                .trim_end()
+                .ends_with(':');
         let between = out.last().is_some_and(is_item) && rest.peek().is_some_and(is_item);
         match out.last_mut() {
             Some(prev) if plain_body && between => prev.lines.extend(u.lines),

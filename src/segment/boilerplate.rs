@@ -174,10 +174,7 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) {
             continue;
         }
         let dk = digit_key(k);
-        if dk != k
-            && bare_number(l.text).is_none()
-            && is_page_furniture(&dk, &furniture)
-        {
+        if dk != k && bare_number(l.text).is_none() && is_page_furniture(&dk, &furniture) {
             roles[i] = Role::Dropped(DropReason::PageNumber);
             continue;
         }
@@ -294,7 +291,10 @@ mod tests {
             "pre-release - not for distribution"
         );
         let furniture: HashSet<String> = ["national cyber security strategy".to_string()].into();
-        assert!(is_page_furniture(&digit_key(&key("Page 3 of 40")), &furniture));
+        assert!(is_page_furniture(
+            &digit_key(&key("Page 3 of 40")),
+            &furniture
+        ));
         assert!(is_page_furniture(
             &digit_key(&key("12 | National Cyber Security Strategy")),
             &furniture

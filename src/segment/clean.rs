@@ -35,7 +35,9 @@ impl Vocabulary {
         let mut wanted: HashMap<String, i64> = HashMap::new();
         let nonblank: Vec<&str> = texts.iter().copied().filter(|t| !t.is_empty()).collect();
         for pair in nonblank.windows(2) {
-            let Some(head) = hyphenated_tail(pair[0]) else { continue };
+            let Some(head) = hyphenated_tail(pair[0]) else {
+                continue;
+            };
             let tail: String = pair[1].chars().take_while(|c| c.is_alphabetic()).collect();
             if head.is_empty() || tail.is_empty() {
                 continue;
@@ -78,7 +80,11 @@ impl Vocabulary {
                 }
             }
         }
-        let words = wanted.into_iter().filter(|(_, n)| *n > 0).map(|(w, _)| w).collect();
+        let words = wanted
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, _)| w)
+            .collect();
         Vocabulary { words, fragments }
     }
 
@@ -271,7 +277,17 @@ mod tests {
     use super::*;
 
     fn vocab(words: &str) -> Vocabulary {
-        Vocabulary::build(&[words, "refine the multi-", "stakeholder model", "broad civilian-", "military", "whole publica-", "tion process", "the backbone –", "global"])
+        Vocabulary::build(&[
+            words,
+            "refine the multi-",
+            "stakeholder model",
+            "broad civilian-",
+            "military",
+            "whole publica-",
+            "tion process",
+            "the backbone –",
+            "global",
+        ])
     }
 
     #[test]

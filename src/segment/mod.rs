@@ -288,7 +288,12 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                             label = Some(format!("{}({letter})", p.trim_end_matches('.')));
                         }
                     }
-                    (*kind, &u.lines, label, text_of(&u.lines, u.marker_len, true))
+                    (
+                        *kind,
+                        &u.lines,
+                        label,
+                        text_of(&u.lines, u.marker_len, true),
+                    )
                 }
             },
             Item::Note(n) => {
