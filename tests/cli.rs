@@ -116,7 +116,7 @@ fn human_output_and_dropped_summary() {
         .stdout(predicate::str::contains("usa-2011:1  body"))
         .stdout(predicate::str::contains("PRE-RELEASE").not())
         .stderr(predicate::str::contains("dropped (running-header)"))
-        .stderr(predicate::str::contains("usa-2011: 82 passages"));
+        .stderr(predicate::str::contains("usa-2011: 82 passages (longest"));
 }
 
 #[test]
