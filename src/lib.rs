@@ -11,6 +11,7 @@
 //! the command line.
 #![warn(missing_docs)]
 
+pub mod cite;
 pub mod cli;
 pub mod corpus;
 pub mod error;
