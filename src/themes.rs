@@ -32,6 +32,7 @@
 
 use crate::error::{line_of_offset, Error, UserError};
 use crate::lexicon::Lexicon;
+use crate::segment::Passage;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -335,6 +336,12 @@ impl Tagger {
     /// taxonomy's [`Scoring`] rules give them; a sub-theme brings its pillar.
     pub fn tag(&self, text: &str) -> Vec<ThemeScore> {
         self.tag_tokens(&self.lexicon.analyze(text))
+    }
+
+    /// Tags a passage: sets [`Passage::themes`] to the ids [`tag`](Self::tag)
+    /// gives its text, highest score first.
+    pub fn tag_passage(&self, passage: &mut Passage) {
+        passage.themes = self.tag(&passage.text).into_iter().map(|t| t.id).collect();
     }
 
     /// Like [`tag`](Self::tag), on tokens already produced by
@@ -1252,6 +1259,25 @@ description = "Norm g."
         let tags = t.tag("responsible state behaviour; confidence-building measures");
         assert_eq!(ids(&tags), ["cbm", "norms"], "ties by id");
         assert_eq!(t.tag(""), vec![]);
+    }
+
+    #[test]
+    fn tag_passage_sets_theme_ids() {
+        let t = tagger(SMALL);
+        let mut p = Passage {
+            doc: "d".into(),
+            n: 1,
+            kind: crate::segment::PassageKind::Body,
+            section: Vec::new(),
+            lines: [1, 1],
+            label: None,
+            page: None,
+            text: "an armed attack may justify the use of force".into(),
+            footnotes: Vec::new(),
+            themes: vec!["stale".into()],
+        };
+        t.tag_passage(&mut p);
+        assert_eq!(p.themes, ["law", "law/force"]);
     }
 
     #[test]
