@@ -21,6 +21,12 @@
 //! term is analysed once, when the tagger is built; tagging is then one pass
 //! over the passage's tokens with a hash lookup per token.
 //!
+//! Scores are sums of term weights, so a librarian can predict them: the
+//! [`Scoring`] rules (a threshold, a cap on repeats, an anchor weight that
+//! keeps heaps of supporting words from carrying a theme, and a relative
+//! cut for passing mentions) are in the file, next to the terms.
+//! [`Tagger::explain`] shows which terms a text matched.
+//!
 //! ```
 //! use normsearch::lexicon::Lexicon;
 //! use normsearch::themes::{Tagger, Taxonomy};
@@ -296,9 +302,7 @@ impl Tagger {
                 let Some((&first, rest)) = ids.split_first() else {
                     continue;
                 };
-                if starts.len() < vocab.len() {
-                    starts.resize_with(vocab.len(), Vec::new);
-                }
+                starts.resize_with(vocab.len(), Vec::new);
                 starts[first as usize].push(Candidate {
                     theme: ti as u32,
                     term: terms.len() as u32,
