@@ -202,7 +202,7 @@ impl Lexicon {
 
     /// The exact-field tokens of `text` (case- and accent-folded only).
     pub fn analyze_exact(&self, text: &str) -> Vec<String> {
-        folded_words(text).into_iter().map(|t| t.text).collect()
+        exact_words(text)
     }
 
     /// Every acronym and long form in `text`, left to right, longest first,
@@ -313,6 +313,11 @@ pub fn exact_analyzer() -> TextAnalyzer {
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// The exact-field words of `text`: split, lower-cased, accent-folded.
+pub fn exact_words(text: &str) -> Vec<String> {
+    folded_words(text).into_iter().map(|t| t.text).collect()
 }
 
 /// Words of `text`, split, lower-cased and folded, with offsets.

@@ -14,6 +14,7 @@
 pub mod cli;
 pub mod corpus;
 pub mod error;
+pub mod index;
 pub mod lexicon;
 pub mod pipeline;
 pub mod present;

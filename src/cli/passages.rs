@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::corpus::Corpus;
-use crate::pipeline::{self, Options};
+use crate::pipeline::Analyser;
 use crate::present;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -35,13 +35,8 @@ pub fn run(args: &PassagesArgs, global: &Global) -> Result<ExitCode> {
             })?]),
         None => None,
     };
-    let analysed = pipeline::analyse(
-        &corpus,
-        only.as_deref(),
-        Options {
-            lossy: global.lossy,
-        },
-    )?;
+    let analysed =
+        Analyser::load(&global.corpus, global.lossy)?.analyse(&corpus, only.as_deref())?;
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

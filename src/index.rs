@@ -1,0 +1,1051 @@
+//! The search index: schema, parallel build, atomic swap, open.
+//!
+//! Input: a corpus folder (manifest, texts, optional `lexicon.toml` and
+//! `themes.toml`). Output: an index folder that search opens with
+//! [`Index::open`]. Each passage is one tantivy document holding its text
+//! twice (stemmed and normalised by the [`Lexicon`], and exact), its
+//! citation fields and its themes.
+//!
+//! # Layout of an index folder
+//!
+//! ```text
+//! index/
+//!   .lock            an OS file lock held by the build in progress
+//!   CURRENT          "gen-7": the generation readers open
+//!   gen-7/           a complete tantivy index, plus
+//!     meta-normsearch.json   fingerprint of the inputs, documents, counts
+//!     lexicon.toml           the lexicon it was built with
+//!   gen-6/           the previous generation, kept for readers still on it
+//! ```
+//!
+//! Why generations: a rename cannot replace a non-empty folder, so a build
+//! writes a fresh `gen-<n>/`, commits, syncs, and only then switches
+//! `CURRENT` (write a temporary file, fsync, rename, fsync the folder). A
+//! reader therefore sees the old index or the new one, never half of one;
+//! a build killed at any point (SIGKILL included) leaves `CURRENT` on the
+//! previous generation, and the next build removes what it left behind.
+//!
+//! Why an OS lock and not a PID file: the lock dies with its process, so a
+//! killed build never blocks the next one.
+//!
+//! Refused, with a [`UserError`] that says to run `normsearch index`: an
+//! index folder without `CURRENT` when one is expected, a generation that is
+//! missing, unreadable or corrupted, or one built with another schema.
+
+use std::collections::BTreeMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
+
+use crate::corpus::{Corpus, Document};
+use crate::error::{Error, UserError};
+use crate::lexicon::{Lexicon, EXACT_TOKENIZER, STEMMED_TOKENIZER};
+use crate::segment::Passage;
+
+/// Version of the schema and folder layout. An index built with another
+/// version is refused (rebuild it); bump on any change to [`schema`].
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_FILE: &str = "meta-normsearch.json";
+const CURRENT_FILE: &str = "CURRENT";
+const LOCK_FILE: &str = ".lock";
+const GEN_PREFIX: &str = "gen-";
+const LEXICON_COPY: &str = "lexicon.toml";
+/// Indexing memory per writer thread (tantivy needs at least 15 MB).
+const MEMORY_PER_THREAD: usize = 32 << 20;
+/// Hex digits of a passage's content anchor: 40 bits, unique enough within
+/// one document.
+const ANCHOR_HEX: usize = 10;
+
+/// The index's fields.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// Passage text, stemmed and normalised ([`STEMMED_TOKENIZER`]),
+    /// positions, stored.
+    pub text: Field,
+    /// Passage text, case- and accent-folded ([`EXACT_TOKENIZER`]),
+    /// positions.
+    pub text_exact: Field,
+    /// Document id (`norway-2017`).
+    pub doc: Field,
+    /// Document title, stemmed.
+    pub title: Field,
+    /// Issuer.
+    pub issuer: Field,
+    /// Publication date as written in the manifest (`2011-05`).
+    pub date: Field,
+    /// Publication year.
+    pub year: Field,
+    /// Kind of document (`national-strategy`).
+    pub doc_kind: Field,
+    /// Document language.
+    pub language: Field,
+    /// Section headings, outermost first, one value each; stemmed.
+    pub section: Field,
+    /// Passage ordinal in its document.
+    pub n: Field,
+    /// Passage kind: `body`, `list-item`, `footnote`.
+    pub kind: Field,
+    /// First source line.
+    pub line_from: Field,
+    /// Last source line.
+    pub line_to: Field,
+    /// The document's own label for the passage (`13(f)`).
+    pub label: Field,
+    /// Page the passage starts on.
+    pub page: Field,
+    /// Themes, as facets `/theme/<pillar>[/<sub>]`.
+    pub themes: Field,
+    /// The document, as a facet `/source/<id>` (for counts).
+    pub source: Field,
+    /// Content anchor: short hash of the passage's normalised words.
+    pub anchor: Field,
+    /// Footnote numbers referenced by the passage.
+    pub footnotes: Field,
+    /// Sort key for `--sort date`: newest document first, then reading
+    /// order.
+    pub date_order: Field,
+}
+
+/// The schema and its fields.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let analysed = |tokenizer: &str, positions: bool| {
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(if positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            })
+    };
+    let stored_only = TextOptions::default().set_stored();
+    let fields = Fields {
+        text: b.add_text_field(
+            "text",
+            TextOptions::default()
+                .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
+                .set_stored(),
+        ),
+        text_exact: b.add_text_field(
+            "text_exact",
+            TextOptions::default().set_indexing_options(analysed(EXACT_TOKENIZER, true)),
+        ),
+        doc: b.add_text_field("doc", STRING | FAST | STORED),
+        title: b.add_text_field(
+            "title",
+            TextOptions::default()
+                .set_indexing_options(analysed(STEMMED_TOKENIZER, false))
+                .set_stored(),
+        ),
+        issuer: b.add_text_field("issuer", stored_only.clone()),
+        date: b.add_text_field("date", stored_only),
+        year: b.add_u64_field("year", INDEXED | FAST | STORED),
+        doc_kind: b.add_text_field("doc_kind", STRING | STORED),
+        language: b.add_text_field("language", STRING | STORED),
+        section: b.add_text_field(
+            "section",
+            TextOptions::default()
+                .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
+                .set_stored(),
+        ),
+        n: b.add_u64_field("n", INDEXED | FAST | STORED),
+        kind: b.add_text_field("kind", STRING | FAST | STORED),
+        line_from: b.add_u64_field("line_from", STORED),
+        line_to: b.add_u64_field("line_to", STORED),
+        label: b.add_text_field("label", STRING | STORED),
+        page: b.add_u64_field("page", STORED),
+        themes: b.add_facet_field("themes", FacetOptions::default().set_stored()),
+        source: b.add_facet_field("source", FacetOptions::default()),
+        anchor: b.add_text_field("anchor", STRING | STORED),
+        footnotes: b.add_u64_field("footnotes", STORED),
+        date_order: b.add_u64_field("date_order", NumericOptions::default().set_fast()),
+    };
+    (b.build(), fields)
+}
+
+/// The facet of a theme id: `cbm` → `/theme/cbm`,
+/// `international-law/ihl` → `/theme/international-law/ihl`.
+pub fn theme_facet(id: &str) -> Option<Facet> {
+    Facet::from_text(&format!("/theme/{id}")).ok()
+}
+
+/// The facet of a document id: `/source/<id>`.
+pub fn source_facet(id: &str) -> Option<Facet> {
+    Facet::from_text(&format!("/source/{id}")).ok()
+}
+
+/// A passage's content anchor: a short hash of its words, case- and
+/// accent-folded, so that it survives re-segmentation and whitespace or
+/// punctuation edits, and changes when the words do.
+pub fn anchor(text: &str) -> String {
+    let words = crate::lexicon::exact_words(text).join(" ");
+    let hash = blake3::hash(words.as_bytes());
+    hash.to_hex()[..ANCHOR_HEX].to_string()
+}
+
+// ---------------------------------------------------------------------------
+// The record of a generation.
+
+/// What a generation records about itself (`meta-normsearch.json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    /// [`SCHEMA_VERSION`] at build time.
+    pub schema_version: u32,
+    /// The program's version at build time.
+    pub program_version: String,
+    /// Hash of every input (see [`fingerprint`]).
+    pub fingerprint: String,
+    /// Seconds since the Unix epoch when the build finished.
+    pub built_at: u64,
+    /// The corpus folder it was built from, as given.
+    pub corpus: PathBuf,
+    /// The documents, in manifest order.
+    pub documents: Vec<DocumentMeta>,
+    /// Every theme id of the taxonomy, pillars first in taxonomy order.
+    pub themes: Vec<String>,
+    /// Number of passages.
+    pub passages: usize,
+    /// Bytes of text indexed.
+    pub bytes: u64,
+}
+
+/// One document as the index knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentMeta {
+    /// Document id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Date as written (`2011-05`).
+    pub date: String,
+    /// Year.
+    pub year: i32,
+    /// Kind of document.
+    pub kind: String,
+    /// Number of passages.
+    pub passages: usize,
+}
+
+// ---------------------------------------------------------------------------
+// Theme tagging: the one place the taxonomy enters the build.
+
+/// Tags passages with themes and names the taxonomy for the fingerprint.
+///
+/// The taxonomy module (`crate::themes`) is not part of this tree yet:
+/// until it is, passages carry no themes and only a `themes.toml` in the
+/// corpus folder (if any) enters the fingerprint. Wiring it is confined to
+/// this type.
+struct Themer {
+    source: Vec<u8>,
+}
+
+impl Themer {
+    fn load(corpus_dir: &Path, _lexicon: &Lexicon) -> crate::Result<Themer> {
+        let path = corpus_dir.join("themes.toml");
+        let source = match fs::read(&path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        Ok(Themer { source })
+    }
+
+    fn source_bytes(&self) -> &[u8] {
+        &self.source
+    }
+
+    fn ids(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn tag(&self, _text: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Fingerprint.
+
+/// The hash of everything an index is built from: the schema and program
+/// versions, the manifest's bytes, every text's id, path and bytes, the
+/// lexicon and the taxonomy.
+///
+/// The founding corpus hashes in well under a millisecond, so every query
+/// can afford to recompute it (see `BENCHMARKS.md`).
+pub fn fingerprint(corpus: &Corpus, lexicon: &[u8], taxonomy: &[u8]) -> crate::Result<String> {
+    let mut h = blake3::Hasher::new();
+    let mut part = |label: &str, bytes: &[u8]| {
+        h.update(label.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part("schema", SCHEMA_VERSION.to_string().as_bytes());
+    part("program", env!("CARGO_PKG_VERSION").as_bytes());
+    let manifest = fs::read(&corpus.manifest).map_err(|e| Error::io(&corpus.manifest, e))?;
+    part("manifest", &manifest);
+    for doc in &corpus.documents {
+        let path = corpus.path_of(doc);
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        part("id", doc.id.as_bytes());
+        part("file", doc.file.to_string_lossy().as_bytes());
+        part("text", &bytes);
+    }
+    part("lexicon", lexicon);
+    part("taxonomy", taxonomy);
+    Ok(h.finalize().to_hex().to_string())
+}
+
+// ---------------------------------------------------------------------------
+// Building.
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Worker threads for segmenting and for indexing; 0 = one per core.
+    pub threads: usize,
+    /// When another build holds the lock: wait for it (`true`) or refuse.
+    pub wait_for_lock: bool,
+}
+
+/// Reports a build's progress; the library draws nothing itself.
+///
+/// Called from several threads at once.
+pub trait Progress: Sync {
+    /// Another build holds the lock on `lock`; this one waits for it.
+    fn waiting_for_lock(&self, _lock: &Path) {}
+    /// The work ahead: documents and bytes of text.
+    fn start(&self, _documents: usize, _bytes: u64) {}
+    /// One document was segmented, tagged and handed to the indexer.
+    fn document_done(&self, _id: &str, _bytes: u64, _passages: usize) {}
+    /// Every document is in; committing and merging segments.
+    fn committing(&self) {}
+}
+
+/// A [`Progress`] that reports nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Silent;
+
+impl Progress for Silent {}
+
+/// What a build did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildSummary {
+    /// Documents indexed.
+    pub documents: usize,
+    /// Passages indexed.
+    pub passages: usize,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Wall time, lock wait excluded.
+    pub elapsed: Duration,
+    /// The generation folder now serving.
+    pub generation: PathBuf,
+}
+
+impl BuildSummary {
+    /// Megabytes (10⁶ bytes) of text.
+    pub fn megabytes(&self) -> f64 {
+        self.bytes as f64 / 1e6
+    }
+
+    /// Throughput in MB of text per second.
+    pub fn mb_per_second(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 {
+            self.megabytes() / s
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The held build lock; released when dropped (or when the process dies).
+struct BuildLock {
+    _file: File,
+}
+
+fn lock(index_dir: &Path, wait: bool, progress: &dyn Progress) -> crate::Result<BuildLock> {
+    use fs4::FileExt;
+    let path = index_dir.join(LOCK_FILE);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
+    // Fully qualified: std's File gained inherent lock methods of the
+    // same names in Rust 1.89, newer than this crate's minimum.
+    match FileExt::try_lock(&file) {
+        Ok(()) => {}
+        Err(fs4::TryLockError::WouldBlock) if wait => {
+            progress.waiting_for_lock(&path);
+            FileExt::lock(&file).map_err(|e| Error::io(&path, e))?;
+        }
+        Err(fs4::TryLockError::WouldBlock) => {
+            return Err(UserError::Other(format!(
+                "{}: another `normsearch index` is building this index; wait for it to finish",
+                index_dir.display()
+            ))
+            .into());
+        }
+        Err(fs4::TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+    }
+    Ok(BuildLock { _file: file })
+}
+
+/// One document's passages, ready to index.
+struct Prepared {
+    passages: usize,
+}
+
+/// Builds (or rebuilds) the index of `corpus_dir` in `index_dir`.
+///
+/// Loads and validates the manifest, lexicon and taxonomy first, so that a
+/// bad input fails before anything is written. Documents are read, segmented
+/// and tagged on a rayon pool while tantivy's own threads index them.
+pub fn build(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> crate::Result<BuildSummary> {
+    let corpus = Corpus::load(corpus_dir)?;
+    let lexicon = Lexicon::load(corpus_dir)?;
+    let themer = Themer::load(corpus_dir, &lexicon)?;
+
+    fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
+    let _lock = lock(index_dir, options.wait_for_lock, progress)?;
+    let started = Instant::now();
+
+    // Hashed before the texts are read: a text edited during the build then
+    // makes the index look stale, never falsely fresh.
+    let fingerprint = fingerprint(&corpus, lexicon.source_bytes(), themer.source_bytes())?;
+
+    let previous = read_current(index_dir)?;
+    let generation = next_generation(index_dir)?;
+    let gen_dir = index_dir.join(&generation);
+    fs::create_dir(&gen_dir).map_err(|e| Error::io(&gen_dir, e))?;
+
+    let threads = if options.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        options.threads
+    };
+    let (schema, fields) = schema();
+    let index = tantivy::Index::create_in_dir(&gen_dir, schema)?;
+    lexicon.register(&index);
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
+
+    let sizes: Vec<u64> = corpus
+        .documents
+        .iter()
+        .map(|d| fs::metadata(corpus.path_of(d)).map_or(0, |m| m.len()))
+        .collect();
+    progress.start(corpus.documents.len(), sizes.iter().sum());
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| UserError::Other(format!("cannot start {threads} worker threads: {e}")))?;
+    let bytes_read = AtomicUsize::new(0);
+    let prepared: Vec<Prepared> = pool.install(|| {
+        corpus
+            .documents
+            .par_iter()
+            .map(|doc| {
+                let text = corpus.read_text(doc, false)?;
+                let mut seg = crate::segment::segment(doc, &text.text);
+                for p in &mut seg.passages {
+                    p.themes = themer.tag(&p.text);
+                }
+                for p in &seg.passages {
+                    writer.add_document(passage_document(&fields, doc, p))?;
+                }
+                bytes_read.fetch_add(text.bytes as usize, Ordering::Relaxed);
+                progress.document_done(&doc.id, text.bytes, seg.passages.len());
+                Ok(Prepared {
+                    passages: seg.passages.len(),
+                })
+            })
+            .collect::<crate::Result<Vec<_>>>()
+    })?;
+
+    progress.committing();
+    writer.commit()?;
+    // One segment answers queries fastest; the corpus is small enough to
+    // merge every time.
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
+    writer.garbage_collect_files().wait()?;
+    writer.wait_merging_threads()?;
+
+    let passages: usize = prepared.iter().map(|p| p.passages).sum();
+    let bytes = bytes_read.load(Ordering::Relaxed) as u64;
+    let meta = Meta {
+        schema_version: SCHEMA_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").to_string(),
+        fingerprint,
+        built_at: SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+        corpus: corpus_dir.to_path_buf(),
+        documents: corpus
+            .documents
+            .iter()
+            .zip(&prepared)
+            .map(|(d, p)| DocumentMeta {
+                id: d.id.clone(),
+                title: d.title.clone(),
+                issuer: d.issuer.clone(),
+                date: d.date.to_string(),
+                year: d.date.year,
+                kind: d.kind.clone(),
+                passages: p.passages,
+            })
+            .collect(),
+        themes: themer.ids(),
+        passages,
+        bytes,
+    };
+    let meta_json = serde_json::to_vec_pretty(&meta)
+        .map_err(|e| UserError::Other(format!("cannot record the index's metadata: {e}")))?;
+    write_synced(&gen_dir.join(META_FILE), &meta_json)?;
+    write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
+    sync_dir(&gen_dir)?;
+
+    // The switch: from here on readers open the new generation.
+    let tmp = index_dir.join(format!("{CURRENT_FILE}.tmp"));
+    write_synced(&tmp, format!("{generation}\n").as_bytes())?;
+    let current = index_dir.join(CURRENT_FILE);
+    fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
+    sync_dir(index_dir)?;
+
+    remove_unused_generations(index_dir, &generation, previous.as_deref());
+
+    Ok(BuildSummary {
+        documents: corpus.documents.len(),
+        passages,
+        bytes,
+        elapsed: started.elapsed(),
+        generation: gen_dir,
+    })
+}
+
+fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.text, &p.text);
+    d.add_text(f.text_exact, &p.text);
+    d.add_text(f.doc, &doc.id);
+    d.add_text(f.title, &doc.title);
+    d.add_text(f.issuer, &doc.issuer);
+    d.add_text(f.date, doc.date.to_string());
+    d.add_u64(f.year, doc.date.year.max(0) as u64);
+    d.add_text(f.doc_kind, &doc.kind);
+    d.add_text(f.language, &doc.language);
+    for heading in &p.section {
+        d.add_text(f.section, heading);
+    }
+    d.add_u64(f.n, u64::from(p.n));
+    d.add_text(f.kind, p.kind.as_str());
+    d.add_u64(f.line_from, u64::from(p.lines[0]));
+    d.add_u64(f.line_to, u64::from(p.lines[1]));
+    if let Some(label) = &p.label {
+        d.add_text(f.label, label);
+    }
+    if let Some(page) = p.page {
+        d.add_u64(f.page, u64::from(page));
+    }
+    for theme in &p.themes {
+        if let Some(facet) = theme_facet(theme) {
+            d.add_facet(f.themes, facet);
+        }
+    }
+    if let Some(facet) = source_facet(&doc.id) {
+        d.add_facet(f.source, facet);
+    }
+    d.add_text(f.anchor, anchor(&p.text));
+    for &note in &p.footnotes {
+        d.add_u64(f.footnotes, u64::from(note));
+    }
+    d.add_u64(f.date_order, date_order(doc, p.n));
+    d
+}
+
+/// Newest first under a descending sort, then reading order within a
+/// document: `yyyymmdd` followed by the complement of the ordinal.
+fn date_order(doc: &Document, n: u32) -> u64 {
+    let d = doc.date;
+    let ymd = (d.year.max(0) as u64) * 10_000
+        + u64::from(d.month.unwrap_or(0)) * 100
+        + u64::from(d.day.unwrap_or(0));
+    ymd * 10_000_000 + (9_999_999 - u64::from(n.min(9_999_999)))
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> crate::Result<()> {
+    let mut f = File::create(path).map_err(|e| Error::io(path, e))?;
+    f.write_all(bytes).map_err(|e| Error::io(path, e))?;
+    f.sync_all().map_err(|e| Error::io(path, e))
+}
+
+/// Makes a folder's entries (a rename, a new file) durable.
+fn sync_dir(dir: &Path) -> crate::Result<()> {
+    // Folders cannot be opened for syncing on Windows; NTFS journals the
+    // rename itself.
+    if cfg!(unix) {
+        File::open(dir)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+fn generation_number(name: &str) -> Option<u64> {
+    name.strip_prefix(GEN_PREFIX)?.parse().ok()
+}
+
+/// The generation `CURRENT` names, if any.
+fn read_current(index_dir: &Path) -> crate::Result<Option<String>> {
+    let path = index_dir.join(CURRENT_FILE);
+    match fs::read_to_string(&path) {
+        Ok(s) => {
+            let name = s.trim().to_string();
+            if generation_number(&name).is_none() {
+                return Err(rebuild_error(
+                    index_dir,
+                    &format!("{CURRENT_FILE} names no generation ({name:?})"),
+                ));
+            }
+            Ok(Some(name))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// `gen-<n+1>` for the highest `n` present, finished or not, so a name is
+/// never reused.
+fn next_generation(index_dir: &Path) -> crate::Result<String> {
+    let mut highest = 0;
+    for entry in fs::read_dir(index_dir).map_err(|e| Error::io(index_dir, e))? {
+        let entry = entry.map_err(|e| Error::io(index_dir, e))?;
+        if let Some(n) = entry.file_name().to_str().and_then(generation_number) {
+            highest = highest.max(n);
+        }
+    }
+    Ok(format!("{GEN_PREFIX}{}", highest + 1))
+}
+
+/// Removes every generation but the current and the previous one: builds
+/// that died, and generations two or more builds old. Failures are left for
+/// the next build (a reader on Windows may still hold files open).
+fn remove_unused_generations(index_dir: &Path, current: &str, previous: Option<&str>) {
+    let Ok(entries) = fs::read_dir(index_dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if generation_number(name).is_some() && name != current && Some(name) != previous {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Opening.
+
+/// Whether `index_dir` holds a built index (its `CURRENT` exists).
+pub fn exists(index_dir: &Path) -> bool {
+    index_dir.join(CURRENT_FILE).is_file()
+}
+
+fn rebuild_error(index_dir: &Path, what: &str) -> Error {
+    UserError::Other(format!(
+        "{}: {what}; run `normsearch index` to rebuild it",
+        index_dir.display()
+    ))
+    .into()
+}
+
+/// Whether an index still matches its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// Built from exactly the current inputs.
+    Fresh,
+    /// Something changed, or could not be checked; the reason, one line.
+    Stale(String),
+}
+
+/// An open index, ready to search.
+pub struct Index {
+    generation: PathBuf,
+    index: tantivy::Index,
+    reader: IndexReader,
+    fields: Fields,
+    meta: Meta,
+    lexicon: Lexicon,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("generation", &self.generation)
+            .field("passages", &self.meta.passages)
+            .finish()
+    }
+}
+
+impl Index {
+    /// Opens the generation `index_dir/CURRENT` names.
+    ///
+    /// A missing, unreadable or corrupted index, or one built with another
+    /// schema version, is a [`UserError`] telling the user to run
+    /// `normsearch index`.
+    pub fn open(index_dir: &Path) -> crate::Result<Index> {
+        // A build may switch CURRENT and remove the generation this reader
+        // was about to open; read CURRENT again and retry once.
+        match Index::open_current(index_dir) {
+            Err(first) => match read_current(index_dir) {
+                Ok(Some(_)) => Index::open_current(index_dir).map_err(|_| first),
+                _ => Err(first),
+            },
+            ok => ok,
+        }
+    }
+
+    fn open_current(index_dir: &Path) -> crate::Result<Index> {
+        let Some(name) = read_current(index_dir)? else {
+            return Err(rebuild_error(index_dir, "no index here"));
+        };
+        let generation = index_dir.join(&name);
+        let meta_path = generation.join(META_FILE);
+        let meta_bytes = fs::read(&meta_path).map_err(|e| {
+            rebuild_error(index_dir, &format!("cannot read {name}/{META_FILE} ({e})"))
+        })?;
+        // The version is read on its own first, so that an index from a
+        // future version is reported as such rather than as corrupted.
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: u32,
+        }
+        let version: Version = serde_json::from_slice(&meta_bytes).map_err(|e| {
+            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+        })?;
+        if version.schema_version != SCHEMA_VERSION {
+            return Err(rebuild_error(
+                index_dir,
+                &format!(
+                    "the index has format {} but this normsearch reads format {SCHEMA_VERSION}",
+                    version.schema_version
+                ),
+            ));
+        }
+        let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| {
+            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+        })?;
+        let lexicon_path = generation.join(LEXICON_COPY);
+        let lexicon_src = fs::read_to_string(&lexicon_path).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("cannot read {name}/{LEXICON_COPY} ({e})"),
+            )
+        })?;
+        let lexicon = Lexicon::parse(&lexicon_src, &lexicon_path)?;
+        let index = tantivy::Index::open_in_dir(&generation)
+            .map_err(|e| rebuild_error(index_dir, &format!("the index is unreadable ({e})")))?;
+        let (schema, fields) = schema();
+        if serde_json::to_string(&index.schema()).ok() != serde_json::to_string(&schema).ok() {
+            return Err(rebuild_error(
+                index_dir,
+                "the index was built with a different schema",
+            ));
+        }
+        lexicon.register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e| rebuild_error(index_dir, &format!("the index is unreadable ({e})")))?;
+        Ok(Index {
+            generation,
+            index,
+            reader,
+            fields,
+            meta,
+            lexicon,
+        })
+    }
+
+    /// The generation folder being read.
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
+    /// The tantivy index.
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.index
+    }
+
+    /// A searcher over the generation.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// What the generation records about itself.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The lexicon the index was built with (queries must use the same).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// Compares the index's fingerprint with the inputs now in
+    /// `corpus_dir`.
+    pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
+        let now = (|| -> crate::Result<String> {
+            let corpus = Corpus::load(corpus_dir)?;
+            let lexicon = Lexicon::load(corpus_dir)?;
+            let themer = Themer::load(corpus_dir, &lexicon)?;
+            fingerprint(&corpus, lexicon.source_bytes(), themer.source_bytes())
+        })();
+        match now {
+            Ok(f) if f == self.meta.fingerprint => Freshness::Fresh,
+            Ok(_) => Freshness::Stale(
+                "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
+            ),
+            Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
+        }
+    }
+
+    /// Passage counts per document id.
+    pub fn passages_per_document(&self) -> BTreeMap<String, usize> {
+        self.meta
+            .documents
+            .iter()
+            .map(|d| (d.id.clone(), d.passages))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// A copy of the founding corpus in a temporary folder.
+    fn corpus_copy() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for entry in fs::read_dir(src).unwrap() {
+            let entry = entry.unwrap();
+            fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
+        }
+        dir
+    }
+
+    #[derive(Default)]
+    struct Recorder {
+        docs: Mutex<Vec<String>>,
+        started: Mutex<Option<(usize, u64)>>,
+    }
+
+    impl Progress for Recorder {
+        fn start(&self, documents: usize, bytes: u64) {
+            *self.started.lock().unwrap() = Some((documents, bytes));
+        }
+        fn document_done(&self, id: &str, _bytes: u64, _passages: usize) {
+            self.docs.lock().unwrap().push(id.to_string());
+        }
+    }
+
+    fn opts() -> BuildOptions {
+        BuildOptions {
+            threads: 2,
+            wait_for_lock: false,
+        }
+    }
+
+    #[test]
+    fn build_open_and_rebuild() {
+        let corpus = corpus_copy();
+        let index_dir = corpus.path().join("index");
+        assert!(!exists(&index_dir));
+        let rec = Recorder::default();
+        let summary = build(corpus.path(), &index_dir, &opts(), &rec).unwrap();
+        assert_eq!(summary.documents, 4);
+        assert!(summary.passages > 100, "{summary:?}");
+        assert_eq!(rec.docs.lock().unwrap().len(), 4);
+        let (docs, bytes) = rec.started.lock().unwrap().unwrap();
+        assert_eq!(docs, 4);
+        assert_eq!(bytes, summary.bytes);
+        assert!(exists(&index_dir));
+
+        let index = Index::open(&index_dir).unwrap();
+        assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
+        let searcher = index.searcher();
+        assert_eq!(searcher.num_docs() as usize, summary.passages);
+        assert_eq!(searcher.segment_readers().len(), 1);
+        assert_eq!(index.meta().documents.len(), 4);
+
+        // Editing a text makes the index stale.
+        let doc = corpus
+            .path()
+            .join("norway-2017-international-cyber-strategy.txt");
+        let mut text = fs::read_to_string(&doc).unwrap();
+        text.push_str("\nA new closing paragraph.\n");
+        fs::write(&doc, text).unwrap();
+        assert!(matches!(
+            index.freshness(corpus.path()),
+            Freshness::Stale(_)
+        ));
+
+        // A rebuild switches generations and keeps one previous.
+        let second = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        assert!(second.generation.ends_with("gen-2"));
+        let third = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        assert!(third.generation.ends_with("gen-3"));
+        assert!(!index_dir.join("gen-1").exists());
+        assert!(index_dir.join("gen-2").exists());
+        let reopened = Index::open(&index_dir).unwrap();
+        assert!(reopened.generation().ends_with("gen-3"));
+        assert_eq!(reopened.freshness(corpus.path()), Freshness::Fresh);
+        // The old reader still answers from its generation.
+        assert_eq!(index.searcher().num_docs() as usize, summary.passages);
+    }
+
+    #[test]
+    fn interrupted_build_leaves_previous_generation_serving() {
+        let corpus = corpus_copy();
+        let index_dir = corpus.path().join("index");
+        build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        // What a build killed half-way leaves: a generation with no meta,
+        // a temporary pointer.
+        fs::create_dir(index_dir.join("gen-2")).unwrap();
+        fs::write(index_dir.join("gen-2").join("junk"), b"x").unwrap();
+        fs::write(index_dir.join("CURRENT.tmp"), b"gen-2\n").unwrap();
+        let index = Index::open(&index_dir).unwrap();
+        assert!(index.generation().ends_with("gen-1"));
+        // The next build skips the dead generation's name and removes it.
+        let s = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        assert!(s.generation.ends_with("gen-3"));
+        assert!(!index_dir.join("gen-2").exists());
+        assert!(index_dir.join("gen-1").exists());
+    }
+
+    #[test]
+    fn a_second_build_is_refused_while_one_holds_the_lock() {
+        let corpus = corpus_copy();
+        let index_dir = corpus.path().join("index");
+        fs::create_dir_all(&index_dir).unwrap();
+        let held = lock(&index_dir, false, &Silent).unwrap();
+        let e = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap_err();
+        assert!(e.to_string().contains("another `normsearch index`"), "{e}");
+        drop(held);
+        build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+    }
+
+    #[test]
+    fn broken_indexes_ask_for_a_rebuild() {
+        let corpus = corpus_copy();
+        let index_dir = corpus.path().join("index");
+        let missing = Index::open(&index_dir).unwrap_err().to_string();
+        assert!(missing.contains("run `normsearch index`"), "{missing}");
+
+        build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        let meta = index_dir.join("gen-1").join(META_FILE);
+        let good = fs::read_to_string(&meta).unwrap();
+
+        fs::write(
+            &meta,
+            good.replace("\"schema_version\": 1", "\"schema_version\": 99"),
+        )
+        .unwrap();
+        let e = Index::open(&index_dir).unwrap_err().to_string();
+        assert!(
+            e.contains("format 99") && e.contains("normsearch index"),
+            "{e}"
+        );
+
+        fs::write(&meta, "{ not json").unwrap();
+        let e = Index::open(&index_dir).unwrap_err().to_string();
+        assert!(
+            e.contains("corrupted") && e.contains("normsearch index"),
+            "{e}"
+        );
+
+        fs::write(&meta, good).unwrap();
+        fs::remove_file(index_dir.join("gen-1").join("meta.json")).unwrap();
+        let e = Index::open(&index_dir).unwrap_err().to_string();
+        assert!(
+            e.contains("unreadable") && e.contains("normsearch index"),
+            "{e}"
+        );
+
+        fs::write(index_dir.join(CURRENT_FILE), "gen-9\n").unwrap();
+        let e = Index::open(&index_dir).unwrap_err().to_string();
+        assert!(e.contains("normsearch index"), "{e}");
+    }
+
+    #[test]
+    fn anchors_ignore_case_spacing_and_punctuation() {
+        assert_eq!(
+            anchor("States should  cooperate."),
+            anchor("states should cooperate")
+        );
+        assert_ne!(
+            anchor("States should cooperate"),
+            anchor("States must cooperate")
+        );
+        assert_eq!(anchor("x").len(), ANCHOR_HEX);
+    }
+
+    #[test]
+    fn date_order_sorts_newest_first_then_reading_order() {
+        let mut a: Document = toml_doc("2017-08-31");
+        let b: Document = toml_doc("2011-05");
+        assert!(date_order(&a, 1) > date_order(&b, 1));
+        assert!(date_order(&a, 1) > date_order(&a, 2));
+        a.date.day = None;
+        assert!(date_order(&a, 500) > date_order(&b, 1));
+    }
+
+    fn toml_doc(date: &str) -> Document {
+        Document {
+            id: "x".into(),
+            file: "x.txt".into(),
+            title: "T".into(),
+            issuer: "I".into(),
+            authors: vec![],
+            date: date.parse().unwrap(),
+            kind: "k".into(),
+            country: None,
+            organization: None,
+            language: "en".into(),
+            url: None,
+            container: None,
+        }
+    }
+}
