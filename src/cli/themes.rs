@@ -1,17 +1,16 @@
 //! `normsearch themes`: the taxonomy, and how many passages carry each
 //! theme, in all and per document.
 //!
-//! The corpus is read, segmented and tagged as the indexer does it (the
-//! corpus folder's own `themes.toml` and `lexicon.toml` when it has them),
-//! so the counts are those a `theme:` search would find.
+//! The corpus is read, segmented and tagged by the same [`Analyser`] the
+//! indexer uses (with the corpus folder's own `themes.toml` and
+//! `lexicon.toml` when it has them), so the counts are those a `theme:`
+//! search would find.
 
 use super::Global;
 use crate::corpus::Corpus;
-use crate::lexicon::Lexicon;
-use crate::pipeline::{self, Options};
-use crate::themes::{Tagger, Taxonomy};
+use crate::pipeline::Analyser;
+use crate::themes::Taxonomy;
 use anyhow::Result;
-use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -29,15 +28,8 @@ pub struct ThemesArgs {
 /// Runs `themes`.
 pub fn run(args: &ThemesArgs, global: &Global) -> Result<ExitCode> {
     let corpus = Corpus::load(&global.corpus)?;
-    let taxonomy = Taxonomy::load(&global.corpus)?;
-    let tagger = Tagger::new(&taxonomy, &Lexicon::load(&global.corpus)?);
-    let analysed = pipeline::analyse(
-        &corpus,
-        None,
-        Options {
-            lossy: global.lossy,
-        },
-    )?;
+    let analyser = Analyser::load(&global.corpus, global.lossy)?;
+    let analysed = analyser.analyse(&corpus, None)?;
     let mut err = io::stderr().lock();
     for a in &analysed {
         for w in &a.warnings {
@@ -45,18 +37,18 @@ pub fn run(args: &ThemesArgs, global: &Global) -> Result<ExitCode> {
         }
     }
     let tagged: Vec<(String, Vec<Vec<String>>)> = analysed
-        .par_iter()
+        .into_iter()
         .map(|a| {
             let themes = a
                 .segmentation
                 .passages
-                .iter()
-                .map(|p| tagger.tag(&p.text).into_iter().map(|t| t.id).collect())
+                .into_iter()
+                .map(|p| p.themes)
                 .collect();
             (corpus.documents[a.index].id.clone(), themes)
         })
         .collect();
-    let counts = Counts::new(&taxonomy, &tagged);
+    let counts = Counts::new(&analyser.taxonomy, &tagged);
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
