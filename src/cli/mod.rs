@@ -7,6 +7,7 @@
 //! program quietly.
 
 mod passages;
+mod themes;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -56,6 +57,8 @@ pub struct Global {
 pub enum Command {
     /// Show how documents were cut into passages (and what was dropped).
     Passages(passages::PassagesArgs),
+    /// List the themes, with how many passages carry each, per document.
+    Themes(themes::ThemesArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -64,6 +67,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
+        Some(Command::Themes(args)) => themes::run(args, &cli.global),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
