@@ -200,6 +200,11 @@ impl Lexicon {
         self.rules.normalize(text, folded_words(text))
     }
 
+    /// The exact-field tokens of `text`, with byte offsets.
+    pub fn exact_tokens(&self, text: &str) -> Vec<Token> {
+        folded_words(text)
+    }
+
     /// The exact-field tokens of `text` (case- and accent-folded only).
     pub fn analyze_exact(&self, text: &str) -> Vec<String> {
         exact_words(text)

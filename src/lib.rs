@@ -12,6 +12,7 @@ pub mod error;
 pub mod index;
 pub mod lexicon;
 pub mod query;
+pub mod search;
 pub mod segment;
 
 pub use error::{Error, Result, UserError};
