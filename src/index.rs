@@ -49,7 +49,7 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, UserError};
-use crate::lexicon::{Lexicon, EXACT_TOKENIZER, STEMMED_TOKENIZER};
+use crate::lexicon::{Lexicon, EXACT_TOKENIZER, NORMALIZED_TOKENIZER, STEMMED_TOKENIZER};
 use crate::segment::{Passage, PassageKind};
 
 /// Version of the schema and folder layout. An index built with another
@@ -73,6 +73,9 @@ pub struct Fields {
     /// Passage text, stemmed and normalised ([`STEMMED_TOKENIZER`]),
     /// positions, stored.
     pub text: Field,
+    /// Passage text, rewritten but only lightly stemmed
+    /// ([`NORMALIZED_TOKENIZER`]), positions: for ranking.
+    pub text_norm: Field,
     /// Passage text, case- and accent-folded ([`EXACT_TOKENIZER`]),
     /// positions.
     pub text_exact: Field,
@@ -138,6 +141,10 @@ pub fn schema() -> (Schema, Fields) {
             TextOptions::default()
                 .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
                 .set_stored(),
+        ),
+        text_norm: b.add_text_field(
+            "text_norm",
+            TextOptions::default().set_indexing_options(analysed(NORMALIZED_TOKENIZER, true)),
         ),
         text_exact: b.add_text_field(
             "text_exact",
@@ -563,6 +570,7 @@ pub fn build(
 fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.text, &p.text);
+    d.add_text(f.text_norm, &p.text);
     d.add_text(f.text_exact, &p.text);
     d.add_text(f.doc, &doc.id);
     d.add_text(f.title, &doc.title);

@@ -12,9 +12,14 @@
 //!
 //! Each word or phrase is matched as BM25 over the stemmed, normalised
 //! text. The same words found in the passage's section headings, or found
-//! exactly as typed (unstemmed, same spelling), add to its score but never
-//! match on their own: a quoted phrase must stand in the passage text.
-//! Footnotes and list items are weighed below body paragraphs. The weights
+//! with the same ending (reduced only to the singular, so `digitization`
+//! prefers `digitisation` to `digital`, whatever the spelling), add to its
+//! score but never match on their own: a quoted phrase must stand in the
+//! passage text. An acronym's alternatives are weighed like the words typed
+//! (their BM25 weight is scaled to the typed form's), so a rare spelling-out
+//! does not outrank the common form. Words typed side by side add to the
+//! score of passages where they stand side by side. Footnotes are weighed
+//! below body paragraphs and list items. The weights
 //! are tuned against the relevance set in `tests/search_relevance.rs`.
 //!
 //! # Highlights
@@ -182,8 +187,11 @@ mod millis {
 struct Ranking {
     /// Weight of the same words in the section headings.
     section: Score,
-    /// Weight of the words matched exactly as typed.
-    exact: Score,
+    /// Weight of the words matched with their ending (singular and
+    /// plural alike), after the spelling and compound rewrites.
+    normalized: Score,
+    /// Weight of two words typed side by side found side by side.
+    adjacency: Score,
     /// Score multiplier for list items.
     list_item: Score,
     /// Score multiplier for footnotes.
@@ -192,10 +200,14 @@ struct Ranking {
 
 const RANKING: Ranking = Ranking {
     section: 0.3,
-    exact: 0.3,
+    normalized: 0.3,
+    adjacency: 1.0,
     list_item: 1.0,
-    footnote: 0.6,
+    footnote: 0.3,
 };
+
+/// Words typed side by side may stand this many words apart.
+const ADJACENCY_SLOP: u32 = 1;
 
 /// Prefixes expand to at most this many words.
 const MAX_PREFIX_EXPANSIONS: u32 = 200;
@@ -213,8 +225,11 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     let started = Instant::now();
     let query = expand(index, request)?;
     let fields = index.fields();
+    let searcher = index.searcher();
     let builder = Builder {
         f: fields,
+        searcher: &searcher,
+        lexicon: index.lexicon(),
         exact: request.exact,
         rank: RANKING,
     };
@@ -227,7 +242,6 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     );
     let tantivy_query = BooleanQuery::new(clauses);
 
-    let searcher = index.searcher();
     let mut source_facets = FacetCollector::for_field("source");
     source_facets.add_facet("/source");
     let mut pillar_facets = FacetCollector::for_field("themes");
@@ -241,9 +255,10 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     }
     // TopDocs refuses a limit of 0; a page of none still counts and facets.
     let sort = request.sort;
+    let rank = RANKING;
     let top = TopDocs::with_limit(request.limit.max(1))
         .and_offset(request.offset)
-        .tweak_score(move |reader: &SegmentReader| sort_key(reader, sort, RANKING));
+        .tweak_score(move |reader: &SegmentReader| sort_key(reader, sort, rank));
     let (page, (total, source_counts, pillar_counts, sub_counts)) = searcher.search(
         &tantivy_query,
         &(top, (Count, source_facets, pillar_facets, sub_facets)),
@@ -433,6 +448,8 @@ fn filter_leaf(f: &Fields, filter: &Filter) -> Box<dyn TantivyQuery> {
 /// Turns the expanded query tree into tantivy queries.
 struct Builder<'a> {
     f: &'a Fields,
+    searcher: &'a tantivy::Searcher,
+    lexicon: &'a Lexicon,
     exact: bool,
     rank: Ranking,
 }
@@ -471,6 +488,7 @@ impl Builder<'_> {
     fn juxtaposed(&self, items: &[Node]) -> Box<dyn TantivyQuery> {
         let mut clauses = Vec::new();
         let mut plain = Vec::new();
+        let mut stop = Vec::new();
         let mut has_must = false;
         for item in items {
             match item {
@@ -480,7 +498,33 @@ impl Builder<'_> {
                     clauses.push((Occur::Must, self.node(inner)));
                 }
                 Node::Filter { .. } => clauses.push((Occur::Must, self.node(item))),
+                Node::Term(t) if is_stopword(t) => stop.push(self.node(item)),
                 other => plain.push(self.node(other)),
+            }
+        }
+        // Words typed side by side rank higher where they stand side by
+        // side: `private sector` inside `role of the private sector`.
+        let words: Vec<&Term> = items
+            .iter()
+            .filter_map(|i| match i {
+                Node::Term(t) if t.kind == TermKind::Word => Some(t),
+                _ => None,
+            })
+            .collect();
+        if self.rank.adjacency > 0.0 && !self.exact {
+            for span in adjacent_spans(&words) {
+                let tokens: Vec<String> = span
+                    .iter()
+                    .filter_map(|t| t.variants.first())
+                    .flat_map(|v| v.tokens.iter().cloned())
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        tokens_query(self.f.text, &tokens, ADJACENCY_SLOP),
+                        self.rank.adjacency,
+                    )),
+                ));
             }
         }
         match JUXTAPOSITION {
@@ -491,12 +535,36 @@ impl Builder<'_> {
                 clauses.extend(plain.into_iter().map(|q| (Occur::Should, q)));
             }
             Juxtaposition::RankedByMatches => {
+                // Stopwords add to the score but match nothing on their own
+                // unless the query has nothing else.
+                if plain.is_empty() {
+                    plain = std::mem::take(&mut stop);
+                }
                 if !plain.is_empty() {
                     clauses.push((Occur::Must, Box::new(BooleanQuery::union(plain))));
                 }
             }
         }
+        clauses.extend(stop.into_iter().map(|q| (Occur::Should, q)));
         complete(clauses)
+    }
+
+    /// The BM25 inverse document frequency of a word or phrase (summed over
+    /// its words, as tantivy scores phrases), 0 when a word is absent.
+    fn idf(&self, field: Field, tokens: &[String]) -> f32 {
+        let n = self.searcher.num_docs() as f32;
+        let mut sum = 0.0;
+        for token in tokens {
+            let df = self
+                .searcher
+                .doc_freq(&TantivyTerm::from_field_text(field, token))
+                .unwrap_or(0) as f32;
+            if df == 0.0 {
+                return 0.0;
+            }
+            sum += (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        }
+        sum
     }
 
     fn term(&self, t: &Term) -> Box<dyn TantivyQuery> {
@@ -532,18 +600,31 @@ impl Builder<'_> {
                     alternatives.push(tokens_query(f.text_exact, &v.tokens, slop));
                 }
                 TermKind::Word | TermKind::Phrase { .. } => {
-                    alternatives.push(tokens_query(f.text, &v.tokens, slop));
+                    // An alternative weighs what the words typed weigh: a
+                    // rare spelling-out (`UNGGE`) must not outrank the
+                    // common form it stands for.
+                    let scale = self.idf(f.text, &t.variants[0].tokens)
+                        / self.idf(f.text, &v.tokens).max(f32::EPSILON);
+                    let scale = if scale.is_finite() && scale > 0.0 {
+                        scale
+                    } else {
+                        1.0
+                    };
+                    alternatives.push(Box::new(BoostQuery::new(
+                        tokens_query(f.text, &v.tokens, slop),
+                        scale,
+                    )));
                     if self.rank.section > 0.0 {
                         boosts.push(Box::new(BoostQuery::new(
                             tokens_query(f.section, &v.tokens, slop),
-                            self.rank.section,
+                            self.rank.section * scale,
                         )));
                     }
-                    let exact = crate::lexicon::exact_words(&v.text);
-                    if self.rank.exact > 0.0 && !exact.is_empty() {
+                    let light = self.lexicon.analyze_light(&v.text);
+                    if self.rank.normalized > 0.0 && !light.is_empty() {
                         boosts.push(Box::new(BoostQuery::new(
-                            tokens_query(f.text_exact, &exact, slop),
-                            self.rank.exact,
+                            tokens_query(f.text_norm, &light, slop),
+                            self.rank.normalized * scale,
                         )));
                     }
                 }
@@ -562,6 +643,27 @@ impl Builder<'_> {
         clauses.extend(boosts.into_iter().map(|b| (Occur::Should, b)));
         Box::new(BooleanQuery::new(clauses))
     }
+}
+
+/// Words too common to rank by on their own.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+    "in", "into", "is", "it", "its", "of", "on", "or", "should", "that", "the", "their", "this",
+    "to", "was", "what", "when", "which", "who", "why", "with",
+];
+
+fn is_stopword(t: &Term) -> bool {
+    STOPWORDS.contains(&t.text.to_lowercase().as_str())
+}
+
+/// Runs from each content word to the next, the stopwords between them
+/// included: `role of the private sector` → `role of the private`,
+/// `private sector`.
+fn adjacent_spans<'a, 'b>(words: &'b [&'a Term]) -> Vec<&'b [&'a Term]> {
+    let content: Vec<usize> = (0..words.len())
+        .filter(|&i| !is_stopword(words[i]))
+        .collect();
+    content.windows(2).map(|w| &words[w[0]..=w[1]]).collect()
 }
 
 /// A boolean query made to match something: one with only exclusions
