@@ -1122,8 +1122,8 @@ mod tests {
         );
         let q = expanded("\"GGE report\"");
         assert_eq!(
-            variants(&q.root),
-            vec!["GGE report", "Group of Governmental Experts report"]
+            variants(&q.root)[..2],
+            ["GGE report", "Group of Governmental Experts report"]
         );
     }
 
