@@ -177,6 +177,17 @@ pub(crate) fn marker(text: &str) -> Option<(Marker, Option<&str>, usize)> {
     None
 }
 
+/// The numbering family of a heading's text ("IV. Moving Forward" → roman),
+/// if it starts with one.
+pub(crate) fn numbering(text: &str) -> Option<Marker> {
+    match marker(text) {
+        Some((Marker::Bullet, _, _)) | None => None,
+        // "I." and "V." open roman sequences as often as lettered ones.
+        Some((Marker::UpperAlpha, Some("I." | "V." | "X."), _)) => Some(Marker::Roman),
+        Some((m, _, _)) => Some(m),
+    }
+}
+
 fn classify_label(inner: &str) -> Option<Marker> {
     if inner.is_empty() || inner.len() > 4 {
         return None;
@@ -594,25 +605,25 @@ fn gap(lines: &[Line], layout: &Layout, roles: &[Role], from: usize, to: usize) 
 /// A paragraph standing between two bullets of one list, after an item's
 /// lead sentence, is the rest of that item (PDFs lose the indentation).
 fn merge_list_continuations(units: &mut Vec<Unit>, ctx: &Ctx) {
-    let mut k = 1;
-    while k + 1 < units.len() {
-        let is_item = |u: &Unit| {
-            u.kind == UnitKind::Passage(PassageKind::ListItem) && u.marker == Some(Marker::Bullet)
-        };
-        let body = &units[k];
-        let plain_body = body.kind == UnitKind::Passage(PassageKind::Body)
-            && body.marker.is_none()
+    let is_item = |u: &Unit| {
+        u.kind == UnitKind::Passage(PassageKind::ListItem) && u.marker == Some(Marker::Bullet)
+    };
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    let mut rest = std::mem::take(units).into_iter().peekable();
+    while let Some(u) = rest.next() {
+        let plain_body = u.kind == UnitKind::Passage(PassageKind::Body)
+            && u.marker.is_none()
             && !ctx
-                .text(*body.lines.last().unwrap_or(&0))
+                .text(*u.lines.last().unwrap_or(&0))
                 .trim_end()
                 .ends_with(':');
-        if plain_body && is_item(&units[k - 1]) && is_item(&units[k + 1]) {
-            let body = units.remove(k);
-            units[k - 1].lines.extend(body.lines);
-        } else {
-            k += 1;
+        let between = out.last().is_some_and(is_item) && rest.peek().is_some_and(is_item);
+        match out.last_mut() {
+            Some(prev) if plain_body && between => prev.lines.extend(u.lines),
+            _ => out.push(u),
         }
     }
+    *units = out;
 }
 
 #[cfg(test)]

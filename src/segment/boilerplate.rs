@@ -10,7 +10,7 @@
 use super::lines::{bare_number, Line};
 use super::{DropReason, Role};
 use crate::corpus::Document;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A comparison key: lower case, emphasis and heading marks removed,
 /// whitespace collapsed.
@@ -106,7 +106,7 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) {
     }
     // Texts of Markdown headings: a plain line repeating one elsewhere is
     // that chapter's running header.
-    let md_headings: Vec<&str> = lines
+    let md_headings: HashSet<&str> = lines
         .iter()
         .zip(&keys)
         .filter(|(l, _)| l.text.starts_with('#'))
@@ -117,12 +117,26 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) {
         .flatten()
         .map(|t| key(t))
         .collect();
-    let repeated_headers: Vec<&str> = exact
+    let repeated_headers: HashSet<&str> = exact
         .iter()
         .filter(|(k, n)| **n >= 3 && is_header_like(k))
         .map(|(k, _)| *k)
         .collect();
 
+    // Running headers and titles by their words alone, for footers that
+    // add a page number to them.
+    let furniture: HashSet<String> = titles
+        .iter()
+        .map(String::as_str)
+        .chain(repeated_headers.iter().copied())
+        .map(|t| {
+            words(t)
+                .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
     let name_words: Vec<String> = doc
         .authors
         .iter()
@@ -145,11 +159,11 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) {
         let k = k.as_str();
         // A Markdown heading is the author's structure, however often its
         // words recur as a running header.
-        if repeated_headers.contains(&k) && !l.text.starts_with('#') {
+        if repeated_headers.contains(k) && !l.text.starts_with('#') {
             roles[i] = Role::Dropped(DropReason::RunningHeader);
             continue;
         }
-        if !l.text.starts_with('#') && md_headings.contains(&k) && is_header_like(k) {
+        if !l.text.starts_with('#') && md_headings.contains(k) && is_header_like(k) {
             roles[i] = Role::Dropped(DropReason::RunningHeader);
             continue;
         }
@@ -160,10 +174,7 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) {
             continue;
         }
         let dk = digit_key(k);
-        if dk != k
-            && bare_number(l.text).is_none()
-            && is_page_furniture(&dk, &titles, &repeated_headers)
-        {
+        if dk != k && bare_number(l.text).is_none() && is_page_furniture(&dk, &furniture) {
             roles[i] = Role::Dropped(DropReason::PageNumber);
             continue;
         }
@@ -190,7 +201,7 @@ fn is_header_like(key: &str) -> bool {
 
 /// A digit-bearing line whose words are only page-number words or a known
 /// running header: "Page 3 of 40", "- 12 -", "12 | National Strategy".
-fn is_page_furniture(digit_key: &str, titles: &[String], headers: &[&str]) -> bool {
+fn is_page_furniture(digit_key: &str, furniture: &HashSet<String>) -> bool {
     let rest: Vec<&str> = words(digit_key).filter(|w| *w != "#").collect();
     if rest.is_empty() {
         // Digits and a little punctuation, e.g. "- 12 -" or "12/40".
@@ -213,22 +224,7 @@ fn is_page_furniture(digit_key: &str, titles: &[String], headers: &[&str]) -> bo
     if rest.iter().all(|w| page_words.contains(w)) {
         return true;
     }
-    let joined = rest.join(" ");
-    titles
-        .iter()
-        .chain(
-            headers
-                .iter()
-                .map(|h| h.to_string())
-                .collect::<Vec<_>>()
-                .iter(),
-        )
-        .any(|t| {
-            let tw: Vec<&str> = words(t)
-                .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
-                .collect();
-            !tw.is_empty() && tw.join(" ") == joined
-        })
+    furniture.contains(rest.join(" ").as_str())
 }
 
 /// Whether the line lists only the authors' names.
@@ -294,21 +290,18 @@ mod tests {
             key("**PRE-RELEASE - NOT FOR  DISTRIBUTION**"),
             "pre-release - not for distribution"
         );
-        let titles = vec![key("National Cyber Security Strategy")];
+        let furniture: HashSet<String> = ["national cyber security strategy".to_string()].into();
         assert!(is_page_furniture(
             &digit_key(&key("Page 3 of 40")),
-            &titles,
-            &[]
+            &furniture
         ));
         assert!(is_page_furniture(
             &digit_key(&key("12 | National Cyber Security Strategy")),
-            &titles,
-            &[]
+            &furniture
         ));
         assert!(!is_page_furniture(
             &digit_key(&key("Strategic Objective 1")),
-            &titles,
-            &[]
+            &furniture
         ));
     }
 

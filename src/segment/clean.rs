@@ -6,7 +6,7 @@
 //! and backslash escapes are removed; control characters and runs of spaces
 //! are collapsed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Prefixes that form real compounds across a line-end hyphen.
 const COMPOUND_PREFIXES: &[&str] = &[
@@ -19,21 +19,73 @@ const COMPOUND_PREFIXES: &[&str] = &[
 #[derive(Default)]
 pub(crate) struct Vocabulary {
     words: HashSet<String>,
+    /// Line-end heads that begin some longer word of the text ("vulner" of
+    /// "vulnerable"): fragments, not words.
+    fragments: HashSet<String>,
 }
 
 impl Vocabulary {
-    /// Collects the words (with their inner hyphens) of the given lines.
-    pub fn build<'a>(lines: impl Iterator<Item = &'a str>) -> Self {
-        let mut words = HashSet::new();
-        for l in lines {
-            for w in l.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
+    /// Collects, from `texts`, the words that can settle a line-end
+    /// hyphenation found in them: for `head-` / `tail`, whether the text
+    /// also writes `head-tail`, `headtail`, `head` or `tail`. Only those are
+    /// kept, so the pass over a long text allocates for a handful of words.
+    pub fn build(texts: &[&str]) -> Self {
+        // Occurrences as the halves of a line-end hyphenation do not count
+        // as the document using the fragment as a word.
+        let mut wanted: HashMap<String, i64> = HashMap::new();
+        let nonblank: Vec<&str> = texts.iter().copied().filter(|t| !t.is_empty()).collect();
+        for pair in nonblank.windows(2) {
+            let Some(head) = hyphenated_tail(pair[0]) else {
+                continue;
+            };
+            let tail: String = pair[1].chars().take_while(|c| c.is_alphabetic()).collect();
+            if head.is_empty() || tail.is_empty() {
+                continue;
+            }
+            let (h, t) = (head.to_lowercase(), tail.to_lowercase());
+            wanted.entry(format!("{h}-{t}")).or_default();
+            wanted.entry(format!("{h}{t}")).or_default();
+            *wanted.entry(h).or_default() -= 1;
+            *wanted.entry(t).or_default() -= 1;
+        }
+        if wanted.is_empty() {
+            return Vocabulary::default();
+        }
+        let heads: HashSet<String> = nonblank
+            .iter()
+            .filter_map(|t| hyphenated_tail(t))
+            .map(str::to_lowercase)
+            .collect();
+        let longest_head = heads.iter().map(|h| h.len()).max().unwrap_or(0);
+        let mut fragments = HashSet::new();
+        let mut buf = String::new();
+        for text in texts {
+            for w in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
                 let w = w.trim_matches('-');
-                if w.len() > 1 {
-                    words.insert(w.to_lowercase());
+                if w.len() < 2 {
+                    continue;
+                }
+                buf.clear();
+                buf.extend(w.chars().flat_map(char::to_lowercase));
+                if let Some(n) = wanted.get_mut(buf.as_str()) {
+                    *n += 1;
+                }
+                for (i, _) in buf.char_indices().skip(1) {
+                    if i > longest_head {
+                        break;
+                    }
+                    if heads.contains(&buf[..i]) && buf[i..].starts_with(char::is_alphabetic) {
+                        fragments.insert(buf[..i].to_string());
+                    }
                 }
             }
         }
-        Vocabulary { words }
+        let words = wanted
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(w, _)| w)
+            .collect();
+        Vocabulary { words, fragments }
     }
 
     /// Whether `head-` at a line end and `tail` on the next line form a
@@ -49,12 +101,11 @@ impl Vocabulary {
         if COMPOUND_PREFIXES.contains(&h.as_str()) {
             return true;
         }
-        // Two words the document uses on their own make a compound; a
-        // fragment such as "publica" or "tion" does not.
-        h.chars().count() > 2
-            && t.chars().count() > 2
-            && self.words.contains(&h)
-            && self.words.contains(&t)
+        let word = |w: &str| w.chars().count() > 2 && self.words.contains(w);
+        // Two words the text uses on their own make a compound; a fragment
+        // such as "publica" or "tion" does not. A head that is no fragment
+        // of a longer word, before a real word, is a word too.
+        word(&t) && (word(&h) || (h.chars().count() > 3 && !self.fragments.contains(&h)))
     }
 }
 
@@ -226,7 +277,17 @@ mod tests {
     use super::*;
 
     fn vocab(words: &str) -> Vocabulary {
-        Vocabulary::build(std::iter::once(words))
+        Vocabulary::build(&[
+            words,
+            "refine the multi-",
+            "stakeholder model",
+            "broad civilian-",
+            "military",
+            "whole publica-",
+            "tion process",
+            "the backbone –",
+            "global",
+        ])
     }
 
     #[test]

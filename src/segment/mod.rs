@@ -203,18 +203,19 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     let units = blocks::build(&lines, &layout, &roles, &ref_ends);
     let pages = pages(&lines, &layout, &roles);
 
-    let needs_vocab = lines.iter().any(|l| l.text.ends_with('-'));
-    let vocab = if needs_vocab {
-        clean::Vocabulary::build(lines.iter().map(|l| l.text))
-    } else {
-        clean::Vocabulary::default()
-    };
+    let texts: Vec<&str> = lines
+        .iter()
+        .zip(&roles)
+        .filter(|(_, r)| matches!(r, Role::Content | Role::FootnoteText))
+        .map(|(l, _)| l.text)
+        .collect();
+    let vocab = clean::Vocabulary::build(&texts);
     let keeps = |h: &str, t: &str| vocab.keeps_hyphen(h, t);
-    let piece = |i: usize, skip: usize| -> String {
+    let piece = |i: usize, skip: usize, cut: bool| -> String {
         let t = lines[i].text;
         let mut s = String::with_capacity(t.len());
         let mut at = skip.min(t.len());
-        for m in &cuts[i] {
+        for m in cuts[i].iter().filter(|_| cut) {
             if m.start >= at {
                 s.push_str(&t[at..m.start]);
                 at = m.end;
@@ -223,11 +224,12 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
         s.push_str(&t[at..]);
         s
     };
-    let text_of = |idx: &[usize], marker_len: usize| -> String {
+    // Headings keep their reference numbers: they have no footnote list.
+    let text_of = |idx: &[usize], marker_len: usize, cut: bool| -> String {
         let pieces: Vec<String> = idx
             .iter()
             .enumerate()
-            .map(|(k, &i)| piece(i, if k == 0 { marker_len } else { 0 }))
+            .map(|(k, &i)| piece(i, if k == 0 { marker_len } else { 0 }, cut))
             .collect();
         let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
         clean::join(&refs, &keeps)
@@ -259,7 +261,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                         Some((blocks::Marker::Bullet, _, len)) => len,
                         _ => 0,
                     };
-                    let text = text_of(&u.lines, bullet);
+                    let text = text_of(&u.lines, bullet, false);
                     let text = text.trim_start_matches('#').trim().to_string();
                     if text.is_empty() {
                         continue;
@@ -286,7 +288,12 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                             label = Some(format!("{}({letter})", p.trim_end_matches('.')));
                         }
                     }
-                    (*kind, &u.lines, label, text_of(&u.lines, u.marker_len))
+                    (
+                        *kind,
+                        &u.lines,
+                        label,
+                        text_of(&u.lines, u.marker_len, true),
+                    )
                 }
             },
             Item::Note(n) => {
@@ -299,7 +306,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                     PassageKind::Footnote,
                     &n.lines,
                     Some(n.num.to_string()),
-                    text_of(&n.lines, len),
+                    text_of(&n.lines, len, true),
                 )
             }
         };
@@ -369,6 +376,20 @@ struct SectionStack {
 impl SectionStack {
     /// Places a heading; returns its level (1 = outermost).
     fn push(&mut self, style: Style, line: &Line, text: String) -> u8 {
+        // The document's own numbering outranks its markup: "## IV." is a
+        // sibling of "# I." whatever the extraction made of their levels.
+        let numbering = blocks::numbering(&text);
+        if let Some(n) = numbering {
+            if let Some(pos) = self
+                .entries
+                .iter()
+                .position(|(_, t)| blocks::numbering(t) == Some(n))
+            {
+                self.entries.truncate(pos);
+                self.entries.push((style, text));
+                return self.entries.len() as u8;
+            }
+        }
         let mut style = style;
         if let Style::Markdown(level) = style {
             let inner = line.text.trim_start_matches('#').trim();

@@ -1,0 +1,115 @@
+//! The command line: clap definitions, one file per command, and the one
+//! place where errors become messages and exit codes.
+//!
+//! Exit codes follow grep and ripgrep: 0 when something was found, 1 when a
+//! search found nothing, 2 on any error. Errors are printed once, as
+//! `normsearch: error: …` on one line. A closed pipe (`| head`) ends the
+//! program quietly.
+
+mod passages;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Fast, exact full-text search over cyber-norm texts, with citable passages.
+#[derive(Debug, Parser)]
+#[command(name = "normsearch", version, about, long_about = None)]
+pub struct Cli {
+    /// Options every command takes.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options shared by every command.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// The corpus folder (holding corpus.toml).
+    #[arg(
+        long,
+        global = true,
+        env = "NORMSEARCH_CORPUS",
+        default_value = "corpus",
+        value_name = "DIR"
+    )]
+    pub corpus: PathBuf,
+    /// The index folder.
+    #[arg(
+        long,
+        global = true,
+        env = "NORMSEARCH_INDEX",
+        default_value = "index",
+        value_name = "DIR"
+    )]
+    pub index: PathBuf,
+    /// Read texts that are not valid UTF-8, replacing bad bytes (with a warning).
+    #[arg(long, global = true)]
+    pub lossy: bool,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show how documents were cut into passages (and what was dropped).
+    Passages(passages::PassagesArgs),
+}
+
+/// Parses the arguments, runs the command and turns the outcome into an
+/// exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let outcome = match &cli.command {
+        Some(Command::Passages(args)) => passages::run(args, &cli.global),
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(ExitCode::from(2))
+        }
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+/// Prints an error as one line and picks the exit code.
+fn report(err: &anyhow::Error) -> ExitCode {
+    if is_broken_pipe(err) {
+        return ExitCode::SUCCESS;
+    }
+    let mut line = err.to_string();
+    // The library's user errors are complete; internal ones get their causes.
+    if err
+        .downcast_ref::<crate::Error>()
+        .is_none_or(|e| !matches!(e, crate::Error::User(_)))
+    {
+        for cause in err.chain().skip(1) {
+            line.push_str(": ");
+            line.push_str(&cause.to_string());
+        }
+    }
+    let _ = writeln!(std::io::stderr(), "normsearch: error: {line}");
+    ExitCode::from(2)
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definitions_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,87 @@
+//! `normsearch passages [DOC_ID]`: how documents were cut, for librarians.
+
+use super::Global;
+use crate::corpus::Corpus;
+use crate::pipeline::Analyser;
+use crate::present;
+use anyhow::Result;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::process::ExitCode;
+
+/// Arguments of `passages`.
+#[derive(Debug, clap::Args)]
+pub struct PassagesArgs {
+    /// Only this document (an id from corpus.toml).
+    pub doc: Option<String>,
+    /// JSON Lines: one object per passage.
+    #[arg(long)]
+    pub json: bool,
+    /// List every dropped line (with its reason) on stderr, not only counts.
+    #[arg(long)]
+    pub dropped: bool,
+}
+
+/// Runs `passages`.
+pub fn run(args: &PassagesArgs, global: &Global) -> Result<ExitCode> {
+    let corpus = Corpus::load(&global.corpus)?;
+    let only: Option<Vec<usize>> = match &args.doc {
+        Some(id) => Some(vec![corpus
+            .documents
+            .iter()
+            .position(|d| &d.id == id)
+            .ok_or_else(|| {
+                crate::UserError::Other(present::unknown_id("document", id, &corpus.ids()))
+            })?]),
+        None => None,
+    };
+    let analysed =
+        Analyser::load(&global.corpus, global.lossy)?.analyse(&corpus, only.as_deref())?;
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr().lock();
+    for a in &analysed {
+        let doc = &corpus.documents[a.index];
+        for w in &a.warnings {
+            writeln!(err, "normsearch: warning: {w}")?;
+        }
+        for p in &a.segmentation.passages {
+            if args.json {
+                present::passage_json(&mut out, p)?;
+            } else {
+                present::passage_human(&mut out, p)?;
+            }
+        }
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for d in &a.segmentation.dropped {
+            *reasons.entry(d.reason.as_str()).or_default() += 1;
+            if args.dropped {
+                writeln!(
+                    err,
+                    "{}:{}: dropped ({}): {}",
+                    doc.id,
+                    d.line,
+                    d.reason.as_str(),
+                    d.text.trim()
+                )?;
+            }
+        }
+        let summary: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        writeln!(
+            err,
+            "{}: {} passages, {} headings, {} lines dropped{}",
+            doc.id,
+            a.segmentation.passages.len(),
+            a.segmentation.headings.len(),
+            a.segmentation.dropped.len(),
+            if summary.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", summary.join(", "))
+            }
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}

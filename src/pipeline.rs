@@ -1,0 +1,97 @@
+//! Corpus → analysed documents: read, segment and tag, in parallel.
+//!
+//! One path serves every consumer (the `passages` and `themes` commands, the
+//! indexer, the benches), so what a librarian inspects is exactly what gets
+//! indexed. An [`Analyser`] holds what is loaded once per run (lexicon,
+//! taxonomy, tagger); documents are processed on rayon's pool and come back
+//! in manifest order. A text that cannot be read stops the whole run with
+//! its error: nothing is half-processed.
+
+use crate::corpus::{Corpus, Document};
+use crate::lexicon::Lexicon;
+use crate::segment::{self, Segmentation};
+use crate::themes::{Tagger, Taxonomy};
+use crate::Result;
+use rayon::prelude::*;
+use std::path::Path;
+
+/// One document after analysis.
+#[derive(Debug, Clone)]
+pub struct Analysed {
+    /// Position of the document in the manifest.
+    pub index: usize,
+    /// The text's size in bytes.
+    pub bytes: u64,
+    /// Passages (tagged with themes), headings and the dropped report.
+    pub segmentation: Segmentation,
+    /// Warnings from reading the text (lossy decoding).
+    pub warnings: Vec<String>,
+}
+
+/// Everything loaded once to analyse a corpus: the lexicon and taxonomy in
+/// force for it (the corpus folder's own, else the built-in ones) and the
+/// tagger built from them.
+#[derive(Debug, Clone)]
+pub struct Analyser {
+    /// The normalisation shared with search.
+    pub lexicon: Lexicon,
+    /// The theme taxonomy.
+    pub taxonomy: Taxonomy,
+    tagger: Tagger,
+    lossy: bool,
+}
+
+impl Analyser {
+    /// Loads the lexicon and taxonomy for the corpus in `corpus_dir`.
+    /// `lossy` reads texts that are not UTF-8 with replacement characters.
+    pub fn load(corpus_dir: &Path, lossy: bool) -> Result<Analyser> {
+        let lexicon = Lexicon::load(corpus_dir)?;
+        let taxonomy = Taxonomy::load(corpus_dir)?;
+        let tagger = Tagger::new(&taxonomy, &lexicon);
+        Ok(Analyser {
+            lexicon,
+            taxonomy,
+            tagger,
+            lossy,
+        })
+    }
+
+    /// The theme ids the tagger gives `text`.
+    pub fn themes_of(&self, text: &str) -> Vec<String> {
+        self.tagger.tag(text).into_iter().map(|t| t.id).collect()
+    }
+
+    /// Segments and tags one text.
+    pub fn analyse_text(&self, doc: &Document, text: &str) -> Segmentation {
+        let mut seg = segment::segment(doc, text);
+        for p in &mut seg.passages {
+            p.themes = self.themes_of(&p.text);
+        }
+        seg
+    }
+
+    /// Reads, segments and tags one document.
+    pub fn analyse_one(&self, corpus: &Corpus, index: usize) -> Result<Analysed> {
+        let doc = &corpus.documents[index];
+        let text = corpus.read_text(doc, self.lossy)?;
+        Ok(Analysed {
+            index,
+            bytes: text.bytes,
+            segmentation: self.analyse_text(doc, &text.text),
+            warnings: text.warnings,
+        })
+    }
+
+    /// Analyses the selected documents (all when `only` is `None`) in
+    /// parallel; results in the order asked.
+    pub fn analyse(&self, corpus: &Corpus, only: Option<&[usize]>) -> Result<Vec<Analysed>> {
+        let picked: Vec<usize> = match only {
+            Some(ix) => ix.to_vec(),
+            None => (0..corpus.documents.len()).collect(),
+        };
+        picked
+            .par_iter()
+            .map(|&i| self.analyse_one(corpus, i))
+            .collect()
+    }
+}

@@ -1,0 +1,1282 @@
+//! Taxonomy → theme tags per passage.
+//!
+//! Input: a [`Taxonomy`] (`themes.toml`: pillars, their sub-themes, and the
+//! weighted terms of the field that show each one) and the
+//! [`Lexicon`] that normalises text for search. Output: for each passage
+//! text, the [`ThemeScore`]s of the themes it is about, from a [`Tagger`].
+//!
+//! The taxonomy ships inside the program (`corpus/themes.toml`); a
+//! `themes.toml` in the corpus folder replaces it, so a librarian can edit
+//! the themes without recompiling and a corpus folder without one still
+//! works. A bad taxonomy is refused with a
+//! [`UserError::Data`](crate::UserError::Data) naming the file, the line and
+//! the theme: TOML errors, unknown keys, duplicate ids, unknown or nested
+//! parents, empty term lists, weights out of range.
+//!
+//! Terms are matched on the token stream of [`Lexicon::analyze`] — the very
+//! normalisation the index and queries use (case, accents, UK/US spelling,
+//! joined compounds, stemming) — so "confidence-building measures" in the
+//! taxonomy finds "Confidence Building Measure" in a text, and a taxonomy
+//! term behaves exactly like the same words typed as a phrase query. Each
+//! term is analysed once, when the tagger is built; tagging is then one pass
+//! over the passage's tokens with a hash lookup per token.
+//!
+//! ```
+//! use normsearch::lexicon::Lexicon;
+//! use normsearch::themes::{Tagger, Taxonomy};
+//!
+//! let tagger = Tagger::new(&Taxonomy::builtin(), &Lexicon::builtin());
+//! let tags = tagger.tag("States agreed a first set of confidence-building measures.");
+//! assert!(tags.iter().any(|t| t.id == "cbm"));
+//! ```
+
+use crate::error::{line_of_offset, Error, UserError};
+use crate::lexicon::Lexicon;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+use toml::Spanned;
+
+/// The taxonomy's file name inside a corpus folder.
+pub const FILE_NAME: &str = "themes.toml";
+
+/// The built-in taxonomy, used when the corpus folder has none.
+const BUILTIN: &str = include_str!("../corpus/themes.toml");
+
+/// How the built-in taxonomy is named in messages.
+const BUILTIN_NAME: &str = "<built-in themes.toml>";
+
+/// Highest weight a term may carry. Weights are small numbers a person can
+/// compare at a glance; a 1000 would only hide a mistake.
+const MAX_WEIGHT: f64 = 10.0;
+
+/// One term of a theme: a word or phrase of the field and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// The term as written in the taxonomy.
+    pub text: String,
+    /// Its weight, 0 to 10. Zero marks a phrase that is *not* evidence of
+    /// the theme and keeps the theme's shorter terms from matching inside it.
+    pub weight: f32,
+}
+
+/// A theme: a pillar or one of its sub-themes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Theme {
+    /// Stable id: a slug for a pillar (`cbm`), `pillar/slug` for a sub-theme
+    /// (`international-law/sovereignty`, `norms/c`).
+    pub id: String,
+    /// A short name for people.
+    pub label: String,
+    /// What a passage must be about to carry this theme.
+    pub description: String,
+    /// The pillar's id, for a sub-theme.
+    pub parent: Option<String>,
+    /// For a sub-theme: given only when the passage also contains one of the
+    /// parent's own terms weighing at least [`Scoring::anchor_weight`].
+    pub requires_parent: bool,
+    /// The weighted terms, in file order.
+    pub terms: Vec<Term>,
+}
+
+impl Theme {
+    /// Whether this theme is a pillar (has no parent).
+    pub fn is_pillar(&self) -> bool {
+        self.parent.is_none()
+    }
+}
+
+/// How term matches become themes (the `[scoring]` table). The defaults
+/// are those of the built-in taxonomy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Scoring {
+    /// The score a theme must reach to be given to a passage.
+    pub threshold: f32,
+    /// How many occurrences of one term count towards a score: a long
+    /// passage repeating one word is no more about the theme for it.
+    pub repeat_cap: u32,
+    /// A theme scores only when one of its terms found weighs this much:
+    /// a heap of supporting words ("growth", "research", "industry") does
+    /// not make a passage about the economy.
+    pub anchor_weight: f32,
+    /// A pillar scoring below this share of the passage's leading pillar is
+    /// a passing mention and is left out (0 keeps every pillar that reaches
+    /// the threshold).
+    pub relative: f32,
+}
+
+impl Default for Scoring {
+    fn default() -> Self {
+        Scoring {
+            threshold: 4.0,
+            repeat_cap: 2,
+            anchor_weight: 2.0,
+            relative: 0.25,
+        }
+    }
+}
+
+/// The validated taxonomy: themes in file order, and the scoring rules.
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    themes: Vec<Theme>,
+    scoring: Scoring,
+    source: Arc<str>,
+}
+
+impl Taxonomy {
+    /// The taxonomy built into the program.
+    pub fn builtin() -> Taxonomy {
+        // The built-in file is tested (`builtin_taxonomy_is_valid`); failing
+        // here is a defect of the program, not of user input.
+        Taxonomy::parse(BUILTIN, Path::new(BUILTIN_NAME)).expect("the built-in taxonomy is valid")
+    }
+
+    /// The taxonomy of a corpus folder: `corpus_dir/themes.toml` when it
+    /// exists, else the built-in one.
+    pub fn load(corpus_dir: &Path) -> crate::Result<Taxonomy> {
+        let path = corpus_dir.join(FILE_NAME);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Taxonomy::parse(&text, &path),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Taxonomy::builtin()),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(UserError::data(
+                &path,
+                None,
+                "the taxonomy is not UTF-8 text; save it as UTF-8",
+            )
+            .into()),
+            Err(e) => Err(Error::io(path, e)),
+        }
+    }
+
+    /// Parses and validates taxonomy source text; `path` names it in error
+    /// messages.
+    pub fn parse(text: &str, path: &Path) -> crate::Result<Taxonomy> {
+        let at = Locator { text, path };
+        let raw: RawFile = toml::from_str(text).map_err(|e| at.toml_error(&e))?;
+        let scoring = validate_scoring(raw.scoring, &at)?;
+        let themes = validate_themes(raw.theme, &at)?;
+        Ok(Taxonomy {
+            themes,
+            scoring,
+            source: Arc::from(text),
+        })
+    }
+
+    /// All themes, in file order.
+    pub fn themes(&self) -> &[Theme] {
+        &self.themes
+    }
+
+    /// The theme with this id.
+    pub fn get(&self, id: &str) -> Option<&Theme> {
+        self.themes.iter().find(|t| t.id == id)
+    }
+
+    /// The pillars (themes without a parent), in file order.
+    pub fn pillars(&self) -> impl Iterator<Item = &Theme> + '_ {
+        self.themes.iter().filter(|t| t.is_pillar())
+    }
+
+    /// The sub-themes of the theme `id`, in file order.
+    pub fn children<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a Theme> + 'a {
+        self.themes
+            .iter()
+            .filter(move |t| t.parent.as_deref() == Some(id))
+    }
+
+    /// The scoring rules.
+    pub fn scoring(&self) -> Scoring {
+        self.scoring
+    }
+
+    /// The taxonomy's source bytes, for the index's input fingerprint.
+    pub fn source_bytes(&self) -> &[u8] {
+        self.source.as_bytes()
+    }
+}
+
+/// A theme given to a text, with its score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ThemeScore {
+    /// The theme's id.
+    pub id: String,
+    /// The sum of the weights of its terms found in the text, each counted
+    /// at most `repeat_cap` times (a pillar's includes its sub-themes').
+    pub score: f32,
+}
+
+/// Tags texts with the themes of a taxonomy.
+///
+/// Built once per index run (it analyses every term), then shared by the
+/// indexing threads: tagging takes `&self`.
+#[derive(Debug, Clone)]
+pub struct Tagger {
+    lexicon: Lexicon,
+    /// Every token that occurs in some term, numbered.
+    vocab: HashMap<String, u32>,
+    /// For each token number: the terms that start with it, grouped by
+    /// theme, longest first within a theme.
+    starts: Vec<Vec<Candidate>>,
+    themes: Vec<TagTheme>,
+    /// Every term, numbered as in [`Candidate::term`].
+    terms: Vec<TagTerm>,
+    scoring: Scoring,
+}
+
+#[derive(Debug, Clone)]
+struct TagTerm {
+    theme: u32,
+    weight: f32,
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+struct Candidate {
+    theme: u32,
+    term: u32,
+    rest: Box<[u32]>,
+    weight: f32,
+}
+
+#[derive(Debug, Clone)]
+struct TagTheme {
+    id: String,
+    parent: Option<usize>,
+    requires_parent: bool,
+    children: Vec<usize>,
+}
+
+/// Token numbers of text words that occur in no term.
+const UNKNOWN: u32 = u32::MAX;
+
+impl Tagger {
+    /// Builds a tagger: analyses every term with `lexicon` and indexes the
+    /// terms by their first token.
+    pub fn new(taxonomy: &Taxonomy, lexicon: &Lexicon) -> Tagger {
+        let index_of: HashMap<&str, usize> = taxonomy
+            .themes
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.as_str(), i))
+            .collect();
+        let mut themes: Vec<TagTheme> = taxonomy
+            .themes
+            .iter()
+            .map(|t| TagTheme {
+                id: t.id.clone(),
+                parent: t.parent.as_deref().map(|p| index_of[p]),
+                requires_parent: t.requires_parent,
+                children: Vec::new(),
+            })
+            .collect();
+        for i in 0..themes.len() {
+            if let Some(p) = themes[i].parent {
+                themes[p].children.push(i);
+            }
+        }
+
+        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut starts: Vec<Vec<Candidate>> = Vec::new();
+        let mut terms: Vec<TagTerm> = Vec::new();
+        for (ti, theme) in taxonomy.themes.iter().enumerate() {
+            for term in &theme.terms {
+                let ids: Vec<u32> = lexicon
+                    .analyze(&term.text)
+                    .into_iter()
+                    .map(|tok| {
+                        let next = vocab.len() as u32;
+                        *vocab.entry(tok).or_insert(next)
+                    })
+                    .collect();
+                // Parsing guarantees a letter or digit; a term the lexicon
+                // still reduces to nothing cannot match anything.
+                let Some((&first, rest)) = ids.split_first() else {
+                    continue;
+                };
+                if starts.len() < vocab.len() {
+                    starts.resize_with(vocab.len(), Vec::new);
+                }
+                starts[first as usize].push(Candidate {
+                    theme: ti as u32,
+                    term: terms.len() as u32,
+                    rest: rest.into(),
+                    weight: term.weight,
+                });
+                terms.push(TagTerm {
+                    theme: ti as u32,
+                    weight: term.weight,
+                    text: term.text.clone(),
+                });
+            }
+        }
+        for list in &mut starts {
+            // Longest first within a theme makes the first match the
+            // longest; among equal phrases the heavier weight wins.
+            list.sort_by(|a, b| {
+                a.theme
+                    .cmp(&b.theme)
+                    .then(b.rest.len().cmp(&a.rest.len()))
+                    .then(b.weight.total_cmp(&a.weight))
+            });
+        }
+        Tagger {
+            lexicon: lexicon.clone(),
+            vocab,
+            starts,
+            themes,
+            terms,
+            scoring: taxonomy.scoring,
+        }
+    }
+
+    /// The themes of `text`, highest score first (ties by id), as the
+    /// taxonomy's [`Scoring`] rules give them; a sub-theme brings its pillar.
+    pub fn tag(&self, text: &str) -> Vec<ThemeScore> {
+        self.tag_tokens(&self.lexicon.analyze(text))
+    }
+
+    /// Like [`tag`](Self::tag), on tokens already produced by
+    /// [`Lexicon::analyze`] with the same lexicon.
+    pub fn tag_tokens<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<ThemeScore> {
+        self.score(&self.count(tokens))
+    }
+
+    /// Every term of the taxonomy found in `text`, with its theme and how
+    /// often it occurs: why a passage got (or missed) its themes. In
+    /// taxonomy order.
+    pub fn explain(&self, text: &str) -> Vec<TermHit> {
+        let counts = self.count(&self.lexicon.analyze(text));
+        counts
+            .iter()
+            .enumerate()
+            .filter(|(_, &n)| n > 0)
+            .map(|(i, &count)| {
+                let term = &self.terms[i];
+                TermHit {
+                    theme: self.themes[term.theme as usize].id.clone(),
+                    term: term.text.clone(),
+                    weight: term.weight,
+                    count,
+                }
+            })
+            .collect()
+    }
+
+    /// How often each term occurs in `tokens` (indexed like `self.terms`).
+    fn count<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<u32> {
+        let ids: Vec<u32> = tokens
+            .iter()
+            .map(|t| self.vocab.get(t.as_ref()).copied().unwrap_or(UNKNOWN))
+            .collect();
+        // Per theme, the first position not yet covered by one of its
+        // matches: overlapping terms of one theme count once, the longest.
+        let mut free_from = vec![0usize; self.themes.len()];
+        let mut counts = vec![0u32; self.terms.len()];
+        for (pos, &id) in ids.iter().enumerate() {
+            if id == UNKNOWN {
+                continue;
+            }
+            let after = &ids[pos + 1..];
+            let mut current = u32::MAX;
+            let mut matched = false;
+            for c in &self.starts[id as usize] {
+                if c.theme != current {
+                    current = c.theme;
+                    matched = false;
+                }
+                let theme = c.theme as usize;
+                if matched || free_from[theme] > pos || !after.starts_with(&c.rest) {
+                    continue;
+                }
+                matched = true;
+                free_from[theme] = pos + 1 + c.rest.len();
+                counts[c.term as usize] += 1;
+            }
+        }
+        counts
+    }
+
+    /// Term counts → the themes given, sorted.
+    fn score(&self, counts: &[u32]) -> Vec<ThemeScore> {
+        let rules = &self.scoring;
+        let n_themes = self.themes.len();
+        let mut own = vec![0f32; n_themes];
+        let mut anchored = vec![false; n_themes];
+        for (term, &n) in self.terms.iter().zip(counts) {
+            if n == 0 {
+                continue;
+            }
+            let theme = term.theme as usize;
+            own[theme] += term.weight * n.min(rules.repeat_cap) as f32;
+            if term.weight >= rules.anchor_weight {
+                anchored[theme] = true;
+            }
+        }
+        // Unanchored themes score nothing; a gated sub-theme without an
+        // anchor in its parent's own terms contributes nothing either, to
+        // itself or to the pillar.
+        let gated: Vec<f32> = (0..n_themes)
+            .map(|i| {
+                let theme = &self.themes[i];
+                let gate_open = match theme.parent {
+                    Some(p) if theme.requires_parent => anchored[p],
+                    _ => true,
+                };
+                if anchored[i] && gate_open {
+                    own[i]
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+
+        let threshold = rules.threshold;
+        let pillars: Vec<(usize, f32)> = (0..n_themes)
+            .filter(|&i| self.themes[i].parent.is_none())
+            .filter_map(|i| {
+                let children = &self.themes[i].children;
+                let total = gated[i] + children.iter().map(|&c| gated[c]).sum::<f32>();
+                let implied = children.iter().any(|&c| gated[c] >= threshold);
+                (total >= threshold || implied).then_some((i, total))
+            })
+            .collect();
+        let leading = pillars.iter().map(|&(_, s)| s).fold(0f32, f32::max);
+
+        let mut out = Vec::new();
+        for (i, total) in pillars {
+            if total < rules.relative * leading {
+                continue;
+            }
+            out.push(ThemeScore {
+                id: self.themes[i].id.clone(),
+                score: total,
+            });
+            for &c in &self.themes[i].children {
+                if gated[c] >= threshold {
+                    out.push(ThemeScore {
+                        id: self.themes[c].id.clone(),
+                        score: gated[c],
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        out
+    }
+}
+
+/// One taxonomy term found in a text, from [`Tagger::explain`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TermHit {
+    /// The id of the term's theme.
+    pub theme: String,
+    /// The term as written in the taxonomy.
+    pub term: String,
+    /// Its weight.
+    pub weight: f32,
+    /// How often it occurs (before `repeat_cap`).
+    pub count: u32,
+}
+
+// ---------------------------------------------------------------- parsing
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    scoring: Option<Spanned<RawScoring>>,
+    #[serde(default)]
+    theme: Vec<Spanned<RawTheme>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScoring {
+    threshold: Option<Spanned<f64>>,
+    repeat_cap: Option<Spanned<i64>>,
+    anchor_weight: Option<Spanned<f64>>,
+    relative: Option<Spanned<f64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTheme {
+    id: Spanned<String>,
+    label: Spanned<String>,
+    description: Spanned<String>,
+    parent: Option<Spanned<String>>,
+    #[serde(default)]
+    requires_parent: Option<Spanned<bool>>,
+    terms: Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>,
+}
+
+/// Turns byte offsets of the taxonomy text into `file:line: theme …` errors.
+struct Locator<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Locator<'_> {
+    fn error(&self, offset: usize, theme: Option<&str>, message: impl AsRef<str>) -> Error {
+        let line = line_of_offset(self.text, offset);
+        let message = match theme {
+            Some(id) => format!("theme `{id}`: {}", message.as_ref()),
+            None => message.as_ref().to_string(),
+        };
+        UserError::data(self.path, Some(line), message).into()
+    }
+
+    fn toml_error(&self, e: &toml::de::Error) -> Error {
+        // TOML messages can span lines; the command line prints one.
+        let message = e
+            .message()
+            .split('\n')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        let message = format!("{message}; fix the taxonomy (its format is described at the top of the built-in themes.toml)");
+        match e.span() {
+            Some(span) => {
+                let theme = theme_around(self.text, span.start);
+                self.error(span.start, theme.as_deref(), message)
+            }
+            None => UserError::data(self.path, None, message).into(),
+        }
+    }
+}
+
+/// The id of the `[[theme]]` entry whose text contains `offset`, read
+/// leniently from the raw text: used to name the theme in a TOML error,
+/// when the file could not be parsed.
+fn theme_around(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let mut header = None;
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        if pos > offset {
+            break;
+        }
+        if line.trim_start().starts_with("[[theme]]") {
+            header = Some(pos);
+        } else if line.trim_start().starts_with('[') && !line.trim_start().starts_with("[theme.") {
+            header = None;
+        }
+        pos += line.len();
+    }
+    let start = header?;
+    for line in text[start..].lines().skip(1) {
+        let t = line.trim();
+        if t.starts_with('[') {
+            break;
+        }
+        if let Some(rest) = t.strip_prefix("id") {
+            let value = rest.trim_start().strip_prefix('=')?.trim();
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            return Some(value.to_string());
+        }
+    }
+    None
+}
+
+fn validate_scoring(raw: Option<Spanned<RawScoring>>, at: &Locator) -> crate::Result<Scoring> {
+    let mut scoring = Scoring::default();
+    let Some(raw) = raw else {
+        return Ok(scoring);
+    };
+    let raw = raw.into_inner();
+    if let Some(t) = raw.threshold {
+        let v = *t.get_ref();
+        if !(v.is_finite() && v > 0.0 && v <= 1000.0) {
+            return Err(at.error(
+                t.span().start,
+                None,
+                format!("[scoring] threshold = {v}: write a positive number such as 4"),
+            ));
+        }
+        scoring.threshold = v as f32;
+    }
+    if let Some(c) = raw.repeat_cap {
+        let v = *c.get_ref();
+        if !(1..=1000).contains(&v) {
+            return Err(at.error(
+                c.span().start,
+                None,
+                format!(
+                    "[scoring] repeat_cap = {v}: write a whole number of at least 1, such as 2"
+                ),
+            ));
+        }
+        scoring.repeat_cap = v as u32;
+    }
+    if let Some(a) = raw.anchor_weight {
+        let v = *a.get_ref();
+        if !(v.is_finite() && (0.0..=MAX_WEIGHT).contains(&v)) {
+            return Err(at.error(
+                a.span().start,
+                None,
+                format!("[scoring] anchor_weight = {v}: write a weight from 0 to {MAX_WEIGHT}, such as 2"),
+            ));
+        }
+        scoring.anchor_weight = v as f32;
+    }
+    if let Some(r) = raw.relative {
+        let v = *r.get_ref();
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            return Err(at.error(
+                r.span().start,
+                None,
+                format!("[scoring] relative = {v}: write a share from 0 to 1, such as 0.25"),
+            ));
+        }
+        scoring.relative = v as f32;
+    }
+    Ok(scoring)
+}
+
+/// Whether `s` is a slug: lowercase ASCII letters, digits and inner hyphens.
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn validate_themes(raw: Vec<Spanned<RawTheme>>, at: &Locator) -> crate::Result<Vec<Theme>> {
+    if raw.is_empty() {
+        return Err(UserError::data(
+            at.path,
+            None,
+            "the taxonomy has no [[theme]] entries; add at least one (see the built-in themes.toml)",
+        )
+        .into());
+    }
+    // First pass: ids, duplicates, and which ids are pillars.
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    let mut pillar: HashMap<String, bool> = HashMap::new();
+    for entry in &raw {
+        let theme = entry.get_ref();
+        let id = theme.id.get_ref().as_str();
+        let start = theme.id.span().start;
+        if let Some(line) = first_line.get(id) {
+            return Err(at.error(
+                start,
+                Some(id),
+                format!("duplicate id, first used on line {line}; give each theme its own id"),
+            ));
+        }
+        first_line.insert(id.to_string(), line_of_offset(at.text, start));
+        pillar.insert(id.to_string(), theme.parent.is_none());
+    }
+
+    let mut themes = Vec::with_capacity(raw.len());
+    for entry in raw {
+        let theme = entry.into_inner();
+        let id = theme.id.get_ref().clone();
+        let id_at = theme.id.span().start;
+        let fail = |offset: usize, message: String| at.error(offset, Some(&id), message);
+
+        match &theme.parent {
+            None => {
+                if !is_slug(&id) {
+                    return Err(fail(
+                        id_at,
+                        "a pillar's id must be lowercase letters, digits and hyphens (a sub-theme \
+                         also needs `parent = \"…\"`)"
+                            .into(),
+                    ));
+                }
+                if let Some(r) = &theme.requires_parent {
+                    return Err(fail(
+                        r.span().start,
+                        "`requires_parent` is for sub-themes only; remove it or add a parent"
+                            .into(),
+                    ));
+                }
+            }
+            Some(parent) => {
+                let p = parent.get_ref().as_str();
+                match pillar.get(p) {
+                    None => {
+                        return Err(fail(
+                            parent.span().start,
+                            format!("unknown parent `{p}`; set parent to the id of a pillar defined in this file"),
+                        ))
+                    }
+                    Some(false) => {
+                        return Err(fail(
+                            parent.span().start,
+                            format!("parent `{p}` is itself a sub-theme; only two levels are allowed, so name a pillar"),
+                        ))
+                    }
+                    Some(true) => {}
+                }
+                let slug_ok = id
+                    .strip_prefix(p)
+                    .and_then(|r| r.strip_prefix('/'))
+                    .is_some_and(is_slug);
+                if !slug_ok {
+                    return Err(fail(
+                        id_at,
+                        format!("a sub-theme's id must be its parent's id, a slash and a slug, e.g. `{p}/example`"),
+                    ));
+                }
+            }
+        }
+        let label = theme.label.get_ref().trim().to_string();
+        if label.is_empty() {
+            return Err(fail(
+                theme.label.span().start,
+                "the label is empty; give the theme a short name".into(),
+            ));
+        }
+        let description = theme.description.get_ref().trim().to_string();
+
+        let terms_at = theme.terms.span().start;
+        let mut entries: Vec<(Spanned<String>, Spanned<f64>)> =
+            theme.terms.into_inner().into_iter().collect();
+        if entries.is_empty() {
+            return Err(fail(
+                terms_at,
+                "the term list is empty; add the words and phrases that show the theme".into(),
+            ));
+        }
+        // The map sorts by text; keep the librarian's order.
+        entries.sort_by_key(|(k, _)| k.span().start);
+        let mut terms = Vec::with_capacity(entries.len());
+        for (text, weight) in entries {
+            let text_at = text.span().start;
+            let text = text.into_inner();
+            if !text.chars().any(char::is_alphanumeric) {
+                return Err(fail(
+                    text_at,
+                    format!(
+                        "term {text:?} has no letter or digit, so it can never match; remove it"
+                    ),
+                ));
+            }
+            let w = *weight.get_ref();
+            if !(w.is_finite() && (0.0..=MAX_WEIGHT).contains(&w)) {
+                return Err(fail(
+                    weight.span().start,
+                    format!("term {text:?} has weight {w}; use a number from 0 to {MAX_WEIGHT}"),
+                ));
+            }
+            terms.push(Term {
+                text: text.trim().to_string(),
+                weight: w as f32,
+            });
+        }
+        if terms.iter().all(|t| t.weight == 0.0) {
+            return Err(fail(
+                terms_at,
+                "every term has weight 0, so the theme can never be given; weigh at least one term above 0"
+                    .into(),
+            ));
+        }
+        themes.push(Theme {
+            id,
+            label,
+            description,
+            parent: theme.parent.map(Spanned::into_inner),
+            requires_parent: theme.requires_parent.is_some_and(|r| r.into_inner()),
+            terms,
+        });
+    }
+    Ok(themes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> crate::Result<Taxonomy> {
+        Taxonomy::parse(text, Path::new("themes.toml"))
+    }
+
+    fn err(text: &str) -> String {
+        match parse(text) {
+            Ok(_) => panic!("accepted a bad taxonomy:\n{text}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    fn tagger(text: &str) -> Tagger {
+        Tagger::new(&parse(text).expect("valid taxonomy"), &Lexicon::builtin())
+    }
+
+    fn ids(tags: &[ThemeScore]) -> Vec<&str> {
+        tags.iter().map(|t| t.id.as_str()).collect()
+    }
+
+    const SMALL: &str = r#"
+[scoring]
+threshold = 3
+
+[[theme]]
+id = "cbm"
+label = "CBMs"
+description = "Confidence-building measures."
+[theme.terms]
+"confidence-building measure" = 3
+"transparency" = 1
+"hotline" = 2
+
+[[theme]]
+id = "law"
+label = "International law"
+description = "Law."
+[theme.terms]
+"international law" = 3
+"international law enforcement" = 0
+"treaty" = 2
+
+[[theme]]
+id = "law/force"
+parent = "law"
+label = "Use of force"
+description = "Force."
+[theme.terms]
+"use of force" = 3
+"armed attack" = 2
+
+[[theme]]
+id = "norms"
+label = "Norms"
+description = "Norms."
+[theme.terms]
+"norm" = 2
+"responsible state behaviour" = 3
+
+[[theme]]
+id = "norms/g"
+parent = "norms"
+requires_parent = true
+label = "Protect critical infrastructure"
+description = "Norm g."
+[theme.terms]
+"critical infrastructure" = 3
+"#;
+
+    #[test]
+    fn builtin_taxonomy_is_valid() {
+        let t = Taxonomy::parse(BUILTIN, Path::new(BUILTIN_NAME)).unwrap();
+        assert!(t.themes().len() > 20);
+        assert_eq!(t.source_bytes(), BUILTIN.as_bytes());
+    }
+
+    #[test]
+    fn builtin_taxonomy_has_the_stable_ids() {
+        let t = Taxonomy::builtin();
+        let pillars: Vec<&str> = t.pillars().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            pillars,
+            [
+                "threats",
+                "norms",
+                "international-law",
+                "cbm",
+                "capacity-building",
+                "cooperation",
+                "internet-governance",
+                "human-rights",
+                "cybercrime",
+                "defence",
+                "critical-infrastructure",
+                "economy"
+            ]
+        );
+        let norms: Vec<&str> = t.children("norms").map(|n| n.id.as_str()).collect();
+        let expected: Vec<String> = ('a'..='k').map(|c| format!("norms/{c}")).collect();
+        assert_eq!(norms, expected);
+        let law: Vec<&str> = t
+            .children("international-law")
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(
+            law,
+            [
+                "international-law/sovereignty",
+                "international-law/non-intervention",
+                "international-law/state-responsibility",
+                "international-law/use-of-force",
+                "international-law/ihl",
+                "international-law/human-rights-law"
+            ]
+        );
+        for theme in t.themes() {
+            assert!(
+                !theme.description.is_empty(),
+                "{} has no description",
+                theme.id
+            );
+        }
+    }
+
+    #[test]
+    fn builtin_terms_all_analyse_to_tokens() {
+        // A term the lexicon reduces to nothing would silently never match.
+        let lexicon = Lexicon::builtin();
+        for theme in Taxonomy::builtin().themes() {
+            for term in &theme.terms {
+                assert!(
+                    !lexicon.analyze(&term.text).is_empty(),
+                    "{}: {:?} analyses to nothing",
+                    theme.id,
+                    term.text
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn builtin_terms_of_a_theme_are_distinct_after_analysis() {
+        // Stemming merges words a librarian may list apart (robust and
+        // robustness, attribute and attribution): the second would never
+        // count, and its weight would mislead a reader of the file.
+        let lexicon = Lexicon::builtin();
+        let mut alike = Vec::new();
+        for theme in Taxonomy::builtin().themes() {
+            let mut seen: HashMap<Vec<String>, &str> = HashMap::new();
+            for term in &theme.terms {
+                if let Some(first) = seen.insert(lexicon.analyze(&term.text), &term.text) {
+                    alike.push(format!("{}: {first:?} and {:?}", theme.id, term.text));
+                }
+            }
+        }
+        assert!(
+            alike.is_empty(),
+            "terms that analyse alike:\n{}",
+            alike.join("\n")
+        );
+    }
+
+    #[test]
+    fn accessors() {
+        let t = parse(SMALL).unwrap();
+        assert_eq!(t.get("law/force").unwrap().parent.as_deref(), Some("law"));
+        assert!(t.get("nope").is_none());
+        assert_eq!(t.scoring().threshold, 3.0);
+        assert_eq!(t.scoring().repeat_cap, 2);
+        assert_eq!(t.scoring().anchor_weight, 2.0, "default");
+        assert_eq!(t.scoring().relative, 0.25, "default");
+        assert_eq!(
+            Taxonomy::builtin().scoring(),
+            Scoring::default(),
+            "defaults are the built-in's"
+        );
+        let terms: Vec<&str> = t
+            .get("cbm")
+            .unwrap()
+            .terms
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(
+            terms,
+            ["confidence-building measure", "transparency", "hotline"],
+            "file order kept"
+        );
+    }
+
+    #[test]
+    fn load_prefers_the_corpus_file_and_falls_back_to_the_builtin() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = Taxonomy::load(dir.path()).unwrap();
+        assert_eq!(t.source_bytes(), BUILTIN.as_bytes());
+        std::fs::write(dir.path().join(FILE_NAME), SMALL).unwrap();
+        let t = Taxonomy::load(dir.path()).unwrap();
+        assert_eq!(t.themes().len(), 5);
+        std::fs::write(dir.path().join(FILE_NAME), "[[theme]]\nid = 1\n").unwrap();
+        let e = Taxonomy::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("themes.toml:2"), "{e}");
+    }
+
+    #[test]
+    fn toml_syntax_error_names_line_and_theme() {
+        let bad = SMALL.replace("\"hotline\" = 2", "\"hotline\" = ");
+        let e = err(&bad);
+        assert!(e.starts_with("themes.toml:12: theme `cbm`:"), "{e}");
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let bad = SMALL.replace("label = \"CBMs\"", "label = \"CBMs\"\nweight = 3");
+        let e = err(&bad);
+        assert!(e.starts_with("themes.toml:8: theme `cbm`:"), "{e}");
+        assert!(e.contains("weight"), "{e}");
+        let e = err(&format!("colour = 1\n{SMALL}"));
+        assert!(e.starts_with("themes.toml:1:"), "{e}");
+    }
+
+    #[test]
+    fn missing_field_is_refused() {
+        let bad = SMALL.replace("description = \"Force.\"\n", "");
+        let e = err(&bad);
+        assert!(e.contains("theme `law/force`"), "{e}");
+        assert!(e.contains("description"), "{e}");
+    }
+
+    #[test]
+    fn unknown_parent_is_refused() {
+        let bad = SMALL.replace("parent = \"law\"", "parent = \"laws\"");
+        let e = err(&bad);
+        assert!(
+            e.starts_with("themes.toml:25: theme `law/force`: unknown parent `laws`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn nested_parent_is_refused() {
+        let bad = format!(
+            "{SMALL}\n[[theme]]\nid = \"law/force/cyber\"\nparent = \"law/force\"\nlabel = \"x\"\n\
+             description = \"x\"\n[theme.terms]\nx = 1\n"
+        );
+        let e = err(&bad);
+        assert!(
+            e.contains("theme `law/force/cyber`: parent `law/force` is itself a sub-theme"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_id_is_refused() {
+        let bad = SMALL.replace("id = \"norms\"", "id = \"cbm\"");
+        let e = err(&bad);
+        assert!(
+            e.starts_with("themes.toml:33: theme `cbm`: duplicate id, first used on line 6"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_term_list_is_refused() {
+        let bad = SMALL.replace("\"critical infrastructure\" = 3\n", "");
+        let e = err(&bad);
+        assert!(e.contains("theme `norms/g`: the term list is empty"), "{e}");
+        assert!(e.starts_with("themes.toml:46:"), "{e}");
+        let bad = SMALL.replace(
+            "[theme.terms]\n\"use of force\" = 3\n\"armed attack\" = 2\n",
+            "",
+        );
+        let e = err(&bad);
+        assert!(
+            e.contains("theme `law/force`") && e.contains("terms"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_ids_weights_and_terms_are_refused() {
+        let e = err(&SMALL.replace("id = \"cbm\"", "id = \"CBM\""));
+        assert!(e.contains("theme `CBM`: a pillar's id"), "{e}");
+        let e = err(&SMALL.replace("id = \"law/force\"", "id = \"force\""));
+        assert!(e.contains("theme `force`: a sub-theme's id must be"), "{e}");
+        let e = err(&SMALL.replace("\"hotline\" = 2", "\"hotline\" = 20"));
+        assert!(
+            e.starts_with("themes.toml:12: theme `cbm`: term \"hotline\" has weight 20"),
+            "{e}"
+        );
+        let e = err(&SMALL.replace("\"hotline\" = 2", "\"hotline\" = -1"));
+        assert!(e.contains("weight -1"), "{e}");
+        let e = err(&SMALL.replace("\"hotline\" = 2", "\"--\" = 2"));
+        assert!(e.contains("has no letter or digit"), "{e}");
+        let e = err(&SMALL.replace(
+            "\"use of force\" = 3\n\"armed attack\" = 2",
+            "\"use of force\" = 0",
+        ));
+        assert!(e.contains("every term has weight 0"), "{e}");
+        let e = err(&SMALL.replace("id = \"law\"\n", "id = \"law\"\nrequires_parent = true\n"));
+        assert!(
+            e.contains("theme `law`: `requires_parent` is for sub-themes only"),
+            "{e}"
+        );
+        let e = err(&SMALL.replace("label = \"CBMs\"", "label = \" \""));
+        assert!(e.contains("theme `cbm`: the label is empty"), "{e}");
+    }
+
+    #[test]
+    fn bad_scoring_and_empty_file_are_refused() {
+        let e = err(&SMALL.replace("threshold = 3", "threshold = 0"));
+        assert!(e.starts_with("themes.toml:3: [scoring] threshold"), "{e}");
+        let e = err(&SMALL.replace("threshold = 3", "repeat_cap = 0"));
+        assert!(e.contains("repeat_cap = 0"), "{e}");
+        let e = err(&SMALL.replace("threshold = 3", "anchor_weight = 11"));
+        assert!(
+            e.starts_with("themes.toml:3: [scoring] anchor_weight = 11"),
+            "{e}"
+        );
+        let e = err(&SMALL.replace("threshold = 3", "relative = 1.5"));
+        assert!(
+            e.starts_with("themes.toml:3: [scoring] relative = 1.5"),
+            "{e}"
+        );
+        let e = err(&SMALL.replace("threshold = 3", "threshold = \"high\""));
+        assert!(e.starts_with("themes.toml:3: "), "{e}");
+        let e = err("[scoring]\nthreshold = 2\n");
+        assert!(e.contains("no [[theme]] entries"), "{e}");
+    }
+
+    #[test]
+    fn phrases_match_after_normalisation() {
+        let t = tagger(SMALL);
+        let tags = t.tag("The OSCE agreed on Confidence Building Measures.");
+        assert_eq!(
+            tags,
+            vec![ThemeScore {
+                id: "cbm".into(),
+                score: 3.0
+            }]
+        );
+        // Words of a phrase apart do not make the phrase.
+        assert!(t.tag("confidence in building measures").is_empty());
+    }
+
+    #[test]
+    fn weak_terms_need_company_and_repeats_are_capped() {
+        let t = tagger(SMALL);
+        assert!(t.tag("transparency").is_empty());
+        // Counted twice at most: 2 × 1 < 3.
+        assert!(t
+            .tag("transparency, transparency and transparency")
+            .is_empty());
+        let tags = t.tag("a hotline and transparency");
+        assert_eq!(
+            tags,
+            vec![ThemeScore {
+                id: "cbm".into(),
+                score: 3.0
+            }]
+        );
+    }
+
+    #[test]
+    fn supporting_terms_alone_never_carry_a_theme() {
+        let t = tagger(&SMALL.replace(
+            "\"transparency\" = 1",
+            "\"transparency\" = 1\n\"trust\" = 1\n\"predictability\" = 1",
+        ));
+        assert!(t.tag("transparency, trust and predictability").is_empty());
+        assert_eq!(
+            ids(&t.tag("a hotline for transparency, trust and predictability")),
+            ["cbm"]
+        );
+        let t = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nanchor_weight = 1"));
+        assert!(
+            t.tag("transparency, transparency and transparency")
+                .is_empty(),
+            "capped at 2"
+        );
+        let t = tagger(&SMALL.replace("threshold = 3", "threshold = 2\nanchor_weight = 1"));
+        assert_eq!(ids(&t.tag("transparency, transparency")), ["cbm"]);
+    }
+
+    #[test]
+    fn passing_mentions_yield_to_the_leading_pillar() {
+        let text = "confidence-building measures, confidence-building measures, a hotline, \
+                    a hotline and transparency, as the norm, the norm";
+        // cbm 3+3+2+2+1 = 11; norms 2+2 = 4.
+        let strict = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nrelative = 0.5"));
+        assert_eq!(ids(&strict.tag(text)), ["cbm"]);
+        let open = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nrelative = 0"));
+        assert_eq!(
+            open.tag(text),
+            vec![
+                ThemeScore {
+                    id: "cbm".into(),
+                    score: 11.0
+                },
+                ThemeScore {
+                    id: "norms".into(),
+                    score: 4.0
+                },
+            ]
+        );
+        // A pillar left out takes its sub-themes with it.
+        let text = "confidence-building measures, confidence-building measures, a hotline, \
+                    a hotline and transparency, as a norm for critical infrastructure";
+        assert_eq!(ids(&strict.tag(text)), ["cbm"]);
+        assert_eq!(ids(&open.tag(text)), ["cbm", "norms", "norms/g"]);
+    }
+
+    #[test]
+    fn zero_weight_phrases_block_shorter_terms() {
+        let t = tagger(SMALL);
+        assert!(t
+            .tag("international law enforcement cooperation")
+            .is_empty());
+        assert_eq!(ids(&t.tag("under international law")), ["law"]);
+    }
+
+    #[test]
+    fn sub_theme_implies_pillar_and_adds_to_its_score() {
+        let t = tagger(SMALL);
+        let tags = t.tag("an armed attack may justify the use of force");
+        assert_eq!(
+            tags,
+            vec![
+                ThemeScore {
+                    id: "law".into(),
+                    score: 5.0
+                },
+                ThemeScore {
+                    id: "law/force".into(),
+                    score: 5.0
+                },
+            ]
+        );
+        // Sub-theme evidence below its own threshold still counts for the
+        // pillar: 2 (armed attack) + 2 (treaty) reaches 3.
+        assert_eq!(ids(&t.tag("an armed attack under a treaty")), ["law"]);
+        let tags = t.tag("an armed attack under a treaty");
+        assert_eq!(tags[0].score, 4.0);
+    }
+
+    #[test]
+    fn gated_sub_theme_needs_parent_terms() {
+        let t = tagger(SMALL);
+        assert!(t.tag("protect critical infrastructure").is_empty());
+        let tags = t.tag("a norm to protect critical infrastructure");
+        assert_eq!(ids(&tags), ["norms", "norms/g"]);
+        assert_eq!(tags[0].score, 5.0);
+    }
+
+    #[test]
+    fn output_is_sorted_by_score_then_id() {
+        let t = tagger(SMALL);
+        let tags = t.tag("confidence-building measures and a hotline; responsible state behaviour");
+        assert_eq!(ids(&tags), ["cbm", "norms"]);
+        let tags = t.tag("responsible state behaviour; confidence-building measures");
+        assert_eq!(ids(&tags), ["cbm", "norms"], "ties by id");
+        assert_eq!(t.tag(""), vec![]);
+    }
+
+    #[test]
+    fn tag_tokens_equals_tag() {
+        let lexicon = Lexicon::builtin();
+        let t = Tagger::new(&Taxonomy::builtin(), &lexicon);
+        let text = "States should not knowingly allow their territory to be used for \
+                    internationally wrongful acts using ICTs, a norm of responsible behaviour.";
+        assert_eq!(t.tag(text), t.tag_tokens(&lexicon.analyze(text)));
+        assert!(ids(&t.tag(text)).contains(&"norms/c"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn tagging_never_panics_and_is_sorted(text in "\\PC{0,300}") {
+            let t = tagger(SMALL);
+            let tags = t.tag(&text);
+            for w in tags.windows(2) {
+                proptest::prop_assert!(w[0].score >= w[1].score);
+            }
+        }
+    }
+}
