@@ -22,6 +22,7 @@ pub mod present;
 pub mod query;
 pub mod search;
 pub mod segment;
+pub mod shell;
 pub mod themes;
 
 pub use error::{Error, Result, UserError};
