@@ -73,7 +73,17 @@ pub enum Format {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -130,7 +140,10 @@ impl Citation {
     fn long_date(&self) -> String {
         let mut it = self.date.split('-');
         let year = it.next().unwrap_or_default();
-        let month = it.next().and_then(|m| m.parse::<usize>().ok()).filter(|m| (1..=12).contains(m));
+        let month = it
+            .next()
+            .and_then(|m| m.parse::<usize>().ok())
+            .filter(|m| (1..=12).contains(m));
         let day = it.next().and_then(|d| d.parse::<u32>().ok());
         match (month, day) {
             (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS[m - 1]),
@@ -148,7 +161,11 @@ impl Citation {
     }
 
     fn plain(&self) -> String {
-        let who = if self.authors.is_empty() { self.issuer.clone() } else { self.names() };
+        let who = if self.authors.is_empty() {
+            self.issuer.clone()
+        } else {
+            self.names()
+        };
         let mut s = format!("{who}, “{}”", self.title);
         if let Some(c) = &self.container {
             let _ = write!(s, ", in {c}");
@@ -156,7 +173,13 @@ impl Citation {
         if !self.authors.is_empty() {
             let _ = write!(s, " ({})", self.issuer);
         }
-        let _ = write!(s, ", {}, {} [{}]", self.long_date(), self.pinpoint(), self.id);
+        let _ = write!(
+            s,
+            ", {}, {} [{}]",
+            self.long_date(),
+            self.pinpoint(),
+            self.id
+        );
         s
     }
 
@@ -205,12 +228,23 @@ impl Citation {
             (false, true) => "techreport",
             (false, false) => "misc",
         };
-        let key: String = self.doc.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+        let key: String = self
+            .doc
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
         let mut fields: Vec<(&str, String)> = Vec::new();
         if self.authors.is_empty() {
             fields.push(("author", format!("{{{}}}", bib(&self.issuer))));
         } else {
-            fields.push(("author", self.authors.iter().map(|a| bib(a)).collect::<Vec<_>>().join(" and ")));
+            fields.push((
+                "author",
+                self.authors
+                    .iter()
+                    .map(|a| bib(a))
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+            ));
         }
         fields.push(("title", format!("{{{}}}", bib(&self.title))));
         if let Some(c) = &self.container {
@@ -220,16 +254,29 @@ impl Citation {
             fields.push(("institution", bib(&self.issuer)));
         }
         fields.push(("year", self.year.to_string()));
-        if let Some(m) = self.date.split('-').nth(1).and_then(|m| m.parse::<usize>().ok()).filter(|m| (1..=12).contains(m)) {
+        if let Some(m) = self
+            .date
+            .split('-')
+            .nth(1)
+            .and_then(|m| m.parse::<usize>().ok())
+            .filter(|m| (1..=12).contains(m))
+        {
             fields.push(("month", MONTHS[m - 1][..3].to_lowercase()));
         }
         if let Some(u) = &self.url {
             fields.push(("url", u.clone()));
         }
-        fields.push(("note", bib(&format!("Passage {}: {}", self.id, self.pinpoint()))));
+        fields.push((
+            "note",
+            bib(&format!("Passage {}: {}", self.id, self.pinpoint())),
+        ));
         let mut s = format!("@{entry}{{{key},\n");
         for (name, value) in fields {
-            let value = if name == "month" { value } else { format!("{{{value}}}") };
+            let value = if name == "month" {
+                value
+            } else {
+                format!("{{{value}}}")
+            };
             let _ = writeln!(s, "  {name:<11} = {value},");
         }
         s.push('}');
@@ -265,13 +312,19 @@ mod tests {
             title: "Introduction".into(),
             issuer: "NATO Cooperative Cyber Defence Centre of Excellence".into(),
             authors: vec!["Anna-Maria Osula".into(), "Henry Rõigas".into()],
-            date: PartialDate { year: 2016, month: None, day: None },
+            date: PartialDate {
+                year: 2016,
+                month: None,
+                day: None,
+            },
             kind: "book-chapter".into(),
             country: None,
             organization: Some("NATO CCD COE".into()),
             language: "en".into(),
             url: None,
-            container: Some("International Cyber Norms: Legal, Policy & Industry Perspectives".into()),
+            container: Some(
+                "International Cyber Norms: Legal, Policy & Industry Perspectives".into(),
+            ),
         }
     }
 
@@ -282,7 +335,11 @@ mod tests {
             title: "International Cyber Strategy for Norway".into(),
             issuer: "Norwegian Ministry of Foreign Affairs".into(),
             authors: vec![],
-            date: PartialDate { year: 2017, month: Some(8), day: Some(31) },
+            date: PartialDate {
+                year: 2017,
+                month: Some(8),
+                day: Some(31),
+            },
             kind: "national-strategy".into(),
             country: Some("NO".into()),
             organization: None,
@@ -295,7 +352,10 @@ mod tests {
     fn at(label: Option<&str>, kind: PassageKind) -> Location {
         Location {
             paragraph: 40,
-            section: vec!["Norway’s strategic priorities".into(), "Crime prevention".into()],
+            section: vec![
+                "Norway’s strategic priorities".into(),
+                "Crime prevention".into(),
+            ],
             label: label.map(String::from),
             page: Some(5),
             lines: [219, 226],
@@ -323,11 +383,19 @@ mod tests {
     fn chapter_citations_name_authors_and_book() {
         let c = Citation::new(&chapter(), at(Some("11"), PassageKind::Footnote));
         let chicago = c.render(Format::Chicago);
-        assert!(chicago.starts_with("Anna-Maria Osula and Henry Rõigas, “Introduction”, in *International Cyber Norms"), "{chicago}");
+        assert!(
+            chicago.starts_with(
+                "Anna-Maria Osula and Henry Rõigas, “Introduction”, in *International Cyber Norms"
+            ),
+            "{chicago}"
+        );
         assert!(chicago.contains(", n. 11,"), "{chicago}");
         let bib = c.render(Format::Bibtex);
         assert!(bib.starts_with("@incollection{ccdcoe_2016,"), "{bib}");
-        assert!(bib.contains("author      = {Anna-Maria Osula and Henry Rõigas}"), "{bib}");
+        assert!(
+            bib.contains("author      = {Anna-Maria Osula and Henry Rõigas}"),
+            "{bib}"
+        );
         assert!(bib.contains("booktitle   = {International Cyber Norms: Legal, Policy \\& Industry Perspectives}"), "{bib}");
         assert!(bib.contains("note        = {Passage ccdcoe-2016:40: § Crime prevention, n. 11, p. 5, lines 219–226}"), "{bib}");
     }

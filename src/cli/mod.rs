@@ -6,8 +6,10 @@
 //! `normsearch: error: …` on one line. A closed pipe (`| head`) ends the
 //! program quietly.
 
+mod index;
 mod passages;
 mod themes;
+mod search;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -59,6 +61,10 @@ pub enum Command {
     Passages(passages::PassagesArgs),
     /// List the themes, with how many passages carry each, per document.
     Themes(themes::ThemesArgs),
+    /// Build or rebuild the search index.
+    Index(index::IndexArgs),
+    /// Search the corpus: ranked, cited, highlighted passages.
+    Search(search::SearchArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -68,6 +74,8 @@ pub fn main() -> ExitCode {
     let outcome = match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
         Some(Command::Themes(args)) => themes::run(args, &cli.global),
+        Some(Command::Index(args)) => index::run(args, &cli.global),
+        Some(Command::Search(args)) => search::run(args, &cli.global),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();
