@@ -8,8 +8,8 @@
 
 mod index;
 mod passages;
-mod themes;
 mod search;
+mod themes;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
