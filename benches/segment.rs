@@ -18,7 +18,10 @@ fn founding() -> Vec<(Document, String)> {
         .documents
         .iter()
         .map(|d| {
-            let text = corpus.read_text(d, false).expect("founding text reads").text;
+            let text = corpus
+                .read_text(d, false)
+                .expect("founding text reads")
+                .text;
             (d.clone(), text)
         })
         .collect()

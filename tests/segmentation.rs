@@ -6,7 +6,12 @@ use normsearch::segment::{self, Passage, PassageKind, Segmentation};
 use std::path::Path;
 
 fn corpus() -> Corpus {
-    Corpus::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus").as_path()).expect("founding corpus loads")
+    Corpus::load(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .as_path(),
+    )
+    .expect("founding corpus loads")
 }
 
 fn segmented(id: &str) -> (String, Segmentation) {
@@ -19,8 +24,17 @@ fn segmented(id: &str) -> (String, Segmentation) {
 
 /// The passage whose text contains `needle`; fails if none or several do.
 fn passage_with<'a>(seg: &'a Segmentation, needle: &str) -> &'a Passage {
-    let found: Vec<&Passage> = seg.passages.iter().filter(|p| p.text.contains(needle)).collect();
-    assert_eq!(found.len(), 1, "expected one passage containing {needle:?}, found {}", found.len());
+    let found: Vec<&Passage> = seg
+        .passages
+        .iter()
+        .filter(|p| p.text.contains(needle))
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one passage containing {needle:?}, found {}",
+        found.len()
+    );
     found[0]
 }
 
@@ -37,7 +51,11 @@ fn nothing_is_lost_in_any_document() {
     for doc in &corpus().documents {
         let (text, seg) = segmented(&doc.id);
         let missing = segment::unaccounted(&text, &seg);
-        assert!(missing.is_empty(), "{}: characters unaccounted for: {missing:?}", doc.id);
+        assert!(
+            missing.is_empty(),
+            "{}: characters unaccounted for: {missing:?}",
+            doc.id
+        );
     }
 }
 
@@ -48,14 +66,33 @@ fn line_ranges_hold_their_passages() {
         let lines: Vec<&str> = text.lines().collect();
         for p in &seg.passages {
             let [a, b] = p.lines;
-            assert!(a >= 1 && a <= b && (b as usize) <= lines.len(), "{}:{} bad range {a}-{b}", doc.id, p.n);
+            assert!(
+                a >= 1 && a <= b && (b as usize) <= lines.len(),
+                "{}:{} bad range {a}-{b}",
+                doc.id,
+                p.n
+            );
             let span = lines[a as usize - 1..b as usize].join(" ");
             let first = p.text.split_whitespace().next().unwrap_or("");
-            let word: String = first.chars().filter(|c| c.is_alphanumeric()).take(6).collect();
-            assert!(span.contains(&word), "{}:{}: lines {a}-{b} do not hold {word:?}", doc.id, p.n);
+            let word: String = first
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .take(6)
+                .collect();
+            assert!(
+                span.contains(&word),
+                "{}:{}: lines {a}-{b} do not hold {word:?}",
+                doc.id,
+                p.n
+            );
         }
         let ns: Vec<u32> = seg.passages.iter().map(|p| p.n).collect();
-        assert_eq!(ns, (1..=seg.passages.len() as u32).collect::<Vec<_>>(), "{}: ordinals", doc.id);
+        assert_eq!(
+            ns,
+            (1..=seg.passages.len() as u32).collect::<Vec<_>>(),
+            "{}: ordinals",
+            doc.id
+        );
     }
 }
 
@@ -64,17 +101,38 @@ fn ccdcoe_sentence_cut_by_footnote_block_is_whole() {
     let (_, seg) = segmented("ccdcoe-2016");
     let p = passage_with(&seg, "essential to maintaining peace and stability and promoting an open, secure, peaceful and accessible ICT environment");
     assert_eq!(p.kind, PassageKind::Body);
-    assert!(p.footnotes.contains(&11), "reference 11 kept: {:?}", p.footnotes);
+    assert!(
+        p.footnotes.contains(&11),
+        "reference 11 kept: {:?}",
+        p.footnotes
+    );
 }
 
 #[test]
 fn ccdcoe_footnotes_are_numbered_passages() {
     let (_, seg) = segmented("ccdcoe-2016");
-    let notes: Vec<&Passage> = seg.passages.iter().filter(|p| p.kind == PassageKind::Footnote).collect();
-    let labels: Vec<u32> = notes.iter().map(|p| p.label.as_deref().unwrap().parse().unwrap()).collect();
+    let notes: Vec<&Passage> = seg
+        .passages
+        .iter()
+        .filter(|p| p.kind == PassageKind::Footnote)
+        .collect();
+    let labels: Vec<u32> = notes
+        .iter()
+        .map(|p| p.label.as_deref().unwrap().parse().unwrap())
+        .collect();
     assert_eq!(labels, (1..=53).collect::<Vec<u32>>());
-    assert!(passage_with(&seg, "Martha Finnemore and Kathryn Sikkink").label.as_deref() == Some("2"));
-    assert!(passage_with(&seg, "Jen Spaki, US Department of State").label.as_deref() == Some("10"));
+    assert!(
+        passage_with(&seg, "Martha Finnemore and Kathryn Sikkink")
+            .label
+            .as_deref()
+            == Some("2")
+    );
+    assert!(
+        passage_with(&seg, "Jen Spaki, US Department of State")
+            .label
+            .as_deref()
+            == Some("10")
+    );
     // References are cut from the text and kept.
     let p = passage_with(&seg, "organised by the NATO CCD COE during");
     assert!(p.text.contains("during 20142015. The aim"), "{}", p.text);
@@ -88,9 +146,19 @@ fn ccdcoe_hyphenation_and_headings() {
     let sections: Vec<&str> = seg.headings.iter().map(|h| h.text.as_str()).collect();
     assert!(sections.contains(&"1. International Norms Limiting State Activities in Cyberspace"));
     assert!(sections.contains(&"5. Other Stakeholders: Private sector, Academia, Civil Society"));
-    let p = passage_with(&seg, "the UN Group of Governmental Experts (UN GGE) is the best-known platform");
-    assert_eq!(p.section.last().map(String::as_str), Some("2.1 United Nations Group of Governmental Experts"));
-    assert!(!seg.passages.iter().any(|p| p.text.contains("Legal, Policy & Industry Perspectives") && p.kind != PassageKind::Body));
+    let p = passage_with(
+        &seg,
+        "the UN Group of Governmental Experts (UN GGE) is the best-known platform",
+    );
+    assert_eq!(
+        p.section.last().map(String::as_str),
+        Some("2.1 United Nations Group of Governmental Experts")
+    );
+    assert!(!seg
+        .passages
+        .iter()
+        .any(|p| p.text.contains("Legal, Policy & Industry Perspectives")
+            && p.kind != PassageKind::Body));
 }
 
 #[test]
@@ -98,11 +166,22 @@ fn usa_banner_and_contents_are_dropped() {
     let (_, seg) = segmented("usa-2011");
     for p in &seg.passages {
         assert!(!p.text.contains("PRE-RELEASE"), "banner in passage {}", p.n);
-        assert!(!p.text.contains(". . . ."), "contents line in passage {}", p.n);
+        assert!(
+            !p.text.contains(". . . ."),
+            "contents line in passage {}",
+            p.n
+        );
     }
     assert!(seg.dropped.iter().any(|d| d.text.contains("PRE-RELEASE")));
-    let p = passage_with(&seg, "Our strategy marries our obligation to protect our citizens");
-    assert!(p.text.starts_with("Privacy. Our strategy"), "bold lead-in kept, markup gone: {}", p.text);
+    let p = passage_with(
+        &seg,
+        "Our strategy marries our obligation to protect our citizens",
+    );
+    assert!(
+        p.text.starts_with("Privacy. Our strategy"),
+        "bold lead-in kept, markup gone: {}",
+        p.text
+    );
 }
 
 #[test]
@@ -113,13 +192,19 @@ fn norway_heading_is_a_section_not_text() {
     let p = passage_with(&seg, "The digitisation of society has created new arenas");
     assert_eq!(p.section.last().map(String::as_str), Some(heading));
     assert!(!p.text.contains("Crime prevention"));
-    assert!(seg.passages.iter().all(|p| !p.text.starts_with("Crime prevention:")));
+    assert!(seg
+        .passages
+        .iter()
+        .all(|p| !p.text.starts_with("Crime prevention:")));
 }
 
 #[test]
 fn norway_bullets_and_list_intros() {
     let (_, seg) = segmented("norway-2017");
-    let intro = passage_with(&seg, "To promote secure, stable and more robust digital networks, the Government will:");
+    let intro = passage_with(
+        &seg,
+        "To promote secure, stable and more robust digital networks, the Government will:",
+    );
     assert_eq!(intro.kind, PassageKind::Body);
     assert!(intro.text.ends_with("the Government will:"));
     let item = passage_with(&seg, "Promote international cybersecurity collaboration");
@@ -127,26 +212,46 @@ fn norway_bullets_and_list_intros() {
     assert!(item.text.starts_with("Promote international cybersecurity collaboration and agreement on governmental conduct in cyberspace."));
     // A real compound survives the line-end hyphen.
     passage_with(&seg, "refine the multi-stakeholder model");
-    passage_with(&seg, "broad civilian-military and public-private cooperation");
+    passage_with(
+        &seg,
+        "broad civilian-military and public-private cooperation",
+    );
 }
 
 #[test]
 fn sweden_paragraph_split_by_page_break_is_joined() {
     let (_, seg) = segmented("sweden-2014");
-    let p = passage_with(&seg, "prevention of IT incidents and general national and international development");
+    let p = passage_with(
+        &seg,
+        "prevention of IT incidents and general national and international development",
+    );
     assert_eq!(p.kind, PassageKind::Body);
-    passage_with(&seg, "so-called London process (cyberspace conferences in London, Budapest and Seoul");
+    passage_with(
+        &seg,
+        "so-called London process (cyberspace conferences in London, Budapest and Seoul",
+    );
 }
 
 #[test]
 fn sweden_markdown_lists_and_labels() {
     let (_, seg) = segmented("sweden-2014");
-    let p = passage_with(&seg, "Adherence to existing international law, norms and obligations.");
-    assert_eq!((p.kind, p.label.as_deref()), (PassageKind::ListItem, Some("1.")));
+    let p = passage_with(
+        &seg,
+        "Adherence to existing international law, norms and obligations.",
+    );
+    assert_eq!(
+        (p.kind, p.label.as_deref()),
+        (PassageKind::ListItem, Some("1."))
+    );
     let p = passage_with(&seg, "developing confidence-building measures to increase transparency and predictability and thus reduce the risk");
     assert_eq!(p.kind, PassageKind::ListItem);
     let p = passage_with(&seg, "The Swedish Civil Contingencies Agency (MSB), Office of Information Assurance and Cybersecurity has coordinating responsibility");
     assert!(!p.text.contains("](#)") && !p.text.contains("**"));
     let headings: Vec<&str> = seg.headings.iter().map(|h| h.text.as_str()).collect();
-    assert!(headings.iter().any(|h| h.starts_with("(d) Possible measures")), "{headings:?}");
+    assert!(
+        headings
+            .iter()
+            .any(|h| h.starts_with("(d) Possible measures")),
+        "{headings:?}"
+    );
 }
