@@ -955,65 +955,33 @@ fn to_char_offsets(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
     spans.iter().map(|&(a, b)| [at(a), at(b)]).collect()
 }
 
-/// The passage a reference names: its id as the hits print it
-/// (`norway-2017:42`), or its content anchor (`cab95494ef`, stable when
-/// ordinals shift after a re-segmentation).
+/// The one passage a reference names (see [`find`]); a [`UserError`] saying
+/// what exists when none does. An anchor shared by identical passages
+/// gives the first.
 pub fn passage(index: &Index, reference: &str) -> crate::Result<Hit> {
-    let f = index.fields();
     let reference = reference.trim();
-    let query: Box<dyn TantivyQuery> = match reference.rsplit_once(':') {
-        Some((doc, n)) => {
-            let n: u64 = n.parse().map_err(|_| bad_reference(reference))?;
-            Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        TantivyTerm::from_field_text(f.doc, doc),
-                        IndexRecordOption::Basic,
-                    )) as Box<dyn TantivyQuery>,
-                ),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        TantivyTerm::from_field_u64(f.n, n),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]))
-        }
-        None if !reference.is_empty() && reference.bytes().all(|b| b.is_ascii_hexdigit()) => {
-            Box::new(TermQuery::new(
-                TantivyTerm::from_field_text(f.anchor, &reference.to_ascii_lowercase()),
-                IndexRecordOption::Basic,
-            ))
-        }
-        None => return Err(bad_reference(reference).into()),
-    };
-    let searcher = index.searcher();
-    let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
-    match top.first() {
-        Some((_, address)) => read_hit(&searcher, f, *address, 0.0),
-        None => {
-            let counts = index.passages_per_document();
-            let doc = reference.rsplit_once(':').map(|(d, _)| d);
-            let hint = match doc.and_then(|d| counts.get(d).map(|c| (d, c))) {
-                Some((d, c)) => format!("{d} has passages 1 to {c}"),
-                None if doc.is_some() => format!(
-                    "the documents are {}",
-                    counts.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
-                None => "no passage has that anchor; anchors change when a passage's text does"
-                    .to_string(),
-            };
-            Err(UserError::Other(format!("no passage {reference} in the index: {hint}")).into())
-        }
+    let anchor = reference.rsplit('@').next().unwrap_or("");
+    if !reference.contains(':')
+        && (anchor.is_empty() || !anchor.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(UserError::Other(format!(
+            "{reference:?} is not a passage reference: write DOC:N (e.g. norway-2017:42) or a passage's anchor"
+        ))
+        .into());
     }
-}
-
-fn bad_reference(reference: &str) -> UserError {
-    UserError::Other(format!(
-        "{reference:?} is not a passage reference: write DOC:N (e.g. norway-2017:42) or a passage's anchor"
-    ))
+    if let Some(mut hit) = find(index, reference)?.into_iter().next() {
+        hit.rank = 0;
+        return Ok(hit);
+    }
+    let counts = index.passages_per_document();
+    let hint = match reference
+        .split_once(':')
+        .and_then(|(d, _)| counts.get(d).map(|c| (d, c)))
+    {
+        Some((d, c)) => format!("{d} has passages 1 to {c}"),
+        None => "no passage has that anchor; anchors change when a passage's text does".to_string(),
+    };
+    Err(UserError::Other(format!("no passage {reference} in the index: {hint}")).into())
 }
 
 /// The passages of `hit`'s document with ordinals from `n - before` to
