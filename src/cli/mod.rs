@@ -9,6 +9,8 @@
 mod index;
 mod passages;
 mod search;
+mod show;
+mod themes;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -58,10 +60,16 @@ pub struct Global {
 pub enum Command {
     /// Show how documents were cut into passages (and what was dropped).
     Passages(passages::PassagesArgs),
+    /// List the themes, with how many passages carry each, per document.
+    Themes(themes::ThemesArgs),
     /// Build or rebuild the search index.
     Index(index::IndexArgs),
     /// Search the corpus: ranked, cited, highlighted passages.
     Search(search::SearchArgs),
+    /// One passage in context: its neighbours, section and footnotes.
+    Show(show::ShowArgs),
+    /// A citation for one passage: plain, chicago, bibtex or json.
+    Cite(show::CiteArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -70,8 +78,11 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
+        Some(Command::Themes(args)) => themes::run(args, &cli.global),
         Some(Command::Index(args)) => index::run(args, &cli.global),
         Some(Command::Search(args)) => search::run(args, &cli.global),
+        Some(Command::Show(args)) => show::run_show(args, &cli.global),
+        Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -68,9 +68,16 @@ pub fn run(args: &PassagesArgs, global: &Global) -> Result<ExitCode> {
             }
         }
         let summary: Vec<String> = reasons.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        let longest = a
+            .segmentation
+            .passages
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .max()
+            .unwrap_or(0);
         writeln!(
             err,
-            "{}: {} passages, {} headings, {} lines dropped{}",
+            "{}: {} passages (longest {longest} words), {} headings, {} lines dropped{}",
             doc.id,
             a.segmentation.passages.len(),
             a.segmentation.headings.len(),
