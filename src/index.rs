@@ -67,6 +67,8 @@ const LEXICON_COPY: &str = "lexicon.toml";
 const LEXICON_COMPILED: &str = "lexicon.json";
 /// Indexing memory per writer thread (tantivy needs at least 15 MB).
 const MEMORY_PER_THREAD: usize = 32 << 20;
+/// Text per extra writer thread (see [`build`]).
+const BYTES_PER_WRITER_THREAD: u64 = 1 << 20;
 /// Hex digits of a passage's content anchor: 40 bits, unique enough within
 /// one document.
 const ANCHOR_HEX: usize = 10;
@@ -472,18 +474,25 @@ pub fn build(
     } else {
         options.threads
     };
-    let (schema, fields) = schema();
-    let index = tantivy::Index::create_in_dir(&gen_dir, schema)?;
-    lexicon.register(&index);
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
-
     let sizes: Vec<u64> = corpus
         .documents
         .iter()
         .map(|d| fs::metadata(corpus.path_of(d)).map_or(0, |m| m.len()))
         .collect();
-    progress.start(corpus.documents.len(), sizes.iter().sum());
+    let total: u64 = sizes.iter().sum();
+    // Each writer thread makes a segment, and segments are merged at the
+    // end: below a megabyte of text per thread the merge and its syncs
+    // cost more than the second thread saves.
+    let writer_threads = threads
+        .min(usize::try_from(total / BYTES_PER_WRITER_THREAD).unwrap_or(threads))
+        .max(1);
+    let (schema, fields) = schema();
+    let index = tantivy::Index::create_in_dir(&gen_dir, schema)?;
+    lexicon.register(&index);
+    let mut writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(writer_threads, writer_threads * MEMORY_PER_THREAD)?;
+
+    progress.start(corpus.documents.len(), total);
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
