@@ -49,8 +49,8 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, UserError};
-use crate::lexicon::{Lexicon, EXACT_TOKENIZER, STEMMED_TOKENIZER};
-use crate::segment::Passage;
+use crate::lexicon::{Lexicon, EXACT_TOKENIZER, NORMALIZED_TOKENIZER, STEMMED_TOKENIZER};
+use crate::segment::{Passage, PassageKind};
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
@@ -73,6 +73,9 @@ pub struct Fields {
     /// Passage text, stemmed and normalised ([`STEMMED_TOKENIZER`]),
     /// positions, stored.
     pub text: Field,
+    /// Passage text, rewritten but only lightly stemmed
+    /// ([`NORMALIZED_TOKENIZER`]), positions: for ranking.
+    pub text_norm: Field,
     /// Passage text, case- and accent-folded ([`EXACT_TOKENIZER`]),
     /// positions.
     pub text_exact: Field,
@@ -96,6 +99,8 @@ pub struct Fields {
     pub n: Field,
     /// Passage kind: `body`, `list-item`, `footnote`.
     pub kind: Field,
+    /// Passage kind as a number for ranking: see [`kind_code`].
+    pub kind_code: Field,
     /// First source line.
     pub line_from: Field,
     /// Last source line.
@@ -137,6 +142,10 @@ pub fn schema() -> (Schema, Fields) {
                 .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
                 .set_stored(),
         ),
+        text_norm: b.add_text_field(
+            "text_norm",
+            TextOptions::default().set_indexing_options(analysed(NORMALIZED_TOKENIZER, true)),
+        ),
         text_exact: b.add_text_field(
             "text_exact",
             TextOptions::default().set_indexing_options(analysed(EXACT_TOKENIZER, true)),
@@ -160,7 +169,8 @@ pub fn schema() -> (Schema, Fields) {
                 .set_stored(),
         ),
         n: b.add_u64_field("n", INDEXED | FAST | STORED),
-        kind: b.add_text_field("kind", STRING | FAST | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        kind_code: b.add_u64_field("kind_code", NumericOptions::default().set_fast()),
         line_from: b.add_u64_field("line_from", STORED),
         line_to: b.add_u64_field("line_to", STORED),
         label: b.add_text_field("label", STRING | STORED),
@@ -172,6 +182,16 @@ pub fn schema() -> (Schema, Fields) {
         date_order: b.add_u64_field("date_order", NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
+}
+
+/// A passage kind as stored in [`Fields::kind_code`]: body 0, list item 1,
+/// footnote 2.
+pub fn kind_code(kind: PassageKind) -> u64 {
+    match kind {
+        PassageKind::Body => 0,
+        PassageKind::ListItem => 1,
+        PassageKind::Footnote => 2,
+    }
 }
 
 /// The facet of a theme id: `cbm` → `/theme/cbm`,
@@ -550,6 +570,7 @@ pub fn build(
 fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.text, &p.text);
+    d.add_text(f.text_norm, &p.text);
     d.add_text(f.text_exact, &p.text);
     d.add_text(f.doc, &doc.id);
     d.add_text(f.title, &doc.title);
@@ -563,6 +584,7 @@ fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument 
     }
     d.add_u64(f.n, u64::from(p.n));
     d.add_text(f.kind, p.kind.as_str());
+    d.add_u64(f.kind_code, kind_code(p.kind));
     d.add_u64(f.line_from, u64::from(p.lines[0]));
     d.add_u64(f.line_to, u64::from(p.lines[1]));
     if let Some(label) = &p.label {

@@ -19,6 +19,7 @@ pub mod lexicon;
 pub mod pipeline;
 pub mod present;
 pub mod query;
+pub mod search;
 pub mod segment;
 pub mod themes;
 

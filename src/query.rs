@@ -738,27 +738,75 @@ fn long_form_runs(items: &[Node], lex: &Lexicon) -> Vec<Node> {
     out
 }
 
-fn rewrite_run(run: &[Node], lex: &Lexicon) -> Vec<Node> {
-    let terms: Vec<&Term> = run
-        .iter()
-        .filter_map(|n| match n {
-            Node::Term(t) => Some(t),
-            _ => None,
-        })
-        .collect();
-    if terms.len() < 2 {
-        return run.to_vec();
-    }
-    // Join the words with single spaces, remembering where each one lies.
+/// The words joined with single spaces, and where each one lies.
+fn join_words(terms: &[Term]) -> (String, Vec<(usize, usize)>) {
     let mut text = String::new();
     let mut bounds = Vec::new();
-    for t in &terms {
+    for t in terms {
         if !text.is_empty() {
             text.push(' ');
         }
         bounds.push((text.len(), text.len() + t.text.len()));
         text.push_str(&t.text);
     }
+    (text, bounds)
+}
+
+/// Words the lexicon joins into one compound (`cyber security`) become one
+/// word, which then matches the compound however a passage writes it.
+fn merge_compounds(terms: Vec<Term>, lex: &Lexicon) -> Vec<Term> {
+    let (text, bounds) = join_words(&terms);
+    let word_at = |byte: usize| bounds.iter().position(|&(a, b)| a <= byte && byte < b);
+    let mut spans = Vec::new();
+    for token in lex.tokens(&text) {
+        let (Some(first), Some(last)) = (
+            word_at(token.offset_from),
+            word_at(token.offset_to.saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        if last > first {
+            spans.push((first, last));
+        }
+    }
+    if spans.is_empty() {
+        return terms;
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    for (first, last) in spans {
+        if first < i {
+            continue;
+        }
+        out.extend(terms[i..first].iter().cloned());
+        let words: Vec<&str> = terms[first..=last]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        out.push(Term {
+            text: words.join(" "),
+            ..terms[first].clone()
+        });
+        i = last + 1;
+    }
+    out.extend(terms[i..].iter().cloned());
+    out
+}
+
+fn rewrite_run(run: &[Node], lex: &Lexicon) -> Vec<Node> {
+    let terms: Vec<Term> = run
+        .iter()
+        .filter_map(|n| match n {
+            Node::Term(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    if terms.len() < 2 {
+        return run.to_vec();
+    }
+    let terms = merge_compounds(terms, lex);
+    let run: Vec<Node> = terms.iter().cloned().map(Node::Term).collect();
+    let (text, bounds) = join_words(&terms);
     let mut out = Vec::new();
     let mut next = 0;
     for alt in lex.alternatives(&text) {
@@ -1074,8 +1122,8 @@ mod tests {
         );
         let q = expanded("\"GGE report\"");
         assert_eq!(
-            variants(&q.root),
-            vec!["GGE report", "Group of Governmental Experts report"]
+            variants(&q.root)[..2],
+            ["GGE report", "Group of Governmental Experts report"]
         );
     }
 
@@ -1092,6 +1140,22 @@ mod tests {
         assert!(matches!(&either[0], Node::Juxtaposed(w) if w.len() == 3));
         assert_eq!(variants(&either[1]), vec!["CBM"]);
         assert!(q.explain().contains("CBM → cbm"), "{}", q.explain());
+    }
+
+    #[test]
+    fn compounds_typed_apart_become_one_word() {
+        let q = expanded("national cyber security strategy");
+        let Node::Juxtaposed(items) = &q.root else {
+            panic!("{:?}", q.root)
+        };
+        assert_eq!(items.len(), 3);
+        let Node::Term(t) = &items[1] else { panic!() };
+        assert_eq!(t.text, "cyber security");
+        assert_eq!(t.column, 10);
+        assert_eq!(
+            t.variants[0].tokens,
+            Lexicon::builtin().analyze("cybersecurity")
+        );
     }
 
     #[test]

@@ -1,0 +1,1156 @@
+//! A [`SearchRequest`] → ranked, cited, highlighted [`Hit`]s. Data only: no
+//! printing.
+//!
+//! Input: an open [`Index`] and a request (query text, filters, page, sort).
+//! Output: [`SearchResults`]: the total number of matching passages, the
+//! page of hits with everything a citation needs, highlight spans, and
+//! facet counts per source and theme. Refused, with a [`UserError`]: query
+//! syntax errors (with their column), unknown source or theme ids (with the
+//! list of valid ones).
+//!
+//! # Ranking
+//!
+//! Each word or phrase is matched as BM25 over the stemmed, normalised
+//! text. The same words found in the passage's section headings, or found
+//! with the same ending (reduced only to the singular, so `digitization`
+//! prefers `digitisation` to `digital`, whatever the spelling), add to its
+//! score but never match on their own: a quoted phrase must stand in the
+//! passage text. An acronym's alternatives are weighed like the words typed
+//! (their BM25 weight is scaled to the typed form's), so a rare spelling-out
+//! does not outrank the common form. Words typed side by side add to the
+//! score of passages where they stand side by side. Footnotes are weighed
+//! below body paragraphs and list items. The weights
+//! are tuned against the relevance set in `tests/search_relevance.rs`.
+//!
+//! # Highlights
+//!
+//! Postings hold positions, not offsets, so the stored text of each hit is
+//! analysed again with the same lexicon and every positive leaf of the
+//! query is located in it: a phrase becomes one span from its first word to
+//! its last. Spans are `[start, end)` in Unicode characters of `text`.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::tokenizer::Token;
+use tantivy::{DocAddress, Score, SegmentReader, TantivyDocument, Term as TantivyTerm};
+
+use crate::error::UserError;
+use crate::index::{theme_facet, Fields, Index};
+use crate::lexicon::Lexicon;
+use crate::query::{Filter, Juxtaposition, Node, Query, Term, TermKind, JUXTAPOSITION};
+use crate::segment::PassageKind;
+
+/// How hits are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Newest document first, then reading order.
+    Date,
+}
+
+/// What to search for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    /// The query text (see [`crate::query`]).
+    pub query: String,
+    /// Hits per page.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+    /// Keep only these documents (any of them); empty keeps all.
+    pub sources: Vec<String>,
+    /// Keep only passages with any of these themes (a pillar includes its
+    /// sub-themes); empty keeps all.
+    pub themes: Vec<String>,
+    /// Keep only documents from these years, inclusive; `None` is open.
+    pub years: Option<(Option<u64>, Option<u64>)>,
+    /// Keep only this kind of passage.
+    pub kind: Option<PassageKind>,
+    /// No stemming, no normalisation, no acronym expansion: words as typed,
+    /// case- and accent-folded only.
+    pub exact: bool,
+    /// Order of hits.
+    pub sort: Sort,
+}
+
+impl SearchRequest {
+    /// A request for `query` with the defaults: ten hits by relevance, no
+    /// filters.
+    pub fn new(query: impl Into<String>) -> SearchRequest {
+        SearchRequest {
+            query: query.into(),
+            limit: 10,
+            offset: 0,
+            sources: Vec::new(),
+            themes: Vec::new(),
+            years: None,
+            kind: None,
+            exact: false,
+            sort: Sort::Relevance,
+        }
+    }
+}
+
+/// The answer to a [`SearchRequest`]; serialises to the `--json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The query as typed.
+    pub query: String,
+    /// Passages matching, over all pages.
+    pub total: usize,
+    /// Time spent searching, in milliseconds.
+    #[serde(rename = "took_ms", with = "millis")]
+    pub took: Duration,
+    /// This page of hits.
+    pub hits: Vec<Hit>,
+    /// Matching passages per source and per theme.
+    pub facets: Facets,
+}
+
+/// Counts of matching passages.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    /// Per document id.
+    pub source: BTreeMap<String, u64>,
+    /// Per theme id, pillars and sub-themes.
+    pub theme: BTreeMap<String, u64>,
+}
+
+/// One matching passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    /// `doc:n`, e.g. `norway-2017:42`.
+    pub id: String,
+    /// 1-based rank over all pages.
+    pub rank: usize,
+    /// The ranking score.
+    pub score: f32,
+    /// Document id.
+    pub doc: String,
+    /// Document title.
+    pub title: String,
+    /// Issuer.
+    pub issuer: String,
+    /// Publication date as the manifest gives it.
+    pub date: String,
+    /// Section headings, outermost first.
+    pub section: Vec<String>,
+    /// The document's own label (`13(f)`), if any.
+    pub label: Option<String>,
+    /// Page the passage starts on, if known.
+    pub page: Option<u32>,
+    /// The passage's ordinal in its document.
+    pub paragraph: u32,
+    /// First and last source line.
+    pub lines: [u32; 2],
+    /// Body, list item or footnote.
+    pub kind: PassageKind,
+    /// Content anchor, stable across re-segmentation.
+    pub anchor: String,
+    /// Theme ids.
+    pub themes: Vec<String>,
+    /// The passage text.
+    pub text: String,
+    /// Matches in `text`, `[start, end)` in Unicode characters.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+mod millis {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        // Microsecond precision: warm queries take well under a millisecond.
+        s.serialize_f64((d.as_secs_f64() * 1e6).round() / 1e3)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let ms = f64::deserialize(d)?;
+        Ok(Duration::from_secs_f64(ms.max(0.0) / 1e3))
+    }
+}
+
+/// Ranking weights, tuned on the relevance set.
+#[derive(Debug, Clone, Copy)]
+struct Ranking {
+    /// Weight of the same words in the section headings.
+    section: Score,
+    /// Weight of the words matched with their ending (singular and
+    /// plural alike), after the spelling and compound rewrites.
+    normalized: Score,
+    /// Weight of two words typed side by side found side by side.
+    adjacency: Score,
+    /// Score multiplier for list items.
+    list_item: Score,
+    /// Score multiplier for footnotes.
+    footnote: Score,
+}
+
+const RANKING: Ranking = Ranking {
+    section: 0.3,
+    normalized: 0.3,
+    adjacency: 1.0,
+    list_item: 1.0,
+    footnote: 0.3,
+};
+
+/// Words typed side by side may stand this many words apart.
+const ADJACENCY_SLOP: u32 = 1;
+
+/// Prefixes expand to at most this many words.
+const MAX_PREFIX_EXPANSIONS: u32 = 200;
+
+/// Parses, expands and validates the request's query: what `--explain`
+/// shows.
+pub fn expand(index: &Index, request: &SearchRequest) -> crate::Result<Query> {
+    let query = Query::parse(&request.query)?.expand(index.lexicon(), request.exact)?;
+    check_ids(index, request, &query)?;
+    Ok(query)
+}
+
+/// Runs a request.
+pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchResults> {
+    let started = Instant::now();
+    let query = expand(index, request)?;
+    let fields = index.fields();
+    let searcher = index.searcher();
+    let builder = Builder {
+        f: fields,
+        searcher: &searcher,
+        lexicon: index.lexicon(),
+        exact: request.exact,
+        rank: RANKING,
+    };
+    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+        vec![(Occur::Must, builder.node(&query.root))];
+    clauses.extend(
+        request_filters(fields, request)
+            .into_iter()
+            .map(|q| (Occur::Must, q)),
+    );
+    let tantivy_query = BooleanQuery::new(clauses);
+
+    let mut source_facets = FacetCollector::for_field("source");
+    source_facets.add_facet("/source");
+    let mut pillar_facets = FacetCollector::for_field("themes");
+    pillar_facets.add_facet("/theme");
+    let mut sub_facets = FacetCollector::for_field("themes");
+    let parents = parents_with_children(&index.meta().themes);
+    for p in &parents {
+        if let Some(f) = theme_facet(p) {
+            sub_facets.add_facet(f);
+        }
+    }
+    // TopDocs refuses a limit of 0; a page of none still counts and facets.
+    let sort = request.sort;
+    let rank = RANKING;
+    let top = TopDocs::with_limit(request.limit.max(1))
+        .and_offset(request.offset)
+        .tweak_score(move |reader: &SegmentReader| sort_key(reader, sort, rank));
+    let (page, (total, source_counts, pillar_counts, sub_counts)) = searcher.search(
+        &tantivy_query,
+        &(top, (Count, source_facets, pillar_facets, sub_facets)),
+    )?;
+
+    let mut facets = Facets::default();
+    for (facet, count) in source_counts.get("/source") {
+        if let Some(id) = facet.to_path().last() {
+            facets.source.insert((*id).to_string(), count);
+        }
+    }
+    let mut theme_counts = |counts: &tantivy::collector::FacetCounts, root: Facet| {
+        for (facet, count) in counts.get(root) {
+            let path = facet.to_path();
+            if path.len() > 1 {
+                facets.theme.insert(path[1..].join("/"), count);
+            }
+        }
+    };
+    theme_counts(&pillar_counts, Facet::from("/theme"));
+    for p in &parents {
+        if let Some(f) = theme_facet(p) {
+            theme_counts(&sub_counts, f);
+        }
+    }
+
+    let leaves = positive_leaves(&query.root);
+    let page = if request.limit == 0 { Vec::new() } else { page };
+    let mut hits = Vec::with_capacity(page.len());
+    for (i, ((_, score), address)) in page.into_iter().enumerate() {
+        let mut hit = read_hit(&searcher, fields, address, score)?;
+        hit.rank = request.offset + i + 1;
+        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
+        hits.push(hit);
+    }
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        took: started.elapsed(),
+        hits,
+        facets,
+    })
+}
+
+/// The sort key of a passage: `(primary, score)`, larger first. The
+/// primary key is the weighted score, or the date order for `--sort date`.
+fn sort_key(
+    reader: &SegmentReader,
+    sort: Sort,
+    rank: Ranking,
+) -> impl Fn(tantivy::DocId, Score) -> (f64, Score) {
+    let column = |name: &str| {
+        reader
+            .fast_fields()
+            .u64(name)
+            .ok()
+            .map(|c| c.first_or_default_col(0))
+    };
+    let kinds = column("kind_code");
+    let dates = column("date_order");
+    move |doc, score| {
+        let factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
+            1 => rank.list_item,
+            2 => rank.footnote,
+            _ => 1.0,
+        };
+        let score = score * factor;
+        match sort {
+            Sort::Relevance => (f64::from(score), score),
+            Sort::Date => (dates.as_ref().map_or(0, |c| c.get_val(doc)) as f64, score),
+        }
+    }
+}
+
+/// Pillars that have sub-themes, from the taxonomy's ids.
+fn parents_with_children(themes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = themes
+        .iter()
+        .filter_map(|t| t.split_once('/').map(|(p, _)| p.to_string()))
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn check_ids(index: &Index, request: &SearchRequest, query: &Query) -> crate::Result<()> {
+    let meta = index.meta();
+    let sources: Vec<&str> = meta.documents.iter().map(|d| d.id.as_str()).collect();
+    let themes: Vec<&str> = meta.themes.iter().map(String::as_str).collect();
+    let mut wanted_sources: Vec<&str> = request.sources.iter().map(String::as_str).collect();
+    let mut wanted_themes: Vec<&str> = request.themes.iter().map(String::as_str).collect();
+    for f in query.filters() {
+        match f {
+            Filter::Source(s) => wanted_sources.push(s),
+            Filter::Theme(t) => wanted_themes.push(t),
+            _ => {}
+        }
+    }
+    let list = |ids: &[&str]| {
+        if ids.is_empty() {
+            "(none in this index)".to_string()
+        } else {
+            ids.join(", ")
+        }
+    };
+    if let Some(bad) = wanted_sources.iter().find(|s| !sources.contains(s)) {
+        return Err(UserError::Other(format!(
+            "unknown source `{bad}`; valid sources: {}",
+            list(&sources)
+        ))
+        .into());
+    }
+    if let Some(bad) = wanted_themes.iter().find(|t| !themes.contains(t)) {
+        return Err(UserError::Other(format!(
+            "unknown theme `{bad}`; valid themes: {}",
+            list(&themes)
+        ))
+        .into());
+    }
+    Ok(())
+}
+
+fn request_filters(f: &Fields, r: &SearchRequest) -> Vec<Box<dyn TantivyQuery>> {
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    let any = |qs: Vec<Box<dyn TantivyQuery>>| -> Box<dyn TantivyQuery> {
+        filter_query(Box::new(BooleanQuery::union(qs)))
+    };
+    if !r.sources.is_empty() {
+        out.push(any(r
+            .sources
+            .iter()
+            .map(|s| filter_leaf(f, &Filter::Source(s.clone())))
+            .collect()));
+    }
+    if !r.themes.is_empty() {
+        out.push(any(r
+            .themes
+            .iter()
+            .map(|t| filter_leaf(f, &Filter::Theme(t.clone())))
+            .collect()));
+    }
+    if let Some((from, to)) = r.years {
+        out.push(filter_query(filter_leaf(f, &Filter::Year { from, to })));
+    }
+    if let Some(kind) = r.kind {
+        out.push(filter_query(filter_leaf(f, &Filter::Kind(kind))));
+    }
+    out
+}
+
+/// A filter matches without adding to the score.
+fn filter_query(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+fn filter_leaf(f: &Fields, filter: &Filter) -> Box<dyn TantivyQuery> {
+    match filter {
+        Filter::Source(id) => Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(f.doc, id),
+            IndexRecordOption::Basic,
+        )),
+        Filter::Theme(id) => match theme_facet(id) {
+            Some(facet) => Box::new(TermQuery::new(
+                TantivyTerm::from_facet(f.themes, &facet),
+                IndexRecordOption::Basic,
+            )),
+            None => Box::new(BooleanQuery::new(Vec::new())),
+        },
+        Filter::Year { from, to } => {
+            let bound = |y: &Option<u64>, inclusive: fn(TantivyTerm) -> Bound<TantivyTerm>| {
+                y.map_or(Bound::Unbounded, |y| {
+                    inclusive(TantivyTerm::from_field_u64(f.year, y))
+                })
+            };
+            Box::new(RangeQuery::new(
+                bound(from, Bound::Included),
+                bound(to, Bound::Included),
+            ))
+        }
+        Filter::Kind(kind) => Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(f.kind, kind.as_str()),
+            IndexRecordOption::Basic,
+        )),
+    }
+}
+
+/// Turns the expanded query tree into tantivy queries.
+struct Builder<'a> {
+    f: &'a Fields,
+    searcher: &'a tantivy::Searcher,
+    lexicon: &'a Lexicon,
+    exact: bool,
+    rank: Ranking,
+}
+
+impl Builder<'_> {
+    fn node(&self, node: &Node) -> Box<dyn TantivyQuery> {
+        match node {
+            Node::Term(t) => self.term(t),
+            Node::Filter { filter, .. } => filter_query(filter_leaf(self.f, filter)),
+            Node::Juxtaposed(items) => self.juxtaposed(items),
+            Node::And(items) => {
+                let mut clauses = Vec::new();
+                for item in items {
+                    clauses.push(match item {
+                        Node::Not(inner) => (Occur::MustNot, self.node(inner)),
+                        other => (Occur::Must, self.node(other)),
+                    });
+                }
+                complete(clauses)
+            }
+            Node::Or(items) => Box::new(BooleanQuery::new(
+                items
+                    .iter()
+                    .map(|i| (Occur::Should, self.node(i)))
+                    .collect(),
+            )),
+            Node::Not(inner) => complete(vec![(Occur::MustNot, self.node(inner))]),
+            Node::Must(inner) => self.node(inner),
+        }
+    }
+
+    /// `a b +c -d source:x`: `+` clauses and filters are required, `-`
+    /// clauses excluded; plain clauses follow [`JUXTAPOSITION`]. When a `+`
+    /// clause is present, plain clauses only add to the score (as in
+    /// Lucene); otherwise at least one of them must match.
+    fn juxtaposed(&self, items: &[Node]) -> Box<dyn TantivyQuery> {
+        let mut clauses = Vec::new();
+        let mut plain = Vec::new();
+        let mut stop = Vec::new();
+        let mut has_must = false;
+        for item in items {
+            match item {
+                Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner))),
+                Node::Must(inner) => {
+                    has_must = true;
+                    clauses.push((Occur::Must, self.node(inner)));
+                }
+                Node::Filter { .. } => clauses.push((Occur::Must, self.node(item))),
+                Node::Term(t) if is_stopword(t) => stop.push(self.node(item)),
+                other => plain.push(self.node(other)),
+            }
+        }
+        // Words typed side by side rank higher where they stand side by
+        // side: `private sector` inside `role of the private sector`.
+        let words: Vec<&Term> = items
+            .iter()
+            .filter_map(|i| match i {
+                Node::Term(t) if t.kind == TermKind::Word => Some(t),
+                _ => None,
+            })
+            .collect();
+        if self.rank.adjacency > 0.0 && !self.exact {
+            for span in adjacent_spans(&words) {
+                let tokens: Vec<String> = span
+                    .iter()
+                    .filter_map(|t| t.variants.first())
+                    .flat_map(|v| v.tokens.iter().cloned())
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        tokens_query(self.f.text, &tokens, ADJACENCY_SLOP),
+                        self.rank.adjacency,
+                    )),
+                ));
+            }
+        }
+        match JUXTAPOSITION {
+            Juxtaposition::AllMustMatch => {
+                clauses.extend(plain.into_iter().map(|q| (Occur::Must, q)));
+            }
+            Juxtaposition::RankedByMatches if has_must => {
+                clauses.extend(plain.into_iter().map(|q| (Occur::Should, q)));
+            }
+            Juxtaposition::RankedByMatches => {
+                // Stopwords add to the score but match nothing on their own
+                // unless the query has nothing else.
+                if plain.is_empty() {
+                    plain = std::mem::take(&mut stop);
+                }
+                if !plain.is_empty() {
+                    clauses.push((Occur::Must, Box::new(BooleanQuery::union(plain))));
+                }
+            }
+        }
+        clauses.extend(stop.into_iter().map(|q| (Occur::Should, q)));
+        complete(clauses)
+    }
+
+    /// The BM25 inverse document frequency of a word or phrase (summed over
+    /// its words, as tantivy scores phrases), 0 when a word is absent.
+    fn idf(&self, field: Field, tokens: &[String]) -> f32 {
+        let n = self.searcher.num_docs() as f32;
+        let mut sum = 0.0;
+        for token in tokens {
+            let df = self
+                .searcher
+                .doc_freq(&TantivyTerm::from_field_text(field, token))
+                .unwrap_or(0) as f32;
+            if df == 0.0 {
+                return 0.0;
+            }
+            sum += (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        }
+        sum
+    }
+
+    fn term(&self, t: &Term) -> Box<dyn TantivyQuery> {
+        let slop = match t.kind {
+            TermKind::Phrase { slop } => slop,
+            _ => 0,
+        };
+        let f = self.f;
+        let mut alternatives: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        let mut boosts: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        for v in &t.variants {
+            match t.kind {
+                TermKind::Prefix => {
+                    let terms = v
+                        .tokens
+                        .iter()
+                        .map(|tok| TantivyTerm::from_field_text(f.text_exact, tok))
+                        .collect();
+                    let mut q = PhrasePrefixQuery::new(terms);
+                    q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+                    alternatives.push(Box::new(q));
+                }
+                TermKind::Fuzzy { distance } => {
+                    for tok in &v.tokens {
+                        alternatives.push(Box::new(FuzzyTermQuery::new(
+                            TantivyTerm::from_field_text(f.text_exact, tok),
+                            distance,
+                            true,
+                        )));
+                    }
+                }
+                TermKind::Word | TermKind::Phrase { .. } if self.exact => {
+                    alternatives.push(tokens_query(f.text_exact, &v.tokens, slop));
+                }
+                TermKind::Word | TermKind::Phrase { .. } => {
+                    // An alternative weighs what the words typed weigh: a
+                    // rare spelling-out (`UNGGE`) must not outrank the
+                    // common form it stands for.
+                    let scale = self.idf(f.text, &t.variants[0].tokens)
+                        / self.idf(f.text, &v.tokens).max(f32::EPSILON);
+                    let scale = if scale.is_finite() && scale > 0.0 {
+                        scale
+                    } else {
+                        1.0
+                    };
+                    alternatives.push(Box::new(BoostQuery::new(
+                        tokens_query(f.text, &v.tokens, slop),
+                        scale,
+                    )));
+                    if self.rank.section > 0.0 {
+                        boosts.push(Box::new(BoostQuery::new(
+                            tokens_query(f.section, &v.tokens, slop),
+                            self.rank.section * scale,
+                        )));
+                    }
+                    let light = self.lexicon.analyze_light(&v.text);
+                    if self.rank.normalized > 0.0 && !light.is_empty() {
+                        boosts.push(Box::new(BoostQuery::new(
+                            tokens_query(f.text_norm, &light, slop),
+                            self.rank.normalized * scale,
+                        )));
+                    }
+                }
+            }
+        }
+        let main: Box<dyn TantivyQuery> = if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Box::new(BooleanQuery::union(alternatives))
+        };
+        if boosts.is_empty() {
+            return main;
+        }
+        // The boosts only add to passages the text itself matched.
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(boosts.into_iter().map(|b| (Occur::Should, b)));
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Words too common to rank by on their own.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+    "in", "into", "is", "it", "its", "of", "on", "or", "should", "that", "the", "their", "this",
+    "to", "was", "what", "when", "which", "who", "why", "with",
+];
+
+fn is_stopword(t: &Term) -> bool {
+    STOPWORDS.contains(&t.text.to_lowercase().as_str())
+}
+
+/// Runs from each content word to the next, the stopwords between them
+/// included: `role of the private sector` → `role of the private`,
+/// `private sector`.
+fn adjacent_spans<'a, 'b>(words: &'b [&'a Term]) -> Vec<&'b [&'a Term]> {
+    let content: Vec<usize> = (0..words.len())
+        .filter(|&i| !is_stopword(words[i]))
+        .collect();
+    content.windows(2).map(|w| &words[w[0]..=w[1]]).collect()
+}
+
+/// A boolean query made to match something: one with only exclusions
+/// matches every passage but those.
+fn complete(mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)>) -> Box<dyn TantivyQuery> {
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        clauses.push((
+            Occur::Must,
+            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// One token: a term; several: a phrase (positions are consecutive because
+/// the analyser numbers them so).
+fn tokens_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn TantivyQuery> {
+    if tokens.len() == 1 {
+        return Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(field, &tokens[0]),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let terms = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, TantivyTerm::from_field_text(field, t)))
+        .collect();
+    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+}
+
+fn read_hit(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    address: DocAddress,
+    score: Score,
+) -> crate::Result<Hit> {
+    let d: TantivyDocument = searcher.doc(address)?;
+    let text = |field: Field| {
+        d.get_first(field)
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let number = |field: Field| d.get_first(field).and_then(|v| v.as_u64());
+    let small = |field: Field| number(field).map(|n| u32::try_from(n).unwrap_or(u32::MAX));
+    let doc = text(f.doc);
+    let n = small(f.n).unwrap_or(0);
+    let themes = d
+        .get_all(f.themes)
+        .filter_map(|v| {
+            v.as_facet()
+                .and_then(|s| Facet::from_encoded(s.as_bytes().to_vec()).ok())
+        })
+        .map(|facet| facet.to_path()[1..].join("/"))
+        .collect();
+    Ok(Hit {
+        id: format!("{doc}:{n}"),
+        rank: 0,
+        score,
+        title: text(f.title),
+        issuer: text(f.issuer),
+        date: text(f.date),
+        section: d
+            .get_all(f.section)
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect(),
+        label: d
+            .get_first(f.label)
+            .and_then(|v| v.as_str().map(str::to_string)),
+        page: small(f.page),
+        paragraph: n,
+        lines: [
+            small(f.line_from).unwrap_or(0),
+            small(f.line_to).unwrap_or(0),
+        ],
+        kind: PassageKind::parse(&text(f.kind)).unwrap_or(PassageKind::Body),
+        anchor: text(f.anchor),
+        themes,
+        text: text(f.text),
+        highlights: Vec::new(),
+        doc,
+    })
+}
+
+/// The text leaves that must or may match (those under a negation do not
+/// show in a hit).
+fn positive_leaves(node: &Node) -> Vec<&Term> {
+    let mut out = Vec::new();
+    fn walk<'a>(n: &'a Node, out: &mut Vec<&'a Term>) {
+        match n {
+            Node::Term(t) => out.push(t),
+            Node::Juxtaposed(v) | Node::And(v) | Node::Or(v) => v.iter().for_each(|c| walk(c, out)),
+            Node::Must(c) => walk(c, out),
+            Node::Not(_) | Node::Filter { .. } => {}
+        }
+    }
+    walk(node, &mut out);
+    out
+}
+
+/// Where the query's words and phrases stand in `text`, as `[start, end)`
+/// character offsets, sorted, overlaps merged.
+pub fn highlights(text: &str, leaves: &[&Term], lexicon: &Lexicon, exact: bool) -> Vec<[usize; 2]> {
+    let mut stemmed: Option<Vec<Token>> = None;
+    let mut folded: Option<Vec<Token>> = None;
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for leaf in leaves {
+        let use_exact = exact || matches!(leaf.kind, TermKind::Prefix | TermKind::Fuzzy { .. });
+        let tokens: &[Token] = if use_exact {
+            folded.get_or_insert_with(|| lexicon.exact_tokens(text))
+        } else {
+            stemmed.get_or_insert_with(|| lexicon.tokens(text))
+        };
+        let slop = match leaf.kind {
+            TermKind::Phrase { slop } => slop as usize,
+            _ => 0,
+        };
+        for v in &leaf.variants {
+            match leaf.kind {
+                TermKind::Prefix => find_sequence(tokens, &v.tokens, 0, true, &mut spans),
+                TermKind::Fuzzy { distance } => {
+                    for t in tokens {
+                        if v.tokens
+                            .first()
+                            .is_some_and(|w| edit_distance(&t.text, w) <= usize::from(distance))
+                        {
+                            spans.push((t.offset_from, t.offset_to));
+                        }
+                    }
+                }
+                _ => find_sequence(tokens, &v.tokens, slop, false, &mut spans),
+            }
+        }
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a < last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    to_char_offsets(text, &merged)
+}
+
+/// Finds `pattern` in `tokens`, in order, with at most `slop` extra tokens
+/// in between; with `prefix`, the last pattern token need only start a
+/// word. Each match is one span, first word to last.
+fn find_sequence(
+    tokens: &[Token],
+    pattern: &[String],
+    slop: usize,
+    prefix: bool,
+    spans: &mut Vec<(usize, usize)>,
+) {
+    let Some(last_index) = pattern.len().checked_sub(1) else {
+        return;
+    };
+    let fits = |k: usize, t: &Token| {
+        if prefix && k == last_index {
+            t.text.starts_with(pattern[k].as_str())
+        } else {
+            t.text == pattern[k]
+        }
+    };
+    for start in 0..tokens.len() {
+        if !fits(0, &tokens[start]) {
+            continue;
+        }
+        let mut at = start;
+        let mut ok = true;
+        for k in 1..pattern.len() {
+            let limit = (start + k + slop).min(tokens.len() - 1);
+            match (at + 1..=limit).find(|&j| fits(k, &tokens[j])) {
+                Some(j) => at = j,
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if ok {
+            spans.push((tokens[start].offset_from, tokens[at].offset_to));
+        }
+    }
+}
+
+/// Levenshtein distance with adjacent transpositions counting one, as
+/// tantivy's fuzzy matching counts them.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// Byte spans → character spans.
+fn to_char_offsets(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    let starts: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    // Characters starting before a byte offset = its character offset.
+    let at = |byte: usize| starts.partition_point(|&s| s < byte);
+    spans.iter().map(|&(a, b)| [at(a), at(b)]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{build, BuildOptions, Silent};
+    use std::path::Path;
+    use std::sync::OnceLock;
+
+    /// The founding corpus, indexed once for all tests of this module.
+    fn index() -> &'static Index {
+        static INDEX: OnceLock<(tempfile::TempDir, Index)> = OnceLock::new();
+        &INDEX
+            .get_or_init(|| {
+                let dir = tempfile::tempdir().unwrap();
+                let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+                let opts = BuildOptions {
+                    threads: 2,
+                    wait_for_lock: true,
+                };
+                build(&corpus, &dir.path().join("index"), &opts, &Silent).unwrap();
+                let index = Index::open(&dir.path().join("index")).unwrap();
+                (dir, index)
+            })
+            .1
+    }
+
+    fn run(q: &str) -> SearchResults {
+        search(index(), &SearchRequest::new(q)).unwrap_or_else(|e| panic!("{q}: {e}"))
+    }
+
+    fn ids(r: &SearchResults) -> Vec<String> {
+        r.hits.iter().map(|h| h.id.clone()).collect()
+    }
+
+    fn marked(h: &Hit) -> Vec<String> {
+        let chars: Vec<char> = h.text.chars().collect();
+        h.highlights
+            .iter()
+            .map(|[a, b]| chars[*a..*b].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn phrases_are_highlighted_as_one_span() {
+        let r = run("\"confidence-building measures\"");
+        assert!(r.total > 0);
+        for h in &r.hits {
+            for m in marked(h) {
+                assert!(
+                    m.to_lowercase().starts_with("confidence")
+                        || m.to_lowercase().starts_with("cbm"),
+                    "{m:?} in {}",
+                    h.id
+                );
+                assert!(
+                    m.contains(' ') || m.contains('-') || m.starts_with("CBM"),
+                    "{m:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn spelling_variants_find_each_other() {
+        let all = |q: &str| {
+            let mut req = SearchRequest::new(q);
+            req.limit = 1000;
+            search(index(), &req).unwrap()
+        };
+        let us = all("behavior");
+        let uk = all("behaviour");
+        assert!(us.total > 0);
+        // The same passages; the spelling typed ranks a little higher.
+        let (mut a, mut b) = (ids(&us), ids(&uk));
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        let marks: Vec<String> = us.hits.iter().flat_map(marked).collect();
+        assert!(
+            marks
+                .iter()
+                .any(|m| m.to_lowercase().starts_with("behaviour")),
+            "{marks:?}"
+        );
+        assert!(
+            marks
+                .iter()
+                .any(|m| m.to_lowercase().starts_with("behavior")),
+            "{marks:?}"
+        );
+    }
+
+    #[test]
+    fn acronyms_find_long_forms_and_back() {
+        let short = run("CBMs");
+        let long = run("\"confidence-building measures\"");
+        assert_eq!(short.total, long.total);
+        let texts: Vec<&str> = short.hits.iter().map(|h| h.text.as_str()).collect();
+        assert!(texts.iter().any(|t| t.contains("CBM")));
+        assert!(texts
+            .iter()
+            .any(|t| t.to_lowercase().contains("confidence-building measures")));
+    }
+
+    #[test]
+    fn exact_mode_keeps_spellings_apart() {
+        let mut req = SearchRequest::new("behaviour");
+        req.exact = true;
+        let r = search(index(), &req).unwrap();
+        assert!(r.total > 0);
+        assert!(r
+            .hits
+            .iter()
+            .all(|h| h.text.to_lowercase().contains("behaviour")));
+        assert!(r.total < run("behaviour").total);
+    }
+
+    #[test]
+    fn filters_restrict() {
+        let mut req = SearchRequest::new("cybersecurity");
+        req.sources = vec!["sweden-2014".into()];
+        let r = search(index(), &req).unwrap();
+        assert!(r.total > 0);
+        assert!(r.hits.iter().all(|h| h.doc == "sweden-2014"));
+        assert_eq!(r.facets.source.len(), 1);
+
+        let r = run("cybersecurity year:2015..2020");
+        assert!(r.total > 0);
+        assert!(r
+            .hits
+            .iter()
+            .all(|h| h.date.starts_with("2016") || h.date.starts_with("2017")));
+
+        let r = run("cybersecurity source:usa-2011");
+        assert!(r.hits.iter().all(|h| h.doc == "usa-2011"));
+
+        let mut req = SearchRequest::new("norms");
+        req.kind = Some(PassageKind::Footnote);
+        let r = search(index(), &req).unwrap();
+        assert!(r.hits.iter().all(|h| h.kind == PassageKind::Footnote));
+    }
+
+    #[test]
+    fn unknown_ids_list_the_valid_ones() {
+        let mut req = SearchRequest::new("norms");
+        req.sources = vec!["narnia-2020".into()];
+        let e = search(index(), &req).unwrap_err().to_string();
+        assert!(
+            e.contains("unknown source `narnia-2020`") && e.contains("norway-2017"),
+            "{e}"
+        );
+        let e = search(index(), &SearchRequest::new("norms source:nope"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("unknown source `nope`"), "{e}");
+    }
+
+    #[test]
+    fn exclusions_and_requirements() {
+        let all = run("norms");
+        let without = run("norms -source:usa-2011");
+        assert!(without.total < all.total);
+        assert!(without.hits.iter().all(|h| h.doc != "usa-2011"));
+        let r = run("+sovereignty norms");
+        assert!(r
+            .hits
+            .iter()
+            .all(|h| h.text.to_lowercase().contains("sovereign")));
+        let r = run("NOT norms");
+        assert!(r.total > 0);
+        assert!(r
+            .hits
+            .iter()
+            .all(|h| !h.text.to_lowercase().contains("norm")));
+    }
+
+    #[test]
+    fn prefix_and_fuzzy() {
+        let r = run("cyberspa*");
+        assert!(r.total > 0);
+        assert!(marked(&r.hits[0])
+            .iter()
+            .all(|m| m.to_lowercase().starts_with("cyberspa")));
+        let r = run("sovreignty~1");
+        assert!(r.total > 0);
+        assert!(marked(&r.hits[0])
+            .iter()
+            .any(|m| m.to_lowercase() == "sovereignty"));
+    }
+
+    #[test]
+    fn pages_and_sorting() {
+        let first = run("cyber");
+        let mut req = SearchRequest::new("cyber");
+        req.offset = 3;
+        req.limit = 2;
+        let page = search(index(), &req).unwrap();
+        assert_eq!(page.total, first.total);
+        assert_eq!(ids(&page), ids(&first)[3..5].to_vec());
+        assert_eq!(page.hits[0].rank, 4);
+
+        let mut req = SearchRequest::new("cyber");
+        req.sort = Sort::Date;
+        req.limit = 500;
+        let r = search(index(), &req).unwrap();
+        let dates: Vec<&str> = r.hits.iter().map(|h| h.date.as_str()).collect();
+        let mut sorted = dates.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(dates, sorted);
+
+        let mut req = SearchRequest::new("cyber");
+        req.limit = 0;
+        let r = search(index(), &req).unwrap();
+        assert!(r.hits.is_empty() && r.total == first.total);
+    }
+
+    #[test]
+    fn json_round_trips() {
+        let r = run("\"international law\"");
+        assert!(!r.hits.is_empty());
+        let json = serde_json::to_value(&r).unwrap();
+        for key in ["query", "total", "took_ms", "hits", "facets"] {
+            assert!(json.get(key).is_some(), "{key}");
+        }
+        let hit = &json["hits"][0];
+        for key in [
+            "id",
+            "rank",
+            "score",
+            "doc",
+            "title",
+            "issuer",
+            "date",
+            "section",
+            "label",
+            "page",
+            "paragraph",
+            "lines",
+            "kind",
+            "anchor",
+            "themes",
+            "text",
+            "highlights",
+        ] {
+            assert!(hit.get(key).is_some(), "{key} missing in {hit}");
+        }
+        let back: SearchResults = serde_json::from_value(json).unwrap();
+        assert_eq!(back.hits, r.hits);
+    }
+
+    #[test]
+    fn highlight_offsets_count_characters() {
+        let lex = Lexicon::builtin();
+        let q = Query::parse("roigas \"cyber security\"")
+            .unwrap()
+            .expand(&lex, false)
+            .unwrap();
+        let leaves = positive_leaves(&q.root);
+        let text = "Rõigas wrote on cyber-security.";
+        let h = highlights(text, &leaves, &lex, false);
+        assert_eq!(h, vec![[0, 6], [16, 30]]);
+    }
+
+    #[test]
+    fn edit_distances() {
+        assert_eq!(edit_distance("sovereignty", "sovreignty"), 1);
+        assert_eq!(edit_distance("ab", "ba"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}
