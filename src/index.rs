@@ -50,7 +50,9 @@ use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument}
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, UserError};
 use crate::lexicon::{Lexicon, EXACT_TOKENIZER, NORMALIZED_TOKENIZER, STEMMED_TOKENIZER};
+use crate::pipeline::Analyser;
 use crate::segment::{Passage, PassageKind};
+use crate::themes::Taxonomy;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
@@ -260,43 +262,6 @@ pub struct DocumentMeta {
 }
 
 // ---------------------------------------------------------------------------
-// Theme tagging: the one place the taxonomy enters the build.
-
-/// Tags passages with themes and names the taxonomy for the fingerprint.
-///
-/// The taxonomy module (`crate::themes`) is not part of this tree yet:
-/// until it is, passages carry no themes and only a `themes.toml` in the
-/// corpus folder (if any) enters the fingerprint. Wiring it is confined to
-/// this type.
-struct Themer {
-    source: Vec<u8>,
-}
-
-impl Themer {
-    fn load(corpus_dir: &Path, _lexicon: &Lexicon) -> crate::Result<Themer> {
-        let path = corpus_dir.join("themes.toml");
-        let source = match fs::read(&path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
-            Err(e) => return Err(Error::io(path, e)),
-        };
-        Ok(Themer { source })
-    }
-
-    fn source_bytes(&self) -> &[u8] {
-        &self.source
-    }
-
-    fn ids(&self) -> Vec<String> {
-        Vec::new()
-    }
-
-    fn tag(&self, _text: &str) -> Vec<String> {
-        Vec::new()
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Fingerprint.
 
 /// The hash of everything an index is built from: the schema and program
@@ -338,6 +303,8 @@ pub struct BuildOptions {
     pub threads: usize,
     /// When another build holds the lock: wait for it (`true`) or refuse.
     pub wait_for_lock: bool,
+    /// Read texts that are not UTF-8, replacing bad bytes.
+    pub lossy: bool,
 }
 
 /// Reports a build's progress; the library draws nothing itself.
@@ -373,6 +340,8 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// The generation folder now serving.
     pub generation: PathBuf,
+    /// Warnings from reading texts (bytes replaced in a lossy read).
+    pub warnings: Vec<String>,
 }
 
 impl BuildSummary {
@@ -429,6 +398,7 @@ fn lock(index_dir: &Path, wait: bool, progress: &dyn Progress) -> crate::Result<
 /// One document's passages, ready to index.
 struct Prepared {
     passages: usize,
+    warnings: Vec<String>,
 }
 
 /// Builds (or rebuilds) the index of `corpus_dir` in `index_dir`.
@@ -443,8 +413,8 @@ pub fn build(
     progress: &dyn Progress,
 ) -> crate::Result<BuildSummary> {
     let corpus = Corpus::load(corpus_dir)?;
-    let lexicon = Lexicon::load(corpus_dir)?;
-    let themer = Themer::load(corpus_dir, &lexicon)?;
+    let analyser = Analyser::load(corpus_dir, options.lossy)?;
+    let lexicon = &analyser.lexicon;
 
     fs::create_dir_all(index_dir).map_err(|e| Error::io(index_dir, e))?;
     let _lock = lock(index_dir, options.wait_for_lock, progress)?;
@@ -452,7 +422,11 @@ pub fn build(
 
     // Hashed before the texts are read: a text edited during the build then
     // makes the index look stale, never falsely fresh.
-    let fingerprint = fingerprint(&corpus, lexicon.source_bytes(), themer.source_bytes())?;
+    let fingerprint = fingerprint(
+        &corpus,
+        lexicon.source_bytes(),
+        analyser.taxonomy.source_bytes(),
+    )?;
 
     let previous = read_current(index_dir)?;
     let generation = next_generation(index_dir)?;
@@ -483,22 +457,21 @@ pub fn build(
         .map_err(|e| UserError::Other(format!("cannot start {threads} worker threads: {e}")))?;
     let bytes_read = AtomicUsize::new(0);
     let prepared: Vec<Prepared> = pool.install(|| {
-        corpus
-            .documents
-            .par_iter()
-            .map(|doc| {
-                let text = corpus.read_text(doc, false)?;
-                let mut seg = crate::segment::segment(doc, &text.text);
-                for p in &mut seg.passages {
-                    p.themes = themer.tag(&p.text);
-                }
-                for p in &seg.passages {
+        (0..corpus.documents.len())
+            .into_par_iter()
+            .map(|i| {
+                // The same analysis `passages` and `themes` show.
+                let analysed = analyser.analyse_one(&corpus, i)?;
+                let doc = &corpus.documents[i];
+                let passages = &analysed.segmentation.passages;
+                for p in passages {
                     writer.add_document(passage_document(&fields, doc, p))?;
                 }
-                bytes_read.fetch_add(text.bytes as usize, Ordering::Relaxed);
-                progress.document_done(&doc.id, text.bytes, seg.passages.len());
+                bytes_read.fetch_add(analysed.bytes as usize, Ordering::Relaxed);
+                progress.document_done(&doc.id, analysed.bytes, passages.len());
                 Ok(Prepared {
-                    passages: seg.passages.len(),
+                    passages: passages.len(),
+                    warnings: analysed.warnings,
                 })
             })
             .collect::<crate::Result<Vec<_>>>()
@@ -539,7 +512,7 @@ pub fn build(
                 passages: p.passages,
             })
             .collect(),
-        themes: themer.ids(),
+        themes: theme_ids(&analyser.taxonomy),
         passages,
         bytes,
     };
@@ -559,12 +532,24 @@ pub fn build(
     remove_unused_generations(index_dir, &generation, previous.as_deref());
 
     Ok(BuildSummary {
+        warnings: prepared.into_iter().flat_map(|p| p.warnings).collect(),
         documents: corpus.documents.len(),
         passages,
         bytes,
         elapsed: started.elapsed(),
         generation: gen_dir,
     })
+}
+
+/// Theme ids, pillars first then sub-themes, each in taxonomy order.
+fn theme_ids(taxonomy: &Taxonomy) -> Vec<String> {
+    let themes = taxonomy.themes();
+    themes
+        .iter()
+        .filter(|t| t.is_pillar())
+        .chain(themes.iter().filter(|t| !t.is_pillar()))
+        .map(|t| t.id.clone())
+        .collect()
 }
 
 fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument {
@@ -850,8 +835,8 @@ impl Index {
         let now = (|| -> crate::Result<String> {
             let corpus = Corpus::load(corpus_dir)?;
             let lexicon = Lexicon::load(corpus_dir)?;
-            let themer = Themer::load(corpus_dir, &lexicon)?;
-            fingerprint(&corpus, lexicon.source_bytes(), themer.source_bytes())
+            let taxonomy = Taxonomy::load(corpus_dir)?;
+            fingerprint(&corpus, lexicon.source_bytes(), taxonomy.source_bytes())
         })();
         match now {
             Ok(f) if f == self.meta.fingerprint => Freshness::Fresh,
@@ -907,6 +892,7 @@ mod tests {
         BuildOptions {
             threads: 2,
             wait_for_lock: false,
+            lossy: false,
         }
     }
 

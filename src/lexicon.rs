@@ -915,7 +915,7 @@ impl Rules {
             let mut best: Option<Spot> = None;
             for acr in &self.acronyms {
                 let mut consider = |len: usize, alternatives: Vec<LongForm>| {
-                    if best.as_ref().map_or(true, |b| len > b.len) {
+                    if best.as_ref().is_none_or(|b| len > b.len) {
                         best = Some(Spot {
                             start: i,
                             len,

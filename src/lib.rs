@@ -11,6 +11,7 @@
 //! the command line.
 #![warn(missing_docs)]
 
+pub mod cite;
 pub mod cli;
 pub mod corpus;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod present;
 pub mod query;
 pub mod search;
 pub mod segment;
+pub mod shell;
 pub mod themes;
 
 pub use error::{Error, Result, UserError};

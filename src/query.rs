@@ -538,6 +538,17 @@ fn example(field: &str) -> &'static str {
     }
 }
 
+/// Parses a year range as `--year` takes it: `2014`, `2011..2016`,
+/// `2011..` or `..2016`; inclusive, `None` for an open end.
+pub fn year_range(value: &str) -> Result<(Option<u64>, Option<u64>), String> {
+    match parse_years(value, 1) {
+        Ok(Filter::Year { from, to }) => Ok((from, to)),
+        Ok(_) => Err(format!("`{value}` is not a year range")),
+        Err(UserError::Query { message, .. }) => Err(message),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 fn parse_years(value: &str, column: usize) -> Result<Filter, UserError> {
     let year = |s: &str| -> Result<Option<u64>, UserError> {
         if s.is_empty() {
@@ -1092,6 +1103,15 @@ mod tests {
         assert_eq!(error("norms~5").0, 6);
         assert_eq!(error("\"a b\"~x").0, 6);
         assert_eq!(error(&"(".repeat(40)).0, 33);
+    }
+
+    #[test]
+    fn year_ranges_as_flags_take_them() {
+        assert_eq!(year_range("2011..2016"), Ok((Some(2011), Some(2016))));
+        assert_eq!(year_range("2014"), Ok((Some(2014), Some(2014))));
+        assert_eq!(year_range("..2016"), Ok((None, Some(2016))));
+        assert!(year_range("2016..2011").unwrap_err().contains("backwards"));
+        assert!(year_range("soon").is_err());
     }
 
     #[test]

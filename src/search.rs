@@ -902,6 +902,7 @@ mod tests {
                 let opts = BuildOptions {
                     threads: 2,
                     wait_for_lock: true,
+                    lossy: false,
                 };
                 build(&corpus, &dir.path().join("index"), &opts, &Silent).unwrap();
                 let index = Index::open(&dir.path().join("index")).unwrap();
@@ -1027,7 +1028,43 @@ mod tests {
     }
 
     #[test]
+    fn theme_filters_include_sub_themes_and_facets_count() {
+        let mut req = SearchRequest::new("international law");
+        req.themes = vec!["international-law".into()];
+        req.limit = 100;
+        let r = search(index(), &req).unwrap();
+        assert!(r.total > 0);
+        assert!(r
+            .hits
+            .iter()
+            .all(|h| h.themes.iter().any(|t| t.starts_with("international-law"))));
+        let pillar = r.facets.theme["international-law"];
+        assert_eq!(pillar as usize, r.total);
+        // Sub-themes are counted too, and each within its pillar's count.
+        let subs: Vec<(&String, &u64)> = r
+            .facets
+            .theme
+            .iter()
+            .filter(|(k, _)| k.starts_with("international-law/"))
+            .collect();
+        assert!(!subs.is_empty(), "{:?}", r.facets.theme);
+        assert!(subs.iter().all(|(_, &c)| c <= pillar));
+
+        let sub = run("sovereignty theme:international-law/sovereignty");
+        assert!(sub.hits.iter().all(|h| h
+            .themes
+            .contains(&"international-law/sovereignty".to_string())));
+    }
+
+    #[test]
     fn unknown_ids_list_the_valid_ones() {
+        let e = search(index(), &SearchRequest::new("norms theme:nonsense"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("unknown theme `nonsense`") && e.contains("cbm"),
+            "{e}"
+        );
         let mut req = SearchRequest::new("norms");
         req.sources = vec!["narnia-2020".into()];
         let e = search(index(), &req).unwrap_err().to_string();

@@ -21,6 +21,12 @@
 //! term is analysed once, when the tagger is built; tagging is then one pass
 //! over the passage's tokens with a hash lookup per token.
 //!
+//! Scores are sums of term weights, so a librarian can predict them: the
+//! [`Scoring`] rules (a threshold, a cap on repeats, an anchor weight that
+//! keeps heaps of supporting words from carrying a theme, and a relative
+//! cut for passing mentions) are in the file, next to the terms.
+//! [`Tagger::explain`] shows which terms a text matched.
+//!
 //! ```
 //! use normsearch::lexicon::Lexicon;
 //! use normsearch::themes::{Tagger, Taxonomy};
@@ -32,6 +38,7 @@
 
 use crate::error::{line_of_offset, Error, UserError};
 use crate::lexicon::Lexicon;
+use crate::segment::Passage;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -295,9 +302,7 @@ impl Tagger {
                 let Some((&first, rest)) = ids.split_first() else {
                     continue;
                 };
-                if starts.len() < vocab.len() {
-                    starts.resize_with(vocab.len(), Vec::new);
-                }
+                starts.resize_with(vocab.len(), Vec::new);
                 starts[first as usize].push(Candidate {
                     theme: ti as u32,
                     term: terms.len() as u32,
@@ -335,6 +340,12 @@ impl Tagger {
     /// taxonomy's [`Scoring`] rules give them; a sub-theme brings its pillar.
     pub fn tag(&self, text: &str) -> Vec<ThemeScore> {
         self.tag_tokens(&self.lexicon.analyze(text))
+    }
+
+    /// Tags a passage: sets [`Passage::themes`] to the ids [`tag`](Self::tag)
+    /// gives its text, highest score first.
+    pub fn tag_passage(&self, passage: &mut Passage) {
+        passage.themes = self.tag(&passage.text).into_iter().map(|t| t.id).collect();
     }
 
     /// Like [`tag`](Self::tag), on tokens already produced by
@@ -1252,6 +1263,25 @@ description = "Norm g."
         let tags = t.tag("responsible state behaviour; confidence-building measures");
         assert_eq!(ids(&tags), ["cbm", "norms"], "ties by id");
         assert_eq!(t.tag(""), vec![]);
+    }
+
+    #[test]
+    fn tag_passage_sets_theme_ids() {
+        let t = tagger(SMALL);
+        let mut p = Passage {
+            doc: "d".into(),
+            n: 1,
+            kind: crate::segment::PassageKind::Body,
+            section: Vec::new(),
+            lines: [1, 1],
+            label: None,
+            page: None,
+            text: "an armed attack may justify the use of force".into(),
+            footnotes: Vec::new(),
+            themes: vec!["stale".into()],
+        };
+        t.tag_passage(&mut p);
+        assert_eq!(p.themes, ["law", "law/force"]);
     }
 
     #[test]

@@ -100,6 +100,7 @@ fn ndcg_at_10_meets_the_bar() {
     let opts = BuildOptions {
         threads: 2,
         wait_for_lock: true,
+        lossy: false,
     };
     build(&corpus_dir, &index_dir, &opts, &Silent).unwrap();
     let index = Index::open(&index_dir).unwrap();

@@ -6,7 +6,10 @@
 //! `normsearch: error: …` on one line. A closed pipe (`| head`) ends the
 //! program quietly.
 
+mod index;
 mod passages;
+mod search;
+mod themes;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -56,6 +59,12 @@ pub struct Global {
 pub enum Command {
     /// Show how documents were cut into passages (and what was dropped).
     Passages(passages::PassagesArgs),
+    /// List the themes, with how many passages carry each, per document.
+    Themes(themes::ThemesArgs),
+    /// Build or rebuild the search index.
+    Index(index::IndexArgs),
+    /// Search the corpus: ranked, cited, highlighted passages.
+    Search(search::SearchArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -64,6 +73,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let outcome = match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
+        Some(Command::Themes(args)) => themes::run(args, &cli.global),
+        Some(Command::Index(args)) => index::run(args, &cli.global),
+        Some(Command::Search(args)) => search::run(args, &cli.global),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -9,6 +9,7 @@
 
 use super::lines::{ends_sentence, starts_lowercase, starts_sentence, Layout, Line};
 use super::{PassageKind, Role};
+use std::cell::OnceCell;
 
 /// How a heading is marked; headings marked alike are siblings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,8 +93,15 @@ pub(crate) enum Marker {
 /// label as written (none for bullets), and the bytes it takes with the
 /// space after it.
 pub(crate) fn marker(text: &str) -> Option<(Marker, Option<&str>, usize)> {
-    let mut chars = text.char_indices();
-    let (_, c0) = chars.next()?;
+    let c0 = text.chars().next()?;
+    if c0.is_ascii_alphabetic() {
+        // Most lines start with a word. A letter starts a label only in a
+        // token of at most five bytes ("iv.", "B.", "a)"), so a line whose
+        // first space comes later has none.
+        if !text.chars().take(6).any(char::is_whitespace) {
+            return None;
+        }
+    }
     const BULLETS: &[char] = &[
         '•', '●', '▪', '◦', '‣', '∙', '○', '■', '□', '➢', '►', '▶', '✓', '✔', '\u{f0b7}',
         '\u{f0a7}', '\u{f0d8}', '·', '–', '-', '*', '+',
@@ -234,12 +242,15 @@ pub(crate) fn build(
             gap(lines, layout, roles, from, i)
         })
         .collect();
+    let markers: Vec<_> = content.iter().map(|&i| marker(lines[i].text)).collect();
     let ctx = Ctx {
         lines,
         layout,
         content: &content,
         gaps: &gaps,
         ref_ends,
+        markers: &markers,
+        spans: vec![OnceCell::new(); content.len()],
     };
 
     let mut units: Vec<Unit> = Vec::new();
@@ -264,7 +275,7 @@ pub(crate) fn build(
         if let Some(u) = cur.as_mut() {
             let prev = ctx.text(*u.lines.last().unwrap_or(&i));
             let prev_line = &lines[*u.lines.last().unwrap_or(&i)];
-            let structural = marker(text).is_some();
+            let structural = markers[k].is_some();
             let continues = !structural
                 && match gaps[k] {
                     Gap::None | Gap::Page { blank: false } => {
@@ -313,7 +324,7 @@ pub(crate) fn build(
             marker_len: 0,
             marker: None,
         };
-        if let Some((m, label, len)) = marker(text) {
+        if let Some((m, label, len)) = markers[k] {
             unit.marker = Some(m);
             unit.marker_len = len;
             unit.label = label.map(str::to_owned);
@@ -326,9 +337,9 @@ pub(crate) fn build(
                                 .trim_end()
                                 .ends_with(':'))
                 })
-                || content.get(k + 1).is_some_and(|&j| {
-                    gaps[k + 1] == Gap::None && marker(ctx.text(j)).is_some_and(|n| n.0 == m)
-                });
+                || markers
+                    .get(k + 1)
+                    .is_some_and(|n| gaps[k + 1] == Gap::None && n.is_some_and(|n| n.0 == m));
             if in_list {
                 unit.kind = UnitKind::Passage(PassageKind::ListItem);
             }
@@ -341,6 +352,9 @@ pub(crate) fn build(
     units
 }
 
+/// A list marker as [`marker`] parses it.
+type MarkerInfo<'b> = Option<(Marker, Option<&'b str>, usize)>;
+
 struct Ctx<'a, 'b> {
     lines: &'a [Line<'b>],
     layout: &'a Layout,
@@ -348,6 +362,11 @@ struct Ctx<'a, 'b> {
     gaps: &'a [Gap],
     /// Per line: where a glued footnote reference ends its text, if it does.
     ref_ends: &'a [Option<usize>],
+    /// Per content line: its list marker.
+    markers: &'a [MarkerInfo<'b>],
+    /// Per content line: [`Ctx::heading_span`], once asked. The builder
+    /// asks up to three times per line.
+    spans: Vec<OnceCell<Option<usize>>>,
 }
 
 impl Ctx<'_, '_> {
@@ -372,12 +391,16 @@ impl Ctx<'_, '_> {
     /// If a heading starts at content line `k`, the content index just past
     /// its last line.
     fn heading_span(&self, k: usize) -> Option<usize> {
+        *self.spans[k].get_or_init(|| self.find_heading_span(k))
+    }
+
+    fn find_heading_span(&self, k: usize) -> Option<usize> {
         let i = self.content[k];
         let l = &self.lines[i];
         let text = l.text;
         // A bullet never heads a section, unless it only dresses a label:
         // "- (d) **Possible measures**".
-        let (m, rest) = match marker(text) {
+        let (m, rest) = match self.markers[k] {
             Some((Marker::Bullet, _, len)) => match marker(&text[len..]) {
                 Some((m, _, len2)) => (Some(m), &text[len + len2..]),
                 None => return None,
@@ -388,12 +411,12 @@ impl Ctx<'_, '_> {
         // Lines wrapped inside one bold span belong together.
         let mut end = k + 1;
         let mut joined_len = l.chars;
-        if text.matches("**").count() % 2 == 1 {
+        if double_stars(text) % 2 == 1 {
             while end < self.content.len() && end - k < 6 && self.gaps[end] == Gap::None {
                 let t = self.text(self.content[end]);
                 joined_len += t.chars().count();
                 end += 1;
-                if t.matches("**").count() % 2 == 1 {
+                if double_stars(t) % 2 == 1 {
                     break;
                 }
             }
@@ -418,7 +441,7 @@ impl Ctx<'_, '_> {
         }
         // Items of a list in a row are not headings.
         if let Some(m) = m {
-            if self.gaps[end] == Gap::None && marker(self.text(next)).is_some_and(|n| n.0 == m) {
+            if self.gaps[end] == Gap::None && self.markers[end].is_some_and(|n| n.0 == m) {
                 return None;
             }
         }
@@ -427,7 +450,7 @@ impl Ctx<'_, '_> {
             if let Some(&after) = self.content.get(end + 1) {
                 let cont = &self.lines[next];
                 let t = cont.text;
-                let joins = marker(t).is_none()
+                let joins = self.markers[end].is_none()
                     && cont.chars <= limit
                     && self.layout.is_short(cont)
                     && !ends_sentence(t)
@@ -466,50 +489,75 @@ impl Ctx<'_, '_> {
         {
             return false;
         }
-        if last_t.ends_with('.') || last_t.contains("http") {
+        if last_t.ends_with('.') || contains(last_t, "http") {
             return false;
         }
         if self.ref_ends[last_line].is_some() {
             return false;
         }
-        if first.contains(';') || first.contains("i.e.") || first.contains("e.g.") {
+        if first.contains(';') || contains(first, "i.e.") || contains(first, "e.g.") {
             return false;
         }
-        let words = first.split_whitespace().count();
+        let words = first.split_whitespace().take(31).count();
         words <= 30 && first.chars().any(char::is_alphabetic)
     }
 }
 
 /// Whether the heading line ends on a word that cannot end a title.
 fn ends_with_connector(text: &str) -> bool {
-    let last = text
-        .trim_end()
-        .rsplit(' ')
-        .next()
-        .unwrap_or("")
-        .to_lowercase();
-    matches!(
-        last.as_str(),
-        "and"
-            | "or"
-            | "of"
-            | "the"
-            | "for"
-            | "in"
-            | "to"
-            | "on"
-            | "with"
-            | "by"
-            | "a"
-            | "an"
-            | "at"
-            | "from"
-            | "de"
-            | "la"
-            | "et"
-            | "y"
-            | "и"
-    )
+    const CONNECTORS: &[&str] = &[
+        "and", "or", "of", "the", "for", "in", "to", "on", "with", "by", "a", "an", "at", "from",
+        "de", "la", "et", "y", "и",
+    ];
+    let text = text.trim_end();
+    let last = text.rfind(' ').map_or(text, |at| &text[at + 1..]);
+    // Connectors are short: a long word need not be lower-cased to tell.
+    last.len() <= 4
+        && CONNECTORS
+            .iter()
+            .any(|c| last.chars().flat_map(char::to_lowercase).eq(c.chars()))
+}
+
+/// Whether `text`, lower-cased, starts with `prefix` (lower case).
+fn starts_with_lower(text: &str, prefix: &str) -> bool {
+    let mut lower = text.chars().flat_map(char::to_lowercase);
+    prefix.chars().all(|p| lower.next() == Some(p))
+}
+
+/// `haystack.contains(needle)` for the short needles of the heading tests,
+/// without setting up a substring searcher for each line.
+fn contains(haystack: &str, needle: &str) -> bool {
+    let Some((&first, rest)) = needle.as_bytes().split_first() else {
+        return true;
+    };
+    let mut hay = haystack.as_bytes();
+    while let Some(at) = hay.iter().position(|&b| b == first) {
+        if hay[at + 1..].starts_with(rest) {
+            return true;
+        }
+        hay = &hay[at + 1..];
+    }
+    false
+}
+
+/// How many times `**` occurs in `text`, as `str::matches` counts: left to
+/// right, without overlaps.
+fn double_stars(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut i = match bytes.iter().position(|&b| b == b'*') {
+        Some(i) => i,
+        None => return 0,
+    };
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'*' && bytes[i + 1] == b'*' {
+            count += 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    count
 }
 
 /// Whether the unit's lines leave a `**` span open.
@@ -517,7 +565,7 @@ fn emphasis_open(unit_lines: &[usize], ctx: &Ctx) -> bool {
     unit_lines.len() < 8
         && unit_lines
             .iter()
-            .map(|&i| ctx.text(i).matches("**").count())
+            .map(|&i| double_stars(ctx.text(i)))
             .sum::<usize>()
             % 2
             == 1
@@ -549,7 +597,6 @@ fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
         };
         return (style, label, offset + len);
     }
-    let lower = t.to_lowercase();
     if [
         "chapter ",
         "part ",
@@ -563,7 +610,7 @@ fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
         "раздел ",
     ]
     .iter()
-    .any(|p| lower.starts_with(p))
+    .any(|p| starts_with_lower(t, p))
     {
         return (Style::Chapter, None, 0);
     }
