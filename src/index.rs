@@ -83,7 +83,7 @@ pub struct Fields {
     pub text_exact: Field,
     /// Document id (`norway-2017`).
     pub doc: Field,
-    /// Document title, stemmed.
+    /// Document title (stored: every passage carries its citation).
     pub title: Field,
     /// Issuer.
     pub issuer: Field,
@@ -127,38 +127,29 @@ pub struct Fields {
 /// The schema and its fields.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let analysed = |tokenizer: &str, positions: bool| {
+    let analysed = |tokenizer: &str| {
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(if positions {
-                IndexRecordOption::WithFreqsAndPositions
-            } else {
-                IndexRecordOption::WithFreqs
-            })
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions)
     };
     let stored_only = TextOptions::default().set_stored();
     let fields = Fields {
         text: b.add_text_field(
             "text",
             TextOptions::default()
-                .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
+                .set_indexing_options(analysed(STEMMED_TOKENIZER))
                 .set_stored(),
         ),
         text_norm: b.add_text_field(
             "text_norm",
-            TextOptions::default().set_indexing_options(analysed(NORMALIZED_TOKENIZER, true)),
+            TextOptions::default().set_indexing_options(analysed(NORMALIZED_TOKENIZER)),
         ),
         text_exact: b.add_text_field(
             "text_exact",
-            TextOptions::default().set_indexing_options(analysed(EXACT_TOKENIZER, true)),
+            TextOptions::default().set_indexing_options(analysed(EXACT_TOKENIZER)),
         ),
         doc: b.add_text_field("doc", STRING | FAST | STORED),
-        title: b.add_text_field(
-            "title",
-            TextOptions::default()
-                .set_indexing_options(analysed(STEMMED_TOKENIZER, false))
-                .set_stored(),
-        ),
+        title: b.add_text_field("title", stored_only.clone()),
         issuer: b.add_text_field("issuer", stored_only.clone()),
         date: b.add_text_field("date", stored_only),
         year: b.add_u64_field("year", INDEXED | FAST | STORED),
@@ -167,7 +158,7 @@ pub fn schema() -> (Schema, Fields) {
         section: b.add_text_field(
             "section",
             TextOptions::default()
-                .set_indexing_options(analysed(STEMMED_TOKENIZER, true))
+                .set_indexing_options(analysed(STEMMED_TOKENIZER))
                 .set_stored(),
         ),
         n: b.add_u64_field("n", INDEXED | FAST | STORED),

@@ -468,12 +468,57 @@ enum Stemming {
 #[derive(Default)]
 struct Level {
     /// Stem of the British form → stem of the American form.
-    spelling: HashMap<String, String>,
+    spelling: FastMap<String, String>,
     /// First normalised word of a compound → its candidates, longest first.
-    compounds: HashMap<String, Vec<Compound>>,
+    compounds: FastMap<String, Vec<Compound>>,
 }
 
+/// A hash map for short keys looked up once per word indexed; SipHash's
+/// resistance to flooding buys nothing against a lexicon and a corpus.
+type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The Fx hash (as in rustc): a multiply and a rotate per word of input.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x517c_c1b7_2722_0a95;
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Words already normalised by this thread, per lexicon and level: a
+/// corpus repeats a few thousand words, and stemming is the costliest step
+/// of indexing.
+struct WordCache {
+    rules: u64,
+    stemming: Stemming,
+    words: FastMap<String, String>,
+}
+
+thread_local! {
+    static WORD_CACHES: std::cell::RefCell<Vec<WordCache>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Cached words per thread and level before the cache starts afresh.
+const WORD_CACHE_LIMIT: usize = 100_000;
+
+/// Gives every compiled lexicon its own identity in the word caches.
+static NEXT_RULES_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
 struct Rules {
+    /// Unique per compiled lexicon (see [`WordCache`]).
+    id: u64,
     stemmer: frostem::Stemmer,
     ise_exceptions: HashSet<String>,
     ise_endings: Vec<String>,
@@ -513,6 +558,7 @@ struct Spot {
 impl Rules {
     fn build(file: LexiconFile, at: &Locator<'_>) -> crate::Result<Rules> {
         let mut rules = Rules {
+            id: NEXT_RULES_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
             ise_exceptions: HashSet::new(),
             ise_endings: Vec::new(),
@@ -852,7 +898,41 @@ impl Rules {
     }
 
     /// One folded word → its normalised stem: -ise rule, stem, spelling.
+    ///
+    /// Cached: the result depends only on the -ise rule, the stemmer and
+    /// the spelling map, all complete before the first call (building the
+    /// spelling map uses [`stem_word`](Self::stem_word) alone).
     fn normalize_word(&self, word: &str, stemming: Stemming) -> String {
+        WORD_CACHES.with(|caches| {
+            let mut caches = caches.borrow_mut();
+            let at = match caches
+                .iter()
+                .position(|c| c.rules == self.id && c.stemming == stemming)
+            {
+                Some(i) => i,
+                None => {
+                    caches.push(WordCache {
+                        rules: self.id,
+                        stemming,
+                        words: FastMap::default(),
+                    });
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[at].words;
+            if let Some(done) = cache.get(word) {
+                return done.clone();
+            }
+            let done = self.normalize_word_uncached(word, stemming);
+            if cache.len() >= WORD_CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(word.to_string(), done.clone());
+            done
+        })
+    }
+
+    fn normalize_word_uncached(&self, word: &str, stemming: Stemming) -> String {
         let stem = self.stem_word(word, stemming);
         match self.level(stemming).spelling.get(&stem) {
             Some(american) => american.clone(),
