@@ -42,7 +42,7 @@ fn build(c: &mut Criterion) {
                         let dir = tempfile::tempdir().expect("a temporary index folder");
                         let options = BuildOptions {
                             threads,
-                            wait_for_lock: false,
+                            ..BuildOptions::default()
                         };
                         let started = Instant::now();
                         let summary = index::build(&corpus.dir, dir.path(), &options, &Silent)

@@ -32,7 +32,7 @@ fn queries(c: &mut Criterion) {
     std::fs::create_dir(&base_dir).expect("a folder for the baseline index");
     let options = BuildOptions {
         threads: 2,
-        wait_for_lock: false,
+        ..BuildOptions::default()
     };
     index::build(&corpus.dir, &ours_dir, &options, &Silent).expect("the bench corpus builds");
     common::build_baseline(&corpus.dir, &base_dir, 2).expect("the baseline builds");

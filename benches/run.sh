@@ -270,7 +270,7 @@ if [ "$criterion" = 1 ]; then
         echo
         echo "| bench | median |"
         echo "|---|---:|"
-        find "$target/criterion" -path '*/new/estimates.json' | sort | while read -r f; do
+        find "$target/criterion/build" "$target/criterion/query" -path '*/new/estimates.json' | sort | while read -r f; do
             id=${f#"$target/criterion/"}
             id=${id%/new/estimates.json}
             ns_median=$(tr -d ' \n' < "$f" | sed -n 's/.*"median":{"confidence_interval":{[^}]*},"point_estimate":\([0-9.eE+-]*\).*/\1/p')

@@ -160,7 +160,7 @@ fn build(
     } else {
         let options = BuildOptions {
             threads,
-            wait_for_lock: false,
+            ..BuildOptions::default()
         };
         let s = index::build(corpus, index, &options, &Silent).map_err(|e| e.to_string())?;
         if s.passages == 0 {
