@@ -74,8 +74,10 @@ else
     log "GNU time not found: peak RSS comes from the tool itself. Install it with: apt-get install time"
 fi
 have_rg=0
+rg_version="not installed"
 if command -v rg >/dev/null 2>&1; then
     have_rg=1
+    rg_version=$(rg --version | sed -n 1p)
 else
     log "ripgrep (rg) not found: no comparison with it. Install it with: cargo install ripgrep"
 fi
@@ -102,22 +104,41 @@ measure_build() {
     local engine=$1 threads=$2 corpus=$3 index=$4
     local flag="" secs=() cpus=() rsss=() anons=() line tf
     [ "$engine" = baseline ] && flag="--baseline"
+    local ok=0 attempts=0 err
     tf=$(mktemp "$work/time.XXXXXX")
-    for _ in $(seq "$reps"); do
+    err=$(mktemp "$work/err.XXXXXX")
+    # A failed build is retried, up to twice the runs asked for, and
+    # reported in the section: an intermittent failure is a finding, not a
+    # reason to lose the rest of the run.
+    while [ "$ok" -lt "$reps" ] && [ "$attempts" -lt $((2 * reps)) ]; do
+        attempts=$((attempts + 1))
         rm -rf "$index"
         if [ "$gnu_time" = 1 ]; then
-            line=$(/usr/bin/time -v -o "$tf" "$benchtool" build --corpus "$corpus" --index "$index" --threads "$threads" $flag)
+            if ! line=$(/usr/bin/time -v -o "$tf" "$benchtool" build --corpus "$corpus" --index "$index" --threads "$threads" $flag 2> "$err"); then
+                b_failures+=("$engine, $threads thread(s): $(grep -v '^Command exited' "$err" | head -n 1)")
+                log "build failed: $(head -n 1 "$err")"
+                continue
+            fi
             rsss+=("$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$tf")")
             cpus+=("$(awk -F': *' '/User time|System time/ { s += $2 } END { print s }' "$tf")")
         else
-            line=$("$benchtool" build --corpus "$corpus" --index "$index" --threads "$threads" $flag)
+            if ! line=$("$benchtool" build --corpus "$corpus" --index "$index" --threads "$threads" $flag 2> "$err"); then
+                b_failures+=("$engine, $threads thread(s): $(head -n 1 "$err")")
+                log "build failed: $(head -n 1 "$err")"
+                continue
+            fi
             rsss+=("$(echo "$line" | field peak_rss_kb)")
             cpus+=("")
         fi
+        ok=$((ok + 1))
         secs+=("$(echo "$line" | field seconds)")
         anons+=("$(echo "$line" | field anon_peak_kb)")
     done
-    rm -f "$tf"
+    rm -f "$tf" "$err"
+    if [ "$ok" = 0 ]; then
+        log "every build of $engine at $threads thread(s) failed; giving up"
+        exit 1
+    fi
     b_seconds=$(printf '%s\n' "${secs[@]}" | median)
     b_cpu=$(printf '%s\n' "${cpus[@]}" | grep . | median || true)
     b_rss_kb=$(printf '%s\n' "${rsss[@]}" | maximum)
@@ -159,6 +180,7 @@ measure_corpus() {
     docs=$(grep -c '^\[\[document\]\]' "$corpus/corpus.toml")
 
     declare -A sec cpu rss anon mbs
+    b_failures=()
     local passages blocks bytes
     for threads in 1 2; do
         log "$name: our build, $threads thread(s), $reps run(s)"
@@ -191,6 +213,12 @@ measure_corpus() {
             echo "| tantivy baseline | $threads | $blocks blocks | $(fmt "${sec[b$threads]}") | $bm | $(fmt "${cpu[b$threads]}") | $(div "${rss[b$threads]}" 1000 0) | $(div "${anon[b$threads]}" 1000 0) | 1× |"
         done
         echo
+        if [ "${#b_failures[@]}" -gt 0 ]; then
+            echo "**${#b_failures[@]} build(s) failed and were run again:**"
+            echo
+            printf -- '- %s\n' "${b_failures[@]}"
+            echo
+        fi
         echo "Speed-up from 1 to 2 threads: normsearch $(div "${sec[o1]}" "${sec[o2]}" 2)×, baseline $(div "${sec[b1]}" "${sec[b2]}" 2)×."
         echo "Index on disk: normsearch $(div "$ours_size" 1000000 1) MB ($(div "$ours_size" "$bytes" 2)× the corpus), baseline $(div "$base_size" 1000000 1) MB ($(div "$base_size" "$bytes" 2)×)."
         echo
@@ -237,7 +265,7 @@ mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1e6 }' /proc/meminfo 2>/dev/null 
 {
     echo "## $(date -u +%Y-%m-%d) — sizes ${sizes// / MB, } MB${extra:+, corpus-extra}"
     echo
-    echo "Commit $commit; ${cpu_model:-unknown CPU}, $(nproc) cores, ${mem_gb} GB; $(rustc --version); ripgrep: $( [ "$have_rg" = 1 ] && rg --version | head -n 1 || echo 'not installed'). Load average (1, 5, 15 min) at the start: $load_start."
+    echo "Commit $commit; ${cpu_model:-unknown CPU}, $(nproc) cores, ${mem_gb} GB; $(rustc --version); ripgrep: $rg_version. Load average (1, 5, 15 min) at the start: $load_start."
     echo
 } > "$section"
 
