@@ -955,6 +955,117 @@ fn to_char_offsets(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
     spans.iter().map(|&(a, b)| [at(a), at(b)]).collect()
 }
 
+/// The one passage a reference names (see [`find`]); a [`UserError`] saying
+/// what exists when none does. An anchor shared by identical passages
+/// gives the first.
+pub fn passage(index: &Index, reference: &str) -> crate::Result<Hit> {
+    let reference = reference.trim();
+    let anchor = reference.rsplit('@').next().unwrap_or("");
+    if !reference.contains(':')
+        && (anchor.is_empty() || !anchor.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        return Err(UserError::Other(format!(
+            "{reference:?} is not a passage reference: write DOC:N (e.g. norway-2017:42) or a passage's anchor"
+        ))
+        .into());
+    }
+    if let Some(mut hit) = find(index, reference)?.into_iter().next() {
+        hit.rank = 0;
+        return Ok(hit);
+    }
+    let counts = index.passages_per_document();
+    let hint = match reference
+        .split_once(':')
+        .and_then(|(d, _)| counts.get(d).map(|c| (d, c)))
+    {
+        Some((d, c)) => format!("{d} has passages 1 to {c}"),
+        None => "no passage has that anchor; anchors change when a passage's text does".to_string(),
+    };
+    Err(UserError::Other(format!("no passage {reference} in the index: {hint}")).into())
+}
+
+/// The passages of `hit`'s document with ordinals from `n - before` to
+/// `n + after`, in reading order, and the footnotes its text references.
+pub fn context(
+    index: &Index,
+    hit: &Hit,
+    before: u32,
+    after: u32,
+) -> crate::Result<(Vec<Hit>, Vec<Hit>)> {
+    let f = index.fields();
+    let searcher = index.searcher();
+    let in_doc = || -> Box<dyn TantivyQuery> {
+        Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(f.doc, &hit.doc),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let lo = u64::from(hit.paragraph.saturating_sub(before));
+    let hi = u64::from(hit.paragraph) + u64::from(after);
+    let range = BooleanQuery::new(vec![
+        (Occur::Must, in_doc()),
+        (
+            Occur::Must,
+            Box::new(RangeQuery::new(
+                Bound::Included(TantivyTerm::from_field_u64(f.n, lo)),
+                Bound::Included(TantivyTerm::from_field_u64(f.n, hi)),
+            )),
+        ),
+    ]);
+    let limit = (hi - lo + 1) as usize;
+    let mut around: Vec<Hit> = searcher
+        .search(&range, &TopDocs::with_limit(limit).order_by_score())?
+        .into_iter()
+        .map(|(_, a)| read_hit(&searcher, f, a, 0.0))
+        .collect::<crate::Result<_>>()?;
+    around.sort_by_key(|h| h.paragraph);
+
+    // The footnote numbers the passage's text references, and their notes.
+    let own = searcher.search(
+        &BooleanQuery::new(vec![
+            (Occur::Must, in_doc()),
+            (
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    TantivyTerm::from_field_u64(f.n, u64::from(hit.paragraph)),
+                    IndexRecordOption::Basic,
+                )),
+            ),
+        ]),
+        &TopDocs::with_limit(1).order_by_score(),
+    )?;
+    let mut notes = Vec::new();
+    if let Some((_, address)) = own.first() {
+        let d: TantivyDocument = searcher.doc(*address)?;
+        for number in d.get_all(f.footnotes).filter_map(|v| v.as_u64()) {
+            let q = BooleanQuery::new(vec![
+                (Occur::Must, in_doc()),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        TantivyTerm::from_field_text(f.label, &number.to_string()),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        TantivyTerm::from_field_text(f.kind, PassageKind::Footnote.as_str()),
+                        IndexRecordOption::Basic,
+                    )),
+                ),
+            ]);
+            if let Some((_, a)) = searcher
+                .search(&q, &TopDocs::with_limit(1).order_by_score())?
+                .first()
+            {
+                notes.push(read_hit(&searcher, f, *a, 0.0)?);
+            }
+        }
+    }
+    Ok((around, notes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -233,3 +233,52 @@ fn corpus_flag_overrides_environment_and_works_from_anywhere() {
         .success()
         .stdout(predicate::str::contains("a-2020:1  body"));
 }
+
+#[test]
+fn show_and_cite_a_passage_by_id_and_anchor() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = normsearch(dir.path())
+        .args(["show", "ccdcoe-2016:13", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["passage"]["id"], "ccdcoe-2016:13");
+    assert_eq!(v["before"][0]["id"], "ccdcoe-2016:12");
+    assert_eq!(v["after"][0]["id"], "ccdcoe-2016:14");
+    assert!(v["footnotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|n| n["kind"] == "footnote"));
+    assert_eq!(v["citation"]["authors"][1], "Henry Rõigas");
+    let anchor = v["passage"]["anchor"].as_str().unwrap().to_string();
+
+    // The anchor resolves to the same passage; every format agrees on it.
+    for (format, needle) in [
+        ("plain", "[ccdcoe-2016:13]"),
+        ("chicago", "passage 13, p. 3"),
+        ("bibtex", "@incollection{ccdcoe_2016,"),
+        ("json", "\"id\": \"ccdcoe-2016:13\""),
+    ] {
+        normsearch(dir.path())
+            .args(["cite", &anchor, "--format", format])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(needle));
+    }
+    normsearch(dir.path())
+        .args(["show", "norway-2017:999"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("norway-2017 has passages 1 to"));
+    normsearch(dir.path())
+        .args(["cite", "not a reference"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("DOC:N"));
+}

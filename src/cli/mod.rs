@@ -9,6 +9,7 @@
 mod index;
 mod passages;
 mod search;
+mod show;
 mod themes;
 
 use clap::{Parser, Subcommand};
@@ -65,6 +66,10 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Search the corpus: ranked, cited, highlighted passages.
     Search(search::SearchArgs),
+    /// One passage in context: its neighbours, section and footnotes.
+    Show(show::ShowArgs),
+    /// A citation for one passage: plain, chicago, bibtex or json.
+    Cite(show::CiteArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -76,6 +81,8 @@ pub fn main() -> ExitCode {
         Some(Command::Themes(args)) => themes::run(args, &cli.global),
         Some(Command::Index(args)) => index::run(args, &cli.global),
         Some(Command::Search(args)) => search::run(args, &cli.global),
+        Some(Command::Show(args)) => show::run_show(args, &cli.global),
+        Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
         None => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

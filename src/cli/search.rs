@@ -72,26 +72,7 @@ pub enum SortArg {
 /// Runs `search`.
 pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     let request = request(args)?;
-    if !index::exists(&global.index) {
-        eprintln!(
-            "normsearch: no index in {}; building it from {}",
-            global.index.display(),
-            global.corpus.display()
-        );
-        let summary = super::index::build(global, 0, true)?;
-        eprintln!(
-            "normsearch: {}",
-            super::index::summary_line(&summary, &global.index)
-        );
-    }
-    let index = Index::open(&global.index)?;
-    if let Freshness::Stale(reason) = index.freshness(&global.corpus) {
-        eprintln!(
-            "normsearch: warning: the index in {} is stale: {reason}; \
-             run `normsearch index` to rebuild it",
-            global.index.display()
-        );
-    }
+    let index = open_or_build(global)?;
     if args.explain {
         let expanded = crate::search::expand(&index, &request)?;
         if args.json {
@@ -120,6 +101,32 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     })
 }
 
+/// Opens the index, building it first when there is none and warning on
+/// stderr when it is stale (it still answers).
+pub(super) fn open_or_build(global: &Global) -> Result<Index> {
+    if !index::exists(&global.index) {
+        eprintln!(
+            "normsearch: no index in {}; building it from {}",
+            global.index.display(),
+            global.corpus.display()
+        );
+        let summary = super::index::build(global, 0, true)?;
+        eprintln!(
+            "normsearch: {}",
+            super::index::summary_line(&summary, &global.index)
+        );
+    }
+    let index = Index::open(&global.index)?;
+    if let Freshness::Stale(reason) = index.freshness(&global.corpus) {
+        eprintln!(
+            "normsearch: warning: the index in {} is stale: {reason}; \
+             run `normsearch index` to rebuild it",
+            global.index.display()
+        );
+    }
+    Ok(index)
+}
+
 /// The request the arguments describe.
 fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
     let years = match &args.year {
@@ -143,7 +150,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
 }
 
 /// Colour only on a terminal, and never when `NO_COLOR` is set.
-fn color_choice() -> ColorChoice {
+pub(super) fn color_choice() -> ColorChoice {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     if no_color || !std::io::stdout().is_terminal() {
         ColorChoice::Never
@@ -196,12 +203,21 @@ pub fn render(out: &mut impl WriteColor, r: &SearchResults, offset: usize) -> st
     Ok(())
 }
 
-fn render_hit(out: &mut impl WriteColor, h: &Hit) -> std::io::Result<()> {
-    write!(out, "{}. ", h.rank)?;
+pub(super) fn render_hit(out: &mut impl WriteColor, h: &Hit) -> std::io::Result<()> {
+    // A passage looked up by id (`show`) has no rank and no score.
+    if h.rank > 0 {
+        write!(out, "{}. ", h.rank)?;
+    } else {
+        write!(out, "   ")?;
+    }
     out.set_color(ColorSpec::new().set_bold(true))?;
     write!(out, "{}", h.id)?;
     out.reset()?;
-    writeln!(out, "  {}  (score {:.2})", h.kind.as_str(), h.score)?;
+    if h.rank > 0 {
+        writeln!(out, "  {}  (score {:.2})", h.kind.as_str(), h.score)?;
+    } else {
+        writeln!(out, "  {}", h.kind.as_str())?;
+    }
     writeln!(out, "   {} — {}, {}", h.title, h.issuer, h.date)?;
     let mut place = Vec::new();
     if !h.section.is_empty() {
