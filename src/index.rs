@@ -15,6 +15,7 @@
 //!   gen-7/           a complete tantivy index, plus
 //!     meta-normsearch.json   fingerprint of the inputs, documents, counts
 //!     lexicon.toml           the lexicon it was built with
+//!     lexicon.json           the same, compiled (read by searches)
 //!   gen-6/           the previous generation, kept for readers still on it
 //! ```
 //!
@@ -63,6 +64,7 @@ const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = ".lock";
 const GEN_PREFIX: &str = "gen-";
 const LEXICON_COPY: &str = "lexicon.toml";
+const LEXICON_COMPILED: &str = "lexicon.json";
 /// Indexing memory per writer thread (tantivy needs at least 15 MB).
 const MEMORY_PER_THREAD: usize = 32 << 20;
 /// Hex digits of a passage's content anchor: 40 bits, unique enough within
@@ -223,6 +225,9 @@ pub struct Meta {
     pub built_at: u64,
     /// The corpus folder it was built from, as given.
     pub corpus: PathBuf,
+    /// Size and modification time of every input file, taken with the
+    /// fingerprint: the cheap first check of [`Index::freshness`].
+    pub inputs: Vec<Stamp>,
     /// The documents, in manifest order.
     pub documents: Vec<DocumentMeta>,
     /// Every theme id of the taxonomy, pillars first in taxonomy order.
@@ -231,6 +236,43 @@ pub struct Meta {
     pub passages: usize,
     /// Bytes of text indexed.
     pub bytes: u64,
+}
+
+/// An input file's size and modification time (both `None` when the file
+/// is absent, e.g. a corpus folder without its own lexicon).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Size in bytes.
+    pub len: Option<u64>,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified_ns: Option<u64>,
+}
+
+impl Stamp {
+    fn of(path: PathBuf) -> Stamp {
+        let meta = fs::metadata(&path).ok();
+        Stamp {
+            len: meta.as_ref().map(|m| m.len()),
+            modified_ns: meta
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as u64),
+            path,
+        }
+    }
+}
+
+/// Every file the index is built from: the manifest, the texts, and the
+/// corpus folder's lexicon and taxonomy (present or not).
+fn input_stamps(corpus: &Corpus) -> Vec<Stamp> {
+    let abs = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let mut paths = vec![abs(corpus.manifest.clone())];
+    paths.extend(corpus.documents.iter().map(|d| abs(corpus.path_of(d))));
+    paths.push(abs(corpus.root.join("lexicon.toml")));
+    paths.push(abs(corpus.root.join(crate::themes::FILE_NAME)));
+    paths.into_iter().map(Stamp::of).collect()
 }
 
 /// One document as the index knows it.
@@ -411,8 +453,9 @@ pub fn build(
     let _lock = lock(index_dir, options.wait_for_lock, progress)?;
     let started = Instant::now();
 
-    // Hashed before the texts are read: a text edited during the build then
-    // makes the index look stale, never falsely fresh.
+    // Stamped and hashed before the texts are read: a text edited during
+    // the build then makes the index look stale, never falsely fresh.
+    let inputs = input_stamps(&corpus);
     let fingerprint = fingerprint(
         &corpus,
         lexicon.source_bytes(),
@@ -489,6 +532,7 @@ pub fn build(
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         corpus: corpus_dir.to_path_buf(),
+        inputs,
         documents: corpus
             .documents
             .iter()
@@ -511,6 +555,7 @@ pub fn build(
         .map_err(|e| UserError::Other(format!("cannot record the index's metadata: {e}")))?;
     write_synced(&gen_dir.join(META_FILE), &meta_json)?;
     write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
+    write_synced(&gen_dir.join(LEXICON_COMPILED), &lexicon.compiled())?;
     sync_dir(&gen_dir)?;
 
     // The switch: from here on readers open the new generation.
@@ -764,7 +809,15 @@ impl Index {
                 &format!("cannot read {name}/{LEXICON_COPY} ({e})"),
             )
         })?;
-        let lexicon = Lexicon::parse(&lexicon_src, &lexicon_path)?;
+        // The compiled rules spare re-stemming the lexicon on every query;
+        // the source stays the authority.
+        let lexicon = match fs::read(generation.join(LEXICON_COMPILED))
+            .ok()
+            .and_then(|c| Lexicon::from_compiled(&c, &lexicon_src))
+        {
+            Some(l) => l,
+            None => Lexicon::parse(&lexicon_src, &lexicon_path)?,
+        };
         let index = tantivy::Index::open_in_dir(&generation)
             .map_err(|e| rebuild_error(index_dir, &format!("the index is unreadable ({e})")))?;
         let (schema, fields) = schema();
@@ -820,9 +873,25 @@ impl Index {
         &self.lexicon
     }
 
-    /// Compares the index's fingerprint with the inputs now in
-    /// `corpus_dir`.
+    /// Compares the index with the inputs now in `corpus_dir`.
+    ///
+    /// Every query asks, so the common case is cheap: when the program is
+    /// the same and every input file has the size and modification time it
+    /// had at build time, the index is fresh without reading a byte.
+    /// Otherwise the inputs are hashed again and compared with the
+    /// fingerprint (a file touched but unchanged is still fresh).
     pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
+        if self.meta.program_version == env!("CARGO_PKG_VERSION")
+            && !self.meta.inputs.is_empty()
+            && self.same_corpus_dir(corpus_dir)
+            && self
+                .meta
+                .inputs
+                .iter()
+                .all(|s| Stamp::of(s.path.clone()) == *s)
+        {
+            return Freshness::Fresh;
+        }
         let now = (|| -> crate::Result<String> {
             let corpus = Corpus::load(corpus_dir)?;
             let lexicon = Lexicon::load(corpus_dir)?;
@@ -836,6 +905,14 @@ impl Index {
             ),
             Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
         }
+    }
+
+    /// Whether `corpus_dir` names the folder (or the manifest) the index
+    /// was built from; the manifest is the first stamp.
+    fn same_corpus_dir(&self, corpus_dir: &Path) -> bool {
+        let given = std::path::absolute(corpus_dir).unwrap_or_else(|_| corpus_dir.to_path_buf());
+        let manifest = &self.meta.inputs[0].path;
+        *manifest == given || manifest.parent() == Some(given.as_path())
     }
 
     /// Passage counts per document id.
@@ -908,6 +985,26 @@ mod tests {
         assert_eq!(searcher.num_docs() as usize, summary.passages);
         assert_eq!(searcher.segment_readers().len(), 1);
         assert_eq!(index.meta().documents.len(), 4);
+
+        // Touching a text without changing it does not.
+        let doc = corpus.path().join("sweden-2014-unga-68-243-submission.txt");
+        let bytes = fs::read(&doc).unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+        fs::write(&doc, &bytes).unwrap();
+        assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
+        // A lexicon added to the corpus folder makes it stale, even one
+        // equal to the built-in (the fingerprint then matches again).
+        fs::write(
+            corpus.path().join("lexicon.toml"),
+            "[spelling]\ncolour = \"color\"\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            index.freshness(corpus.path()),
+            Freshness::Stale(_)
+        ));
+        fs::remove_file(corpus.path().join("lexicon.toml")).unwrap();
+        assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
 
         // Editing a text makes the index stale.
         let doc = corpus

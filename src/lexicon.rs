@@ -46,7 +46,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::{
     AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token,
     TokenFilter, TokenStream, Tokenizer,
@@ -165,6 +165,50 @@ impl Lexicon {
         Ok(Lexicon {
             rules: Arc::new(rules),
             source: Arc::from(src),
+        })
+    }
+
+    /// The compiled rules, to store beside an index (see
+    /// [`from_compiled`](Self::from_compiled)).
+    pub fn compiled(&self) -> Vec<u8> {
+        let r = &self.rules;
+        let compiled = CompiledRef {
+            version: COMPILED_VERSION,
+            source: blake3::hash(self.source.as_bytes()).to_hex().to_string(),
+            ise_exceptions: &r.ise_exceptions,
+            ise_endings: &r.ise_endings,
+            full: &r.full,
+            light: &r.light,
+            compound_count: r.compound_count,
+            acronyms: &r.acronyms,
+        };
+        // Plain data with string keys: serialising cannot fail.
+        serde_json::to_vec(&compiled).unwrap_or_default()
+    }
+
+    /// The lexicon of `source` from its [`compiled`](Self::compiled) rules,
+    /// or `None` when they were compiled from another source or by another
+    /// version (then [`parse`](Self::parse) the source).
+    pub fn from_compiled(compiled: &[u8], source: &str) -> Option<Lexicon> {
+        let c: Compiled = serde_json::from_slice(compiled).ok()?;
+        if c.version != COMPILED_VERSION
+            || c.source != blake3::hash(source.as_bytes()).to_hex().as_str()
+        {
+            return None;
+        }
+        let rules = Rules {
+            id: NEXT_RULES_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            ise_exceptions: c.ise_exceptions,
+            ise_endings: c.ise_endings,
+            full: c.full,
+            light: c.light,
+            compound_count: c.compound_count,
+            acronyms: c.acronyms,
+        };
+        Some(Lexicon {
+            rules: Arc::new(rules),
+            source: Arc::from(source),
         })
     }
 
@@ -465,7 +509,7 @@ enum Stemming {
 }
 
 /// The rewrites at one [`Stemming`] level.
-#[derive(Default)]
+#[derive(Default, Serialize, Deserialize)]
 struct Level {
     /// Stem of the British form → stem of the American form.
     spelling: FastMap<String, String>,
@@ -528,11 +572,13 @@ struct Rules {
     acronyms: Vec<Acronym>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Compound {
     parts: Vec<String>,
     joined: String,
 }
 
+#[derive(Serialize, Deserialize)]
 struct Acronym {
     /// As the lexicon writes it (`CBM`).
     written: String,
@@ -541,9 +587,41 @@ struct Acronym {
     long: Vec<LongForm>,
 }
 
+#[derive(Serialize, Deserialize)]
 struct LongForm {
     written: String,
     tokens: Vec<String>,
+}
+
+/// Bumped whenever the compiled form of the rules changes meaning.
+const COMPILED_VERSION: u32 = 1;
+
+/// The compiled rules as written into an index generation: opening an
+/// index then skips re-stemming every entry of the lexicon, the largest
+/// part of a search process's start-up.
+#[derive(Serialize)]
+struct CompiledRef<'a> {
+    version: u32,
+    /// blake3 of the lexicon source these rules come from.
+    source: String,
+    ise_exceptions: &'a HashSet<String>,
+    ise_endings: &'a [String],
+    full: &'a Level,
+    light: &'a Level,
+    compound_count: usize,
+    acronyms: &'a [Acronym],
+}
+
+#[derive(Deserialize)]
+struct Compiled {
+    version: u32,
+    source: String,
+    ise_exceptions: HashSet<String>,
+    ise_endings: Vec<String>,
+    full: Level,
+    light: Level,
+    compound_count: usize,
+    acronyms: Vec<Acronym>,
 }
 
 /// A place in a query text where an acronym or a long form stands.
@@ -1483,6 +1561,24 @@ mod tests {
 
         let e = bad("[acronyms]\nCBM = [\"confidence-building measure\"]\nCBMs = [\"x y\"]\n");
         assert!(e.contains("same word") && e.contains(":3:"), "{e}");
+    }
+
+    #[test]
+    fn compiled_rules_analyse_alike() {
+        let l = lex();
+        let src = std::str::from_utf8(l.source_bytes()).unwrap();
+        let back = Lexicon::from_compiled(&l.compiled(), src).unwrap();
+        for text in [
+            "The organisation's cyber-security behaviour, CBMs and the UN GGE report on ICTs.",
+            "digitisation of defences; multi stakeholder e-commerce",
+        ] {
+            assert_eq!(back.analyze(text), l.analyze(text));
+            assert_eq!(back.analyze_light(text), l.analyze_light(text));
+            assert_eq!(back.expansions(text, 20), l.expansions(text, 20));
+        }
+        // Compiled from another source, or damaged: refused.
+        assert!(Lexicon::from_compiled(&l.compiled(), "[spelling]\n").is_none());
+        assert!(Lexicon::from_compiled(b"{", src).is_none());
     }
 
     #[test]

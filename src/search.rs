@@ -22,6 +22,27 @@
 //! below body paragraphs and list items. The weights
 //! are tuned against the relevance set in `tests/search_relevance.rs`.
 //!
+//! # JSON
+//!
+//! [`SearchResults`] serialises to the document `search --json` prints:
+//!
+//! ```text
+//! { "query": "CBMs", "total": 16, "took_ms": 0.41,
+//!   "hits": [ { "id": "ccdcoe-2016:37", "rank": 1, "score": 12.5,
+//!               "doc": "ccdcoe-2016", "title": "…", "issuer": "…", "date": "2016",
+//!               "section": ["…", "3.1 OSCE & Confidence-Building Measures"],
+//!               "label": null, "page": 6, "paragraph": 37, "lines": [200, 235],
+//!               "kind": "body", "anchor": "15fa14dff2", "themes": ["cbm", "norms"],
+//!               "text": "…", "highlights": [[112, 141], …] } ],
+//!   "facets": { "source": { "ccdcoe-2016": 8, … }, "theme": { "cbm": 14, … } } }
+//! ```
+//!
+//! `total` counts every matching passage, `hits` is the page asked for;
+//! `paragraph` is the passage's ordinal (the `n` of its id), `label` the
+//! document's own numbering, `lines` the first and last source line.
+//! `facets` count matching passages per document and per theme (pillars
+//! and sub-themes).
+//!
 //! # Highlights
 //!
 //! Postings hold positions, not offsets, so the stored text of each hit is
@@ -285,7 +306,12 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         }
     }
 
-    let leaves = positive_leaves(&query.root);
+    let mut leaves = positive_leaves(&query.root);
+    // `of` and `the` lit up all over a passage hide what matched; they
+    // show only when the query has nothing else.
+    if leaves.iter().any(|t| !is_stopword(t)) {
+        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
+    }
     let page = if request.limit == 0 { Vec::new() } else { page };
     let mut hits = Vec::with_capacity(page.len());
     for (i, ((_, score), address)) in page.into_iter().enumerate() {
@@ -1386,6 +1412,19 @@ mod tests {
             "{e}"
         );
         assert!(find(index(), "norway-2017:x").is_err());
+    }
+
+    #[test]
+    fn stopwords_are_not_highlighted_beside_content_words() {
+        let r = run("protection of critical infrastructure");
+        let marks: Vec<String> = r.hits.iter().flat_map(marked).collect();
+        assert!(!marks.is_empty());
+        assert!(marks.iter().all(|m| m.to_lowercase() != "of"), "{marks:?}");
+        // A quoted phrase keeps its stopwords inside its one span.
+        let r = run("\"freedom of expression\"");
+        assert!(marked(&r.hits[0])
+            .iter()
+            .any(|m| m.to_lowercase() == "freedom of expression"));
     }
 
     #[test]
