@@ -453,10 +453,11 @@ impl Ctx<'_, '_> {
         } else {
             200
         };
-        if joined_len > limit || !self.heading_text_ok(rest, self.content[end - 1], m.is_some()) {
+        // The layout test first: it is cheap and turns away most lines.
+        if single && self.layout.width.is_some() && !is_short(l.chars, self.widths[k]) {
             return None;
         }
-        if single && self.layout.width.is_some() && !is_short(l.chars, self.widths[k]) {
+        if joined_len > limit || !self.heading_text_ok(rest, self.content[end - 1], m.is_some()) {
             return None;
         }
         // What follows must be text on the same page, not a page turn: a

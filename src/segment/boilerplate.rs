@@ -11,7 +11,7 @@
 //! are marked later, once the footnote pass has claimed the bare numbers
 //! that are footnote markers.
 
-use super::lines::{bare_number, is_alnum, push_lower, Line};
+use super::lines::{bare_number, is_alnum, next_digit, push_lower, Line};
 use super::{DropReason, Role};
 use super::{FastMap, FastSet};
 use crate::corpus::Document;
@@ -187,14 +187,31 @@ fn is_toc_entry(text: &str) -> bool {
 /// extracted without their line breaks ("…… 1 Introduction …… 3 Cyber
 /// trends").
 fn has_inner_leader(text: &str) -> bool {
-    const LEADER: &str = "........";
-    let mut rest = text;
-    while let Some(at) = rest.find(LEADER) {
-        let after = rest[at..].trim_start_matches(['.', ' ', '\t']);
-        if after.starts_with(|c: char| c.is_ascii_digit()) {
-            return true;
+    const LEADER: usize = 8;
+    let bytes = text.as_bytes();
+    // Eight dots in a row cover a position that is one less than a multiple
+    // of eight: only those need looking at to find where a leader may be.
+    let mut probe = LEADER - 1;
+    while probe < bytes.len() {
+        if bytes[probe] != b'.' {
+            probe += LEADER;
+            continue;
         }
-        rest = after;
+        let start = bytes[..probe]
+            .iter()
+            .rposition(|&b| b != b'.')
+            .map_or(0, |p| p + 1);
+        let end = bytes[probe..]
+            .iter()
+            .position(|&b| b != b'.')
+            .map_or(bytes.len(), |p| probe + p);
+        if end - start >= LEADER {
+            let after = text[end..].trim_start_matches(['.', ' ', '\t']);
+            if after.starts_with(|c: char| c.is_ascii_digit()) {
+                return true;
+            }
+        }
+        probe = end + LEADER - 1;
     }
     false
 }
@@ -334,9 +351,9 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
             continue;
         }
         // Only a key with digits has a different digit key.
-        if k.bytes().any(|b| b.is_ascii_digit())
+        if next_digit(k.as_bytes(), 0).is_some()
             && bare_number(l.text).is_none()
-            && is_page_furniture(&digit_key(k), &furniture)
+            && is_page_furniture(k, &furniture)
         {
             roles[i] = Role::Dropped(DropReason::PageNumber);
             // Only a line with words says which of its numbers is the
@@ -421,7 +438,15 @@ fn mark_numbered_running_lines(
             continue;
         }
         let k = keys.get(i);
-        if k.len() > 120 || !k.bytes().any(|b| b.is_ascii_digit()) || words(k).nth(16).is_some() {
+        // The page number starts or ends the line; most lines with figures
+        // have them inside.
+        let (Some(first), Some(last)) = (k.as_bytes().first(), k.as_bytes().last()) else {
+            continue;
+        };
+        if !(first.is_ascii_digit() || last.is_ascii_digit())
+            || k.len() > 120
+            || words(k).nth(16).is_some()
+        {
             continue;
         }
         groups.entry(digit_key(k)).or_default().push(i);
@@ -571,6 +596,9 @@ fn page_value(key: &str) -> Option<u32> {
 /// The letters left when a roman numeral at either end is taken off spell
 /// a page word.
 fn is_page_label(key: &str) -> bool {
+    if key.len() > 40 {
+        return false;
+    }
     let ws: Vec<&str> = words(key).collect();
     let roman = |w: &str| !w.is_empty() && w.len() <= 5 && w.chars().all(|c| "ivxlc".contains(c));
     let inner = match ws.as_slice() {
@@ -620,21 +648,27 @@ fn is_header_like(key: &str) -> bool {
 
 /// A digit-bearing line whose words are only page-number words or a known
 /// running header: "Page 3 of 40", "- 12 -", "12 | National Strategy".
-fn is_page_furniture(digit_key: &str, furniture: &Furniture) -> bool {
-    let mut rest: Vec<&str> = Vec::new();
+fn is_page_furniture(key: &str, furniture: &Furniture) -> bool {
+    let mut joined = String::new();
+    let mut count = 0;
     let mut page_words_only = true;
-    for w in words(digit_key).filter(|w| *w != "#") {
+    for w in letter_runs(key) {
         page_words_only &= PAGE_WORDS.contains(&w);
-        rest.push(w);
+        count += 1;
         // More words than any known header has, and not all page words:
         // a line of text, however long.
-        if !page_words_only && rest.len() > furniture.max_words {
+        if !page_words_only && count > furniture.max_words {
             return false;
         }
+        if count > 1 {
+            joined.push(' ');
+        }
+        joined.push_str(w);
     }
-    if rest.is_empty() {
+    if count == 0 {
         // Digits and a little punctuation, e.g. "- 12 -" or "12/40"; not a
         // sum ("$27,500"), a section number ("1.1") or years.
+        let digit_key = digit_key(key);
         return digit_key.chars().count() <= 8
             && digit_key.matches('#').count() <= 2
             && !digit_key.contains("#.#")
@@ -645,7 +679,45 @@ fn is_page_furniture(digit_key: &str, furniture: &Furniture) -> bool {
                 )
             });
     }
-    page_words_only || furniture.texts.contains(rest.join(" ").as_str())
+    page_words_only || furniture.texts.contains(joined.as_str())
+}
+
+/// The words of a key with its ASCII digits taken as separators, as
+/// [`words`] gives them from its [`digit_key`], without building that.
+fn letter_runs(key: &str) -> impl Iterator<Item = &str> {
+    let bytes = key.as_bytes();
+    let mut i = 0;
+    let inside = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b < 0x80 {
+            return (b.is_ascii_alphabetic(), 1);
+        }
+        match key[i..].chars().next() {
+            Some(c) => (is_alnum(c), c.len_utf8()),
+            None => (false, 1),
+        }
+    };
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (yes, len) = inside(i);
+            if yes {
+                break;
+            }
+            i += len;
+        }
+        if i >= bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (yes, len) = inside(i);
+            if !yes {
+                break;
+            }
+            i += len;
+        }
+        Some(&key[start..i])
+    })
 }
 
 /// Whether the line lists only the authors' names.
@@ -715,6 +787,9 @@ mod tests {
             "........................ 1 Introduction ................ 3 Cyber trends"
         ));
         assert!(!is_toc_entry("and so on........ and on"));
+        assert!(is_toc_entry(".........1 Introduction"));
+        assert!(is_toc_entry("Intro ....... . ........ 12 Next"));
+        assert!(!is_toc_entry("seven ....... 3 dots"));
     }
 
     #[test]
@@ -729,18 +804,17 @@ mod tests {
                 .collect(),
             max_words: 4,
         };
+        assert!(is_page_furniture(&key("Page 3 of 40"), &furniture));
         assert!(is_page_furniture(
-            &digit_key(&key("Page 3 of 40")),
-            &furniture
-        ));
-        assert!(is_page_furniture(
-            &digit_key(&key("12 | National Cyber Security Strategy")),
+            &key("12 | National Cyber Security Strategy"),
             &furniture
         ));
         assert!(!is_page_furniture(
-            &digit_key(&key("Strategic Objective 1")),
+            &key("Strategic Objective 1"),
             &furniture
         ));
+        let words: Vec<&str> = letter_runs("page 12a of 40 été").collect();
+        assert_eq!(words, vec!["page", "a", "of", "été"]);
     }
 
     /// The roles [`mark`] gives the lines of `text`.

@@ -78,24 +78,34 @@ pub fn ended_early(chars: usize, width: Option<usize>, next: &str) -> bool {
 /// extraction merged pairs of lines mixes two lengths.
 pub fn local_widths(lengths: &[usize], width: usize) -> Vec<usize> {
     const REACH: usize = 8;
+    // The window's lengths of 30 or more, kept sorted as it slides.
     let mut window: Vec<usize> = Vec::with_capacity(2 * REACH + 1);
+    let insert = |window: &mut Vec<usize>, n: usize| {
+        if n >= 30 {
+            let at = window.partition_point(|&m| m < n);
+            window.insert(at, n);
+        }
+    };
+    for &n in &lengths[..REACH.min(lengths.len())] {
+        insert(&mut window, n);
+    }
     (0..lengths.len())
         .map(|k| {
-            window.clear();
-            window.extend(
-                lengths[k.saturating_sub(REACH)..(k + REACH + 1).min(lengths.len())]
-                    .iter()
-                    .filter(|&&n| n >= 30),
-            );
+            if let Some(&n) = lengths.get(k + REACH) {
+                insert(&mut window, n);
+            }
+            if let Some(&n) = k.checked_sub(REACH + 1).map(|j| &lengths[j]) {
+                if n >= 30 {
+                    let at = window.partition_point(|&m| m < n);
+                    window.remove(at);
+                }
+            }
             if window.len() < 3 {
                 return width;
             }
-            window.sort_unstable();
             let local = window[window.len() * 3 / 5];
-            let near = window
-                .iter()
-                .filter(|&&n| n * 100 >= local * 85 && n * 100 <= local * 115)
-                .count();
+            let near = window.partition_point(|&n| n * 100 <= local * 115)
+                - window.partition_point(|&n| n * 100 < local * 85);
             let differs = local * 100 > width * 115 || local * 100 < width * 85;
             if differs && near * 2 >= window.len() {
                 local
@@ -214,6 +224,30 @@ pub fn starts_lowercase(text: &str) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_lowercase())
+}
+
+/// The position of the first ASCII digit in `bytes` from `from` on. Most
+/// text has few digits: eight bytes are tested at a time.
+pub fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        // Digits become bytes under 10 and nothing else does; a byte under
+        // 10 borrows into its high bit when 10 is taken from each byte.
+        let x = u64::from_le_bytes(word) ^ (0x30 * ONES);
+        if x.wrapping_sub(10 * ONES) & !x & HIGHS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| i + k)
 }
 
 /// The value of a line whose only figure is one number of up to three
@@ -341,6 +375,24 @@ mod tests {
         assert!(local_widths(&merged, 86).iter().all(|&w| w == 86));
         // Short lines alone (a table) say nothing.
         assert_eq!(local_widths(&[12, 8, 20, 15], 80), vec![80; 4]);
+    }
+
+    #[test]
+    fn digits_found_eight_bytes_at_a_time() {
+        let all: Vec<u8> = (0..=255).collect();
+        for start in 0..all.len() {
+            let expect = all[start..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| start + k);
+            assert_eq!(next_digit(&all, start), expect, "from {start}");
+        }
+        let text = b"no figures in this line at all, none, nothing here";
+        assert_eq!(next_digit(text, 0), None);
+        let text = "été – “quoted” text ending in 2019".as_bytes();
+        assert_eq!(next_digit(text, 0), Some(text.len() - 4));
+        assert_eq!(next_digit(b"", 0), None);
+        assert_eq!(next_digit(b"12", 5), None);
     }
 
     #[test]
