@@ -498,8 +498,9 @@ fn digit_runs(key: &str) -> Vec<u32> {
 /// Which digit run of a group of lines is a page number: the first (when
 /// the lines start with it), the last (when they end with it) or the one
 /// before a last that stays the same ("3/15", "3 of 15"); it must grow from
-/// line to line, taking at least three values, while the other runs stay
-/// as they are. Returns its position and whether it leads the line.
+/// line to line, but for a stray one in five (an annex numbered anew),
+/// taking at least three values, while the other runs stay as they are.
+/// Returns its position and whether it leads the line.
 fn varying_run(frame: &str, runs: &[Vec<u32>]) -> Option<(usize, bool)> {
     let n = runs[0].len();
     if n == 0 || runs.iter().any(|r| r.len() != n) {
@@ -519,7 +520,9 @@ fn varying_run(frame: &str, runs: &[Vec<u32>]) -> Option<(usize, bool)> {
         .filter(|(ok, _, _)| *ok)
         .map(|(_, at, leading)| (at, leading))
         .find(|&(at, _)| {
-            let grows = runs.windows(2).all(|w| w[1][at] > w[0][at]);
+            let numbers: Vec<(usize, u32)> = runs.iter().map(|r| r[at]).enumerate().collect();
+            let in_order = super::increasing_run(&numbers).len();
+            let grows = in_order >= 3 && in_order * 5 >= runs.len() * 4;
             let others_fixed = (0..n)
                 .filter(|&p| p != at)
                 .all(|p| runs.iter().all(|r| r[p] == runs[0][p]));

@@ -740,7 +740,7 @@ fn pages(
 }
 
 /// The longest subsequence of `(line, number)` pairs whose numbers grow.
-fn increasing_run(pairs: &[(usize, u32)]) -> Vec<(usize, u32)> {
+pub(crate) fn increasing_run(pairs: &[(usize, u32)]) -> Vec<(usize, u32)> {
     // Patience sorting: `tails[k]` ends the best run of length k + 1 found
     // so far; `prev` links each pair to the one before it in its run.
     let mut tails: Vec<usize> = Vec::new();
