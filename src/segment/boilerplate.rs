@@ -27,11 +27,18 @@ pub(crate) fn key(text: &str) -> String {
 const KEEP: u8 = 0;
 const SKIP: u8 = 1;
 const SPACE: u8 = 2;
+/// A byte of a character beyond ASCII, decoded on its own.
+const WIDE: u8 = 3;
 
-/// What [`key`] does with each ASCII byte: emphasis and heading marks are
-/// skipped, whitespace collapses.
-const KEY_CLASS: [u8; 128] = {
-    let mut t = [KEEP; 128];
+/// What [`key`] does with each byte: emphasis and heading marks are
+/// skipped, whitespace collapses, other ASCII is kept.
+const KEY_CLASS: [u8; 256] = {
+    let mut t = [WIDE; 256];
+    let mut b = 0;
+    while b < 0x80 {
+        t[b] = KEEP;
+        b += 1;
+    }
     t[b'*' as usize] = SKIP;
     t[b'_' as usize] = SKIP;
     t[b'#' as usize] = SKIP;
@@ -57,7 +64,7 @@ fn push_key(text: &str, out: &mut String) {
         let kept = |i: usize| {
             bytes
                 .get(i)
-                .is_some_and(|&b| b < 0x80 && KEY_CLASS[usize::from(b)] == KEEP)
+                .is_some_and(|&b| KEY_CLASS[usize::from(b)] == KEEP)
         };
         loop {
             while kept(i) {
