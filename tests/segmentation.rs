@@ -255,3 +255,140 @@ fn sweden_markdown_lists_and_labels() {
         "{headings:?}"
     );
 }
+
+/// A document with no metadata to recognise, for text made up by tests.
+fn unknown_document() -> normsearch::corpus::Document {
+    let mut doc = corpus().documents[0].clone();
+    doc.id = "generated".into();
+    doc.title = "Generated".into();
+    doc.authors = Vec::new();
+    doc.container = None;
+    doc
+}
+
+/// Checks what must hold for any text: line ranges inside the file and in
+/// order, ordinals in sequence, every letter and digit accounted for.
+fn check_invariants(text: &str, seg: &Segmentation) -> Result<(), String> {
+    let lines = text.split('\n').count() as u32;
+    for p in &seg.passages {
+        let [a, b] = p.lines;
+        if !(1 <= a && a <= b && b <= lines) {
+            return Err(format!("passage {} has lines {a}-{b} of {lines}", p.n));
+        }
+    }
+    for h in &seg.headings {
+        let [a, b] = h.lines;
+        if !(1 <= a && a <= b && b <= lines) {
+            return Err(format!("heading {:?} has lines {a}-{b} of {lines}", h.text));
+        }
+    }
+    if seg.dropped.iter().any(|d| d.line < 1 || d.line > lines) {
+        return Err("a dropped line outside the file".into());
+    }
+    let ns: Vec<u32> = seg.passages.iter().map(|p| p.n).collect();
+    if ns != (1..=ns.len() as u32).collect::<Vec<_>>() {
+        return Err(format!("ordinals {ns:?}"));
+    }
+    let missing = segment::unaccounted(text, seg);
+    if !missing.is_empty() {
+        return Err(format!("unaccounted: {missing:?}"));
+    }
+    Ok(())
+}
+
+/// Text made of the pieces real extractions are made of, in any order:
+/// words, capitals, bare numbers, glued references, bullets alone, list
+/// labels, Markdown, dot leaders, bars, CRLF and lone CR, control
+/// characters, very long words and lines.
+fn rough_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces: Vec<&'static str> = vec![
+        "the",
+        "policy",
+        "States",
+        "Norms",
+        "ICT",
+        " ",
+        " ",
+        " ",
+        "  ",
+        "\n",
+        "\n",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\r",
+        "\t",
+        ".",
+        ",",
+        ":",
+        ";",
+        "-\n",
+        "12",
+        "7",
+        "2015",
+        "3.",
+        "(a) ",
+        "iv. ",
+        "2.1 ",
+        "•",
+        "• ",
+        "- ",
+        "* ",
+        "**",
+        "#",
+        "## ",
+        "[link](http://x.org)",
+        "<b>",
+        "</b>",
+        "…",
+        "........",
+        " | 12",
+        "Page 3 of 9",
+        "law);3",
+        "environment’.11",
+        "word17",
+        "é",
+        "Σ",
+        "Й",
+        "’",
+        "“",
+        "\u{0}",
+        "\u{7}",
+        "\u{c}",
+        "\u{1b}",
+        "\u{ad}",
+        "\u{200b}",
+        "\u{feff}",
+        "\u{2028}",
+        "P\nU\nBL\nIC\n-P\nRI\nV\n",
+        "Contents\n",
+        "Introduction\t\n6\n",
+    ];
+    let long_word = "x".repeat(3000);
+    let long_line = "A long sentence of text. ".repeat(200);
+    let mut all: Vec<String> = pieces.into_iter().map(String::from).collect();
+    all.push(long_word);
+    all.push(long_line);
+    proptest::collection::vec(proptest::sample::select(all), 0..300).prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn rough_text_never_breaks_the_invariants(text in rough_text()) {
+        let seg = segment::segment(&unknown_document(), &text);
+        if let Err(e) = check_invariants(&text, &seg) {
+            proptest::prop_assert!(false, "{}", e);
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_breaks_the_invariants(text in proptest::prelude::any::<String>()) {
+        let seg = segment::segment(&unknown_document(), &text);
+        if let Err(e) = check_invariants(&text, &seg) {
+            proptest::prop_assert!(false, "{}", e);
+        }
+    }
+}

@@ -1,13 +1,19 @@
 //! Pass 4: content lines → headings, paragraphs and list items.
 //!
 //! Paragraph boundaries come from the layout when blank lines do not give
-//! them: a line ending a sentence well short of the wrap width, a colon at a
-//! line end before a capital, a list marker, a heading. Across a blank line
-//! or a page break a paragraph goes on when its last line left the sentence
-//! open. Headings are short lines with no closing punctuation standing above
-//! text; a heading wrapped over two lines is rejoined.
+//! them: a line ending a sentence well short of the wrap width, any short
+//! line before a capital (in wrapped text only a paragraph's last line is
+//! short), a colon at a line end before a capital, a list marker, a heading.
+//! Across a blank line or a page break a paragraph goes on when its last
+//! line left the sentence open. Headings are short lines with no closing
+//! punctuation standing above text: a paragraph or a list must follow within
+//! a few lines, so the runs of short lines of a table are not taken for
+//! headings. A heading wrapped over two lines is rejoined.
 
-use super::lines::{ends_sentence, starts_lowercase, starts_sentence, Layout, Line};
+use super::lines::{
+    ended_early, ends_sentence, is_short, local_widths, starts_lowercase, starts_sentence, Layout,
+    Line,
+};
 use super::{PassageKind, Role};
 use std::cell::OnceCell;
 
@@ -243,7 +249,18 @@ pub(crate) fn build(
         })
         .collect();
     let markers: Vec<_> = content.iter().map(|&i| marker(lines[i].text)).collect();
+    let widths = match layout.width {
+        Some(width) => {
+            let lengths: Vec<usize> = content.iter().map(|&i| lines[i].chars).collect();
+            local_widths(&lengths, width)
+                .into_iter()
+                .map(Some)
+                .collect()
+        }
+        None => vec![None; content.len()],
+    };
     let ctx = Ctx {
+        widths: &widths,
         lines,
         layout,
         content: &content,
@@ -364,6 +381,9 @@ struct Ctx<'a, 'b> {
     ref_ends: &'a [Option<usize>],
     /// Per content line: its list marker.
     markers: &'a [MarkerInfo<'b>],
+    /// Per content line: the wrap width around it (none for text that is
+    /// not hard-wrapped).
+    widths: &'a [Option<usize>],
     /// Per content line: [`Ctx::heading_span`], once asked. The builder
     /// asks up to three times per line.
     spans: Vec<OnceCell<Option<usize>>>,
@@ -381,9 +401,15 @@ impl Ctx<'_, '_> {
         if !starts_sentence(text) {
             return false;
         }
-        let short = self.layout.is_short(prev_line);
-        (ends_sentence(prev) && self.layout.ended_early(prev_line, text))
+        // The unit's last line is the content line before `k`.
+        let width = self.widths[k.saturating_sub(1)];
+        let short = is_short(prev_line.chars, width);
+        (ends_sentence(prev) && ended_early(prev_line.chars, width, text))
             || prev.trim_end().ends_with(':')
+            // In wrapped text only a paragraph's last line is short: a short
+            // line before a new sentence closed its block (a table cell, a
+            // caption, a line that is no heading), sentence end or not.
+            || (self.layout.width.is_some() && short)
             || (self.heading_span(k).is_some()
                 && (ends_sentence(prev) || short || matches!(self.gaps[k], Gap::Page { .. })))
     }
@@ -427,10 +453,11 @@ impl Ctx<'_, '_> {
         } else {
             200
         };
-        if joined_len > limit || !self.heading_text_ok(rest, self.content[end - 1], m.is_some()) {
+        // The layout test first: it is cheap and turns away most lines.
+        if single && self.layout.width.is_some() && !is_short(l.chars, self.widths[k]) {
             return None;
         }
-        if single && self.layout.width.is_some() && !self.layout.is_short(l) {
+        if joined_len > limit || !self.heading_text_ok(rest, self.content[end - 1], m.is_some()) {
             return None;
         }
         // What follows must be text on the same page, not a page turn: a
@@ -452,7 +479,7 @@ impl Ctx<'_, '_> {
                 let t = cont.text;
                 let joins = self.markers[end].is_none()
                     && cont.chars <= limit
-                    && self.layout.is_short(cont)
+                    && is_short(cont.chars, self.widths[end])
                     && !ends_sentence(t)
                     && !t.ends_with(',')
                     && !ends_with_connector(t)
@@ -465,11 +492,43 @@ impl Ctx<'_, '_> {
                         *g != Gap::Page { blank: false } || !self.lines[after].indented
                     });
                 if joins {
-                    return Some(end + 1);
+                    return self.text_follows(end + 1).then_some(end + 1);
                 }
             }
         }
-        Some(end)
+        self.text_follows(end).then_some(end)
+    }
+
+    /// Whether text follows a heading ending before content line `end`: a
+    /// list right below it, or a paragraph line or a one-line paragraph
+    /// within the next four
+    /// lines (headings stack: a chapter above a section above text). Tables
+    /// and lists without markers are runs of short lines that would each
+    /// pass for a heading; nothing but more of them follows.
+    fn text_follows(&self, end: usize) -> bool {
+        for j in end..(end + 4).min(self.content.len()) {
+            let l = &self.lines[self.content[j]];
+            if md_heading_level(l.text).is_some() {
+                return true;
+            }
+            // A list right below, of items that say something: a numbered
+            // row of a table is a few words.
+            if let (true, Some((_, _, len))) = (j == end, self.markers[j]) {
+                let item = &l.text[len..];
+                if ends_sentence(item) || words(item) >= 4 {
+                    return true;
+                }
+            }
+            let paragraph = match self.widths[j] {
+                Some(_) => !is_short(l.chars, self.widths[j]),
+                // Without a wrap width a paragraph is a whole line.
+                None => l.chars >= 100,
+            };
+            if paragraph || (ends_sentence(l.text) && words(l.text) >= 4) {
+                return true;
+            }
+        }
+        false
     }
 
     /// The text tests for a heading: short, no closing punctuation, not a
@@ -501,6 +560,14 @@ impl Ctx<'_, '_> {
         let words = first.split_whitespace().take(31).count();
         words <= 30 && first.chars().any(char::is_alphabetic)
     }
+}
+
+/// The words of `text` that have a letter or digit, up to five.
+fn words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .take(5)
+        .count()
 }
 
 /// Whether the heading line ends on a word that cannot end a title.

@@ -130,12 +130,20 @@ impl Trie {
     }
 }
 
-/// ASCII bytes that belong to words: letters, digits and the hyphen.
-const WORD: [bool; 128] = {
-    let mut t = [false; 128];
+/// What each byte is to a word: outside it, in it (ASCII letters, digits,
+/// the hyphen), or part of a character beyond ASCII to decode.
+const OUT: u8 = 0;
+const IN: u8 = 1;
+const WIDE: u8 = 2;
+const WORD: [u8; 256] = {
+    let mut t = [WIDE; 256];
     let mut b = 0;
     while b < 128 {
-        t[b] = (b as u8).is_ascii_alphanumeric() || b == b'-' as usize;
+        t[b] = if (b as u8).is_ascii_alphanumeric() || b == b'-' as usize {
+            IN
+        } else {
+            OUT
+        };
         b += 1;
     }
     t
@@ -155,36 +163,35 @@ fn for_each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     };
     let mut i = 0;
     while i < bytes.len() {
-        let b = bytes[i];
-        if b < 0x80 {
-            if !WORD[usize::from(b)] {
+        match WORD[usize::from(bytes[i])] {
+            OUT => {
                 i += 1;
                 continue;
             }
-        } else {
-            let (inside, len) = wide(i);
-            if !inside {
-                i += len;
-                continue;
+            IN => {}
+            _ => {
+                let (inside, len) = wide(i);
+                if !inside {
+                    i += len;
+                    continue;
+                }
             }
         }
         let start = i;
         let mut ascii = true;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                if !WORD[usize::from(b)] {
-                    break;
-                }
+        loop {
+            while i < bytes.len() && WORD[usize::from(bytes[i])] == IN {
                 i += 1;
-            } else {
-                let (inside, len) = wide(i);
-                if !inside {
-                    break;
-                }
-                ascii = false;
-                i += len;
             }
+            if i < bytes.len() && WORD[usize::from(bytes[i])] == WIDE {
+                let (inside, len) = wide(i);
+                if inside {
+                    ascii = false;
+                    i += len;
+                    continue;
+                }
+            }
+            break;
         }
         f(&text[start..i], ascii);
     }

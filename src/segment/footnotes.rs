@@ -9,7 +9,7 @@
 //! text into that many notes at the likeliest boundaries (a short line ending
 //! a sentence, before a capital).
 
-use super::lines::{bare_number, ends_sentence, Layout, Line};
+use super::lines::{bare_number, ends_sentence, next_digit, Layout, Line};
 use super::Role;
 use std::collections::VecDeque;
 
@@ -54,11 +54,11 @@ fn glued_numbers(text: &str) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < b.len() {
-            if !b[i].is_ascii_digit() {
-                i += 1;
-                continue;
-            }
-            let start = i;
+            let Some(start) = next_digit(b, i) else {
+                i = b.len();
+                break;
+            };
+            i = start;
             while i < b.len() && b[i].is_ascii_digit() {
                 i += 1;
             }

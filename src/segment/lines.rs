@@ -2,8 +2,10 @@
 //!
 //! Each [`Line`] carries the cheap per-line facts later passes decide on
 //! (blank, indented page start, bare number, list marker…), and [`Layout`]
-//! the document-wide facts: the wrap width of hard-wrapped PDF text, and
-//! whether a single leading space marks page starts.
+//! the document-wide facts: whether the text was hard-wrapped (most long
+//! lines end inside a sentence) and at what usual width, and whether a
+//! single leading space marks page starts. [`local_widths`] follows the
+//! width where a part of the document is wrapped wider or narrower.
 
 /// One source line with its layout features.
 #[derive(Debug, Clone)]
@@ -37,32 +39,81 @@ pub struct Layout {
     pub blank_separated: bool,
 }
 
-impl Layout {
-    /// Whether a line is clearly shorter than the wrap width: the last line
-    /// of a paragraph, or a heading. Without a wrap width every line ends
-    /// where its writer ended it.
-    pub fn is_short(&self, line: &Line) -> bool {
-        match self.width {
-            Some(w) => line.chars * 10 < w * 8,
-            None => true,
-        }
+/// Whether a line of `chars` characters is clearly shorter than the wrap
+/// width: the last line of a paragraph, or a heading. Without a wrap width
+/// every line ends where its writer ended it.
+pub fn is_short(chars: usize, width: Option<usize>) -> bool {
+    match width {
+        Some(w) => chars * 10 < w * 8,
+        None => true,
     }
+}
 
-    /// Whether `line` ended early: clearly short, or short enough that the
-    /// first word of `next` would have fitted on it. Justified text in
-    /// proportional fonts varies by a few characters, hence the margin.
-    pub fn ended_early(&self, line: &Line, next: &str) -> bool {
-        match self.width {
-            Some(w) => {
-                let word = next
-                    .split_whitespace()
-                    .next()
-                    .map_or(0, |w| w.chars().count());
-                self.is_short(line) || line.chars + 1 + word + 3 <= w
-            }
-            None => true,
+/// Whether a line of `chars` characters ended early: clearly short, or
+/// short enough that the first word of `next` would have fitted on it.
+/// Justified text in proportional fonts varies by a few characters, hence
+/// the margin.
+pub fn ended_early(chars: usize, width: Option<usize>, next: &str) -> bool {
+    match width {
+        Some(w) => {
+            let word = next
+                .split_whitespace()
+                .next()
+                .map_or(0, |w| w.chars().count());
+            is_short(chars, width) || chars + 1 + word + 3 <= w
         }
+        None => true,
     }
+}
+
+/// The wrap width around each of `lengths` (the lengths of consecutive text
+/// lines, in characters), given the document's usual `width`. Documents
+/// change width from part to part (a wide foreword, two-column pages);
+/// measured against one width for the whole text, a narrow part has no
+/// short lines and a wide one nothing else. Among the lines within eight of
+/// each that are 30 characters or more, the length three fifths of the way
+/// up is taken when it differs from the usual width by more than 15% (the
+/// ragged edge of justified text) and half of those lines are within 15%
+/// of it: most lines of a wrapped paragraph are full, while a part where
+/// extraction merged pairs of lines mixes two lengths.
+pub fn local_widths(lengths: &[usize], width: usize) -> Vec<usize> {
+    const REACH: usize = 8;
+    // The window's lengths of 30 or more, kept sorted as it slides.
+    let mut window: Vec<usize> = Vec::with_capacity(2 * REACH + 1);
+    let insert = |window: &mut Vec<usize>, n: usize| {
+        if n >= 30 {
+            let at = window.partition_point(|&m| m < n);
+            window.insert(at, n);
+        }
+    };
+    for &n in &lengths[..REACH.min(lengths.len())] {
+        insert(&mut window, n);
+    }
+    (0..lengths.len())
+        .map(|k| {
+            if let Some(&n) = lengths.get(k + REACH) {
+                insert(&mut window, n);
+            }
+            if let Some(&n) = k.checked_sub(REACH + 1).map(|j| &lengths[j]) {
+                if n >= 30 {
+                    let at = window.partition_point(|&m| m < n);
+                    window.remove(at);
+                }
+            }
+            if window.len() < 3 {
+                return width;
+            }
+            let local = window[window.len() * 3 / 5];
+            let near = window.partition_point(|&n| n * 100 <= local * 115)
+                - window.partition_point(|&n| n * 100 < local * 85);
+            let differs = local * 100 > width * 115 || local * 100 < width * 85;
+            if differs && near * 2 >= window.len() {
+                local
+            } else {
+                width
+            }
+        })
+        .collect()
 }
 
 /// Splits `text` into lines (LF or CRLF), numbering from 1.
@@ -110,9 +161,13 @@ pub fn measure(lines: &[Line]) -> Layout {
         }
     }
     let nonblank = lines.iter().filter(|l| !l.blank).count().max(1) as u32;
-    // A third of the text lines in one narrow band is no accident: the text
-    // was wrapped there. Take the band's top as the width.
-    let width = (best.0 * 3 >= nonblank && best.0 >= 8 && counted > 0).then_some(best.1);
+    // Hard-wrapped text breaks most of its long lines inside sentences;
+    // text with one paragraph per line ends nearly every long line with
+    // one. The densest band's top is then the usual width.
+    let long: Vec<&Line> = lines.iter().filter(|l| l.chars >= 40).collect();
+    let ending = long.iter().filter(|l| ends_sentence(l.text)).count();
+    let wrapped = long.len() >= 8 && ending * 2 < long.len();
+    let width = (wrapped && best.0 >= 8 && counted > 0).then_some(best.1);
 
     let indented = lines.iter().filter(|l| l.indented).count() as u32;
     // Only rare indentation is a signal; a document that indents freely
@@ -169,6 +224,44 @@ pub fn starts_lowercase(text: &str) -> bool {
         .chars()
         .next()
         .is_some_and(|c| c.is_lowercase())
+}
+
+/// The position of the first ASCII digit in `bytes` from `from` on. Most
+/// text has few digits: eight bytes are tested at a time.
+pub fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while i + 8 <= bytes.len() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(&bytes[i..i + 8]);
+        // Digits become bytes under 10 and nothing else does; a byte under
+        // 10 borrows into its high bit when 10 is taken from each byte.
+        let x = u64::from_le_bytes(word) ^ (0x30 * ONES);
+        if x.wrapping_sub(10 * ONES) & !x & HIGHS != 0 {
+            break;
+        }
+        i += 8;
+    }
+    bytes
+        .get(i..)?
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|k| i + k)
+}
+
+/// The value of a line whose only figure is one number of up to three
+/// digits, dressed in punctuation at most ("12", "- 12 -", "[12]"): a page
+/// number's forms.
+pub fn lone_number(text: &str) -> Option<u32> {
+    let mut runs = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty());
+    let run = runs.next()?;
+    if runs.next().is_some() || run.len() > 3 || text.chars().any(char::is_alphabetic) {
+        return None;
+    }
+    run.parse().ok()
 }
 
 /// The value of a line that is only a number (a page number or a footnote
@@ -256,6 +349,50 @@ mod tests {
         let one_per_line = "A long paragraph on one line. ".repeat(20);
         let lines = split(&one_per_line);
         assert_eq!(measure(&lines).width, None);
+    }
+
+    #[test]
+    fn paragraphs_one_per_line_are_not_wrapped_text() {
+        // As long as each other, but every one ends its sentence: no wrap.
+        let text = (0..20)
+            .map(|i| format!("Paragraph number {i:02} says what it has to say and stops."))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert_eq!(measure(&split(&text)).width, None);
+    }
+
+    #[test]
+    fn local_width_follows_a_wider_part_but_not_merged_lines() {
+        // A part wrapped at 60, then one wrapped at 95.
+        let mut lengths = vec![58, 60, 59, 60, 41, 60, 57, 60, 60, 59, 33];
+        lengths.extend([94, 95, 93, 95, 90, 95, 94, 95, 92, 95, 60]);
+        let w = local_widths(&lengths, 60);
+        assert_eq!(w[2], 60);
+        assert!(w[16] >= 92, "{w:?}");
+        // Pairs of lines merged by extraction (twice the width) among
+        // normal ones leave the usual width alone.
+        let merged = [85, 170, 84, 86, 168, 80, 86, 172, 83, 85, 166, 84];
+        assert!(local_widths(&merged, 86).iter().all(|&w| w == 86));
+        // Short lines alone (a table) say nothing.
+        assert_eq!(local_widths(&[12, 8, 20, 15], 80), vec![80; 4]);
+    }
+
+    #[test]
+    fn digits_found_eight_bytes_at_a_time() {
+        let all: Vec<u8> = (0..=255).collect();
+        for start in 0..all.len() {
+            let expect = all[start..]
+                .iter()
+                .position(u8::is_ascii_digit)
+                .map(|k| start + k);
+            assert_eq!(next_digit(&all, start), expect, "from {start}");
+        }
+        let text = b"no figures in this line at all, none, nothing here";
+        assert_eq!(next_digit(text, 0), None);
+        let text = "été – “quoted” text ending in 2019".as_bytes();
+        assert_eq!(next_digit(text, 0), Some(text.len() - 4));
+        assert_eq!(next_digit(b"", 0), None);
+        assert_eq!(next_digit(b"12", 5), None);
     }
 
     #[test]
