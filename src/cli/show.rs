@@ -1,10 +1,11 @@
 //! `normsearch show ID` and `normsearch cite ID`: one passage read in
 //! context, or cited, by its id (`norway-2017:42`) or content anchor.
 
-use super::search::{color_choice, open_or_build, render_hit};
+use super::search::open_or_build;
 use super::Global;
 use crate::cite::{Citation, Format, Location};
 use crate::corpus::Corpus;
+use crate::present::{color_choice, render_hit};
 use crate::search::{self, Hit};
 use crate::UserError;
 use anyhow::Result;

@@ -1,6 +1,10 @@
 //! Rendering for people and programs. Everything here writes to a generic
 //! writer, so tests can assert exact output through a `Vec<u8>`.
 
+mod hits;
+
+pub use hits::{color_choice, render, render_hit};
+
 use crate::segment::Passage;
 use std::io::{self, Write};
 
