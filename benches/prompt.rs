@@ -7,6 +7,8 @@
 //! is one [`Shell::run_line`]. Every iteration asserts the session's hit
 //! count against the count the same query gave before timing began (and
 //! that count against zero), so the bench cannot measure nothing.
+//! `words-search-only` runs the first line's request through
+//! [`search::search`] alone, to show what the prompt adds to it.
 //!
 //! ```text
 //! cargo bench --bench prompt
@@ -20,6 +22,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use normsearch::corpus::Corpus;
 use normsearch::index::{self, BuildOptions, Index, Silent};
+use normsearch::search;
 use normsearch::shell::{Flow, Shell};
 use normsearch::themes::Taxonomy;
 use termcolor::NoColor;
@@ -83,6 +86,23 @@ fn prompt(c: &mut Criterion) {
             })
         });
     }
+    // The same first line through `search` alone: what the session and
+    // the rendering add is the difference.
+    let shell_words = shell(&dir.path().join("search-only"));
+    let (_, _, words) = LINES[0];
+    let request = shell_words.session().request(words);
+    let expected = search::search(shell_words.index(), &request)
+        .expect("the query runs")
+        .total;
+    assert!(expected > 0);
+    group.bench_function("words-search-only", |b| {
+        b.iter(|| {
+            let results =
+                search::search(shell_words.index(), black_box(&request)).expect("the query runs");
+            assert_eq!(results.total, expected);
+            results
+        })
+    });
     // The next page: the query, then Enter.
     let mut shell = shell(&dir.path().join("more"));
     let first = run(&mut shell, "norms");
