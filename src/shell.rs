@@ -1,11 +1,16 @@
-//! The search prompt's language: a line → a query or a `:command`, and the
-//! session state the commands change.
+//! The search prompt: its line language, the session state the commands
+//! change, and the [`Shell`] that answers a line.
 //!
-//! Input: one line typed at the prompt (or piped in). Output: a
-//! [`Line`] to act on, or a [`UserError`] that the prompt prints before
-//! carrying on. The [`Session`] holds the filters in force and turns a query
-//! into the same [`SearchRequest`] the `search` command builds, so the
-//! prompt and the command line answer alike.
+//! Input: one line typed at the prompt (or piped in). [`parse`] makes it a
+//! [`Line`] (a query or a `:command`) or a [`UserError`]; the [`Session`]
+//! holds the filters in force and turns a query into the same
+//! [`SearchRequest`] the `search` command builds; [`Shell::run_line`] acts
+//! on it with one index reader kept open for the whole session, writing
+//! results with the same renderers as `search`, `show` and `cite` to any
+//! [`WriteColor`]. Output: the answer on one writer, a refusal (bad syntax,
+//! unknown id, a hit number not shown) as one line on the other, and
+//! whether to go on. The terminal and the piped prompt (`cli::shell`)
+//! differ only in how they read lines.
 
 use crate::cite::{Citation, Format};
 use crate::corpus::Corpus;
@@ -838,8 +843,9 @@ pub fn complete(
     docs: &[String],
     themes: &[String],
 ) -> (usize, Vec<String>) {
-    let pos = pos.min(line.len());
-    let before = &line[..pos];
+    let Some(before) = line.get(..pos) else {
+        return (pos, Vec::new());
+    };
     let start = before
         .rfind(|c: char| c.is_whitespace())
         .map(|i| i + before[i..].chars().next().map_or(1, char::len_utf8))
@@ -853,8 +859,7 @@ pub fn complete(
     };
     let all = ["all"];
     if before.trim_start().starts_with(':') {
-        let mut words = before.split_whitespace();
-        let command = words.next().unwrap_or("");
+        let command = before.split_whitespace().next().unwrap_or("");
         if start <= before.len() - before.trim_start().len() {
             return (
                 start,
@@ -1098,6 +1103,9 @@ mod tests {
             complete(":source s usa-2011", 9, &docs, &themes),
             (8, ids(&["sweden-2014"]))
         );
+        // A position past the end or inside a character completes nothing.
+        assert_eq!(complete("norms", 99, &docs, &themes), (99, ids(&[])));
+        assert_eq!(complete("é", 1, &docs, &themes), (1, ids(&[])));
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! Exit codes follow grep and ripgrep: 0 when something was found, 1 when a
 //! search found nothing, 2 on any error. Errors are printed once, as
 //! `normsearch: error: …` on one line. A closed pipe (`| head`) ends the
-//! program quietly.
+//! program quietly. The prompt (`shell`) exits 0 when its input ends, even
+//! after refusing some lines.
 
 mod index;
 mod passages;
