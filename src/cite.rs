@@ -5,7 +5,9 @@
 //! citation as plain text, a Chicago-style note, a BibTeX entry or JSON. All
 //! four are rendered from the one value, so they never disagree.
 
-use crate::corpus::Document;
+use crate::corpus::{Corpus, Document};
+use crate::error::UserError;
+use crate::search::Hit;
 use crate::segment::PassageKind;
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -104,6 +106,33 @@ impl Citation {
             file: doc.file.display().to_string(),
             location,
         }
+    }
+
+    /// The citation of a passage the index returned (a search hit or a
+    /// looked-up passage), with its document's metadata from `corpus`.
+    ///
+    /// A document the index holds but the manifest no longer lists is a
+    /// [`UserError`]: the index is older than the corpus.
+    pub fn of_hit(corpus: &Corpus, hit: &Hit) -> Result<Citation, UserError> {
+        let doc = corpus.get(&hit.doc).ok_or_else(|| {
+            UserError::Other(format!(
+                "document {:?} is in the index but not in {}; run `normsearch index` to rebuild it",
+                hit.doc,
+                corpus.manifest.display()
+            ))
+        })?;
+        Ok(Citation::new(
+            doc,
+            Location {
+                paragraph: hit.paragraph,
+                section: hit.section.clone(),
+                label: hit.label.clone(),
+                page: hit.page,
+                lines: hit.lines,
+                kind: hit.kind,
+                anchor: Some(hit.anchor.clone()),
+            },
+        ))
     }
 
     /// Renders the citation.

@@ -4,11 +4,13 @@
 //! Exit codes follow grep and ripgrep: 0 when something was found, 1 when a
 //! search found nothing, 2 on any error. Errors are printed once, as
 //! `normsearch: error: …` on one line. A closed pipe (`| head`) ends the
-//! program quietly.
+//! program quietly. The prompt (`shell`) exits 0 when its input ends, even
+//! after refusing some lines.
 
 mod index;
 mod passages;
 mod search;
+mod shell;
 mod show;
 mod themes;
 
@@ -18,8 +20,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Fast, exact full-text search over cyber-norm texts, with citable passages.
+///
+/// With no command, opens the search prompt (as `normsearch shell`); when
+/// stdin is not a terminal, reads one query or :command per line from it.
 #[derive(Debug, Parser)]
-#[command(name = "normsearch", version, about, long_about = None)]
+#[command(name = "normsearch", version, about)]
 pub struct Cli {
     /// Options every command takes.
     #[command(flatten)]
@@ -70,6 +75,17 @@ pub enum Command {
     Show(show::ShowArgs),
     /// A citation for one passage: plain, chicago, bibtex or json.
     Cite(show::CiteArgs),
+    /// The search prompt: queries and :commands, one index reader for the
+    /// whole session.
+    ///
+    /// On a terminal: line editing, history (in
+    /// $XDG_DATA_HOME/normsearch/history, else
+    /// ~/.local/share/normsearch/history), Tab completion of commands,
+    /// document ids and theme ids, the active filters in the prompt. When
+    /// stdin is not a terminal: one query or :command per line, no prompt,
+    /// no colour; errors go to stderr and the session goes on; the exit
+    /// code is 0 at the end of input. Type :help for the commands.
+    Shell,
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -83,11 +99,7 @@ pub fn main() -> ExitCode {
         Some(Command::Search(args)) => search::run(args, &cli.global),
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(ExitCode::from(2))
-        }
+        Some(Command::Shell) | None => shell::run(&cli.global),
     };
     match outcome {
         Ok(code) => code,

@@ -3,15 +3,14 @@
 
 use super::search::open_or_build;
 use super::Global;
-use crate::cite::{Citation, Format, Location};
+use crate::cite::{Citation, Format};
 use crate::corpus::Corpus;
-use crate::present::{color_choice, render_hit};
+use crate::present::{color_choice, render_context};
 use crate::search::{self, Hit};
-use crate::UserError;
 use anyhow::Result;
 use std::io::Write;
 use std::process::ExitCode;
-use termcolor::{ColorSpec, StandardStream, WriteColor};
+use termcolor::StandardStream;
 
 /// Arguments of `show`.
 #[derive(Debug, clap::Args)]
@@ -38,36 +37,13 @@ pub struct CiteArgs {
     pub format: Format,
 }
 
-/// The citation of a hit, with the document's metadata from the corpus.
-pub fn citation(corpus: &Corpus, hit: &Hit) -> Result<Citation> {
-    let doc = corpus.get(&hit.doc).ok_or_else(|| {
-        UserError::Other(format!(
-            "document {:?} is in the index but not in {}; run `normsearch index` to rebuild it",
-            hit.doc,
-            corpus.manifest.display()
-        ))
-    })?;
-    Ok(Citation::new(
-        doc,
-        Location {
-            paragraph: hit.paragraph,
-            section: hit.section.clone(),
-            label: hit.label.clone(),
-            page: hit.page,
-            lines: hit.lines,
-            kind: hit.kind,
-            anchor: Some(hit.anchor.clone()),
-        },
-    ))
-}
-
 /// Runs `show`.
 pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
     let index = open_or_build(global)?;
     let hit = search::passage(&index, &args.id)?;
     let (around, notes) = search::context(&index, &hit, args.context, args.context)?;
     let corpus = Corpus::load(&global.corpus)?;
-    let cite = citation(&corpus, &hit)?;
+    let cite = Citation::of_hit(&corpus, &hit)?;
     if args.json {
         let (before, after): (Vec<&Hit>, Vec<&Hit>) = around
             .iter()
@@ -82,27 +58,7 @@ pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = StandardStream::stdout(color_choice());
-    let mut dim = ColorSpec::new();
-    dim.set_dimmed(true);
-    for h in &around {
-        if h.paragraph == hit.paragraph {
-            writeln!(out)?;
-            render_hit(&mut out, h)?;
-            writeln!(out)?;
-        } else {
-            out.set_color(&dim)?;
-            writeln!(out, "   {}  {}", h.id, h.kind.as_str())?;
-            out.reset()?;
-            writeln!(out, "   {}", h.text)?;
-        }
-    }
-    if !notes.is_empty() {
-        writeln!(out, "\nFootnotes:")?;
-        for n in &notes {
-            writeln!(out, "   [{}] {}", n.label.as_deref().unwrap_or("?"), n.text)?;
-        }
-    }
-    writeln!(out, "\nCite: {}", cite.render(Format::Plain))?;
+    render_context(&mut out, &hit, &around, &notes, &cite)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -113,6 +69,10 @@ pub fn run_cite(args: &CiteArgs, global: &Global) -> Result<ExitCode> {
     let hit = search::passage(&index, &args.id)?;
     let corpus = Corpus::load(&global.corpus)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{}", citation(&corpus, &hit)?.render(args.format))?;
+    writeln!(
+        out,
+        "{}",
+        Citation::of_hit(&corpus, &hit)?.render(args.format)
+    )?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! highlighted text, then counts per source and theme. `search`, `show` and
 //! the prompt all render hits here, so they look the same everywhere.
 
+use crate::cite::{Citation, Format};
 use crate::search::{Hit, SearchResults};
 use std::io::IsTerminal;
 use termcolor::{Color, ColorChoice, ColorSpec, WriteColor};
@@ -114,6 +115,39 @@ pub fn render_hit(out: &mut impl WriteColor, h: &Hit) -> std::io::Result<()> {
         at = b;
     }
     writeln!(out, "{}", chars[at..].iter().collect::<String>())
+}
+
+/// Writes one passage in context, as `show` and the prompt's `:show` print
+/// it: its neighbours dimmed, the passage itself in full, the footnotes its
+/// text references, and its plain citation.
+pub fn render_context(
+    out: &mut impl WriteColor,
+    hit: &Hit,
+    around: &[Hit],
+    notes: &[Hit],
+    cite: &Citation,
+) -> std::io::Result<()> {
+    let mut dim = ColorSpec::new();
+    dim.set_dimmed(true);
+    for h in around {
+        if h.paragraph == hit.paragraph {
+            writeln!(out)?;
+            render_hit(out, h)?;
+            writeln!(out)?;
+        } else {
+            out.set_color(&dim)?;
+            writeln!(out, "   {}  {}", h.id, h.kind.as_str())?;
+            out.reset()?;
+            writeln!(out, "   {}", h.text)?;
+        }
+    }
+    if !notes.is_empty() {
+        writeln!(out, "\nFootnotes:")?;
+        for n in notes {
+            writeln!(out, "   [{}] {}", n.label.as_deref().unwrap_or("?"), n.text)?;
+        }
+    }
+    writeln!(out, "\nCite: {}", cite.render(Format::Plain))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 mod hits;
 
-pub use hits::{color_choice, render, render_hit};
+pub use hits::{color_choice, render, render_context, render_hit};
 
 use crate::segment::Passage;
 use std::io::{self, Write};
