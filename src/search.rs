@@ -3,8 +3,8 @@
 //!
 //! Input: an open [`Index`] and a request (query text, filters, page, sort).
 //! Output: [`SearchResults`]: the total number of matching passages, the
-//! page of hits with everything a citation needs, highlight spans, and
-//! facet counts per source and theme. Refused, with a [`UserError`]: query
+//! page of hits with everything a citation needs, highlight spans, and,
+//! when asked for, facet counts per source and theme. Refused, with a [`UserError`]: query
 //! syntax errors (with their column), unknown source or theme ids (with the
 //! list of valid ones).
 //!
@@ -21,6 +21,8 @@
 //! score of passages where they stand side by side. Footnotes are weighed
 //! below body paragraphs and list items. The weights
 //! are tuned against the relevance set in `tests/search_relevance.rs`.
+//! The full ranking is computed for a pool of candidates only (see
+//! [`search`]).
 //!
 //! # JSON
 //!
@@ -37,11 +39,13 @@
 //!   "facets": { "source": { "ccdcoe-2016": 8, … }, "theme": { "cbm": 14, … } } }
 //! ```
 //!
-//! `total` counts every matching passage, `hits` is the page asked for;
+//! `total` counts every matching passage (a lower bound, with
+//! `"total_exact": false`, when the request did not ask for the count),
+//! `hits` is the page asked for;
 //! `paragraph` is the passage's ordinal (the `n` of its id), `label` the
 //! document's own numbering, `lines` the first and last source line.
 //! `facets` count matching passages per document and per theme (pillars
-//! and sub-themes).
+//! and sub-themes), when asked for; empty otherwise.
 //!
 //! # Highlights
 //!
