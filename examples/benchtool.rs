@@ -4,12 +4,14 @@
 //!
 //! ```text
 //! benchtool build --corpus C --index I --threads 2 [--baseline]
-//! benchtool query --index I --baseline-index B [--runs 300]
+//! benchtool query --index I --baseline-index B [--runs 300] [--class NAME] [--facets]
 //! benchtool search --index I 'query text'
 //! ```
 //!
 //! `build` prints one line of `key=value` pairs; `query` prints a Markdown
-//! table with p50 and p99 per query class, ours next to the baseline's;
+//! table with p50 and p99 per query class, ours next to the baseline's,
+//! and our p50 for ranking alone (no hit read, cited or highlighted, as the
+//! baseline reads none);
 //! `search` prints the top ten hits, one per line, as a search command
 //! would. Criterion's benches (`cargo bench`) measure the same operations
 //! with confidence intervals; this tool gives percentiles of single queries
@@ -68,6 +70,12 @@ enum Command {
         /// every class must match), instead of reporting it.
         #[arg(long)]
         require_hits: bool,
+        /// Only the classes with these names (repeat for several).
+        #[arg(long = "class", value_name = "NAME")]
+        classes: Vec<String>,
+        /// Ask for the facet counts too, as `search --facets` does.
+        #[arg(long)]
+        facets: bool,
     },
     /// Open the index, run one query, print the top ten hits, exit.
     Search {
@@ -108,11 +116,29 @@ fn run(args: Args) -> Result<ExitCode, String> {
             baseline_index,
             runs,
             require_hits,
+            classes,
+            facets,
         } => {
             let ours = Index::open(&index).map_err(|e| e.to_string())?;
             let baseline = common::Baseline::open(&baseline_index)
                 .map_err(|e| format!("{}: {e}", baseline_index.display()))?;
-            query_table(&ours, &baseline, runs.max(1), require_hits)?;
+            if let Some(bad) = classes
+                .iter()
+                .find(|c| !common::CLASSES.iter().any(|k| k.name == c.as_str()))
+            {
+                let names: Vec<&str> = common::CLASSES.iter().map(|k| k.name).collect();
+                return Err(format!(
+                    "unknown class `{bad}`; classes: {}",
+                    names.join(", ")
+                ));
+            }
+            let options = TableOptions {
+                runs: runs.max(1),
+                require_hits,
+                classes,
+                facets,
+            };
+            query_table(&ours, &baseline, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { index, query } => {
@@ -243,15 +269,27 @@ fn ms(d: Duration) -> String {
     format!("{:.3}", d.as_secs_f64() * 1e3)
 }
 
+/// What `query` measures.
+struct TableOptions {
+    runs: usize,
+    require_hits: bool,
+    /// Only these classes; empty for all.
+    classes: Vec<String>,
+    facets: bool,
+}
+
 fn query_table(
     ours: &Index,
     baseline: &common::Baseline,
-    runs: usize,
-    require_hits: bool,
+    options: &TableOptions,
 ) -> Result<(), String> {
-    println!("| class | query | matches | p50 ms | p99 ms | baseline p50 ms | baseline p99 ms | p50 ratio |");
-    println!("|---|---|---:|---:|---:|---:|---:|---:|");
-    for class in common::CLASSES {
+    let (runs, require_hits) = (options.runs, options.require_hits);
+    println!("| class | query | matches | p50 ms | p99 ms | ranking p50 ms | baseline p50 ms | baseline p99 ms | p50 ratio |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+    let chosen = common::CLASSES
+        .iter()
+        .filter(|c| options.classes.is_empty() || options.classes.iter().any(|n| n == c.name));
+    for class in chosen {
         let filters = match (class.source_filter, class.theme) {
             (true, _) => " (first source)",
             (_, Some(_)) => " (theme)",
@@ -260,12 +298,13 @@ fn query_table(
         let shown = format!("`{}`{filters}", class.query.replace('|', "\\|"));
         if let Some(missing) = class.missing_theme(ours) {
             println!(
-                "| {} | {shown} | – | not measured: the index has no theme `{missing}` | | | | |",
+                "| {} | {shown} | – | not measured: the index has no theme `{missing}` | | | | | |",
                 class.name
             );
             continue;
         }
-        let request = class.request(ours);
+        let mut request = class.request(ours);
+        request.facets = options.facets;
         let first = search::search(ours, &request).map_err(|e| format!("{}: {e}", class.name))?;
         let base_found = class.baseline && !baseline.search(class.query).is_empty();
         if first.hits.is_empty() || (class.baseline && !base_found) {
@@ -273,7 +312,7 @@ fn query_table(
                 return Err(format!("{}: {:?} found nothing", class.name, class.query));
             }
             println!(
-                "| {} | {shown} | 0 | not measured: no match in this corpus | | | | |",
+                "| {} | {shown} | 0 | not measured: no match in this corpus | | | | | |",
                 class.name
             );
             continue;
@@ -281,6 +320,16 @@ fn query_table(
         let (p50, p99) = time_runs(runs, || {
             let r = search::search(ours, &request).expect("the query ran once already");
             assert!(!r.hits.is_empty());
+        });
+        // The same without reading, citing and highlighting hits: what the
+        // baseline does.
+        let ranking_only = SearchRequest {
+            limit: 0,
+            ..request.clone()
+        };
+        let (r50, _) = time_runs(runs, || {
+            let r = search::search(ours, &ranking_only).expect("the query ran once already");
+            assert!(r.total > 0);
         });
         let (b50, b99, ratio) = if class.baseline {
             let (b50, b99) = time_runs(runs, || {
@@ -292,11 +341,12 @@ fn query_table(
             ("–".into(), "–".into(), "–".into())
         };
         println!(
-            "| {} | {shown} | {} | {} | {} | {b50} | {b99} | {ratio} |",
+            "| {} | {shown} | {} | {} | {} | {} | {b50} | {b99} | {ratio} |",
             class.name,
             first.total,
             ms(p50),
-            ms(p99)
+            ms(p99),
+            ms(r50)
         );
     }
     Ok(())

@@ -310,7 +310,7 @@ impl Corpus {
         }
         let canonical_root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
         let mut checker = Checker {
-            text,
+            newlines: newline_offsets(text),
             root: &root,
             canonical_root: &canonical_root,
             problems: Vec::new(),
@@ -380,7 +380,10 @@ impl Corpus {
 
 /// Collects the problems of a manifest's entries, with their lines.
 struct Checker<'a> {
-    text: &'a str,
+    /// Byte offsets of the manifest's line breaks, so that the line of any
+    /// entry is a binary search: scanning the text from its start for each
+    /// of thousands of entries made loading quadratic.
+    newlines: Vec<usize>,
     root: &'a Path,
     canonical_root: &'a Path,
     problems: Vec<(usize, String)>,
@@ -391,8 +394,9 @@ struct Checker<'a> {
 }
 
 impl Checker<'_> {
+    /// 1-based line of the span's start, as [`line_of_offset`] counts it.
     fn line(&self, span: Range<usize>) -> usize {
-        line_of_offset(self.text, span.start)
+        self.newlines.partition_point(|&nl| nl < span.start) + 1
     }
 
     /// Records a problem with `field` of document `id` at `span`.
@@ -794,6 +798,14 @@ fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Byte offsets of every `\n` in `text`, in order.
+fn newline_offsets(text: &str) -> Vec<usize> {
+    text.bytes()
+        .enumerate()
+        .filter_map(|(i, b)| (b == b'\n').then_some(i))
+        .collect()
+}
+
 /// Turns a TOML error into a one-line [`UserError`] at its line, naming the
 /// document entry and field when the text around the error shows them.
 fn toml_error(manifest: &Path, text: &str, e: &toml::de::Error) -> UserError {
@@ -1080,6 +1092,42 @@ mod tests {
         assert_eq!(line, Some(11));
         assert!(message.contains("field `id`"), "{message}");
         assert!(message.contains("at line 2"), "{message}");
+    }
+
+    #[test]
+    fn lines_deep_in_a_long_manifest_are_exact() {
+        // Many entries: the line of each is looked up, not counted afresh.
+        let n = 1500;
+        let mut manifest = String::new();
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for i in 0..n {
+            manifest.push_str(&entry(&format!("d{i}"), &format!("d{i}.txt")));
+            files.push((format!("d{i}.txt"), b"Text.\n".to_vec()));
+        }
+        manifest.push_str(&entry("d7", "extra.txt"));
+        files.push(("extra.txt".into(), b"Text.\n".to_vec()));
+        let refs: Vec<(&str, &[u8])> = files
+            .iter()
+            .map(|(f, c)| (f.as_str(), c.as_slice()))
+            .collect();
+        let dir = folder(&manifest, &refs);
+        let (_, line, message) = data_error(dir.path());
+        // Entries are 9 lines long; the id is on the entry's second line.
+        assert_eq!(line, Some(9 * n + 2));
+        assert!(
+            message.contains(&format!("at line {}", 9 * 7 + 2)),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn newline_offsets_give_the_lines_line_of_offset_counts() {
+        let text = "a\n\nbc\r\nd\n";
+        let newlines = newline_offsets(text);
+        for offset in 0..text.len() + 3 {
+            let line = newlines.partition_point(|&nl| nl < offset) + 1;
+            assert_eq!(line, line_of_offset(text, offset), "offset {offset}");
+        }
     }
 
     #[test]

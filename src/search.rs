@@ -3,8 +3,8 @@
 //!
 //! Input: an open [`Index`] and a request (query text, filters, page, sort).
 //! Output: [`SearchResults`]: the total number of matching passages, the
-//! page of hits with everything a citation needs, highlight spans, and
-//! facet counts per source and theme. Refused, with a [`UserError`]: query
+//! page of hits with everything a citation needs, highlight spans, and,
+//! when asked for, facet counts per source and theme. Refused, with a [`UserError`]: query
 //! syntax errors (with their column), unknown source or theme ids (with the
 //! list of valid ones).
 //!
@@ -21,6 +21,8 @@
 //! score of passages where they stand side by side. Footnotes are weighed
 //! below body paragraphs and list items. The weights
 //! are tuned against the relevance set in `tests/search_relevance.rs`.
+//! The full ranking is computed for a pool of candidates only (see
+//! [`search`]).
 //!
 //! # JSON
 //!
@@ -37,11 +39,13 @@
 //!   "facets": { "source": { "ccdcoe-2016": 8, … }, "theme": { "cbm": 14, … } } }
 //! ```
 //!
-//! `total` counts every matching passage, `hits` is the page asked for;
+//! `total` counts every matching passage (a lower bound, with
+//! `"total_exact": false`, when the request did not ask for the count),
+//! `hits` is the page asked for;
 //! `paragraph` is the passage's ordinal (the `n` of its id), `label` the
 //! document's own numbering, `lines` the first and last source line.
 //! `facets` count matching passages per document and per theme (pillars
-//! and sub-themes).
+//! and sub-themes), when asked for; empty otherwise.
 //!
 //! # Highlights
 //!
@@ -57,12 +61,15 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
-    PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur,
+    PhrasePrefixQuery, PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::tokenizer::Token;
-use tantivy::{DocAddress, Score, SegmentReader, TantivyDocument, Term as TantivyTerm};
+use tantivy::{
+    DocAddress, DocId, DocSet, Order, Score, SeekDangerResult, SegmentReader, TantivyDocument,
+    Term as TantivyTerm,
+};
 
 use crate::error::UserError;
 use crate::index::{theme_facet, Fields, Index};
@@ -104,11 +111,20 @@ pub struct SearchRequest {
     pub exact: bool,
     /// Order of hits.
     pub sort: Sort,
+    /// Count every matching passage; otherwise `total` may be a lower
+    /// bound (see [`SearchResults::total_exact`]). A pass over every match,
+    /// though one that scores nothing: cheap for a word (its document
+    /// frequency), dearer for phrases, which check positions.
+    pub count: bool,
+    /// Count matching passages per source and theme
+    /// ([`SearchResults::facets`]): a pass over every match that reads
+    /// their facets.
+    pub facets: bool,
 }
 
 impl SearchRequest {
     /// A request for `query` with the defaults: ten hits by relevance, no
-    /// filters.
+    /// filters, the exact total, no facets.
     pub fn new(query: impl Into<String>) -> SearchRequest {
         SearchRequest {
             query: query.into(),
@@ -120,6 +136,8 @@ impl SearchRequest {
             kind: None,
             exact: false,
             sort: Sort::Relevance,
+            count: true,
+            facets: false,
         }
     }
 }
@@ -129,15 +147,30 @@ impl SearchRequest {
 pub struct SearchResults {
     /// The query as typed.
     pub query: String,
-    /// Passages matching, over all pages.
+    /// Passages matching, over all pages; at least this many when
+    /// `total_exact` is false.
     pub total: usize,
+    /// Whether `total` counts every match (the request asked for the
+    /// count, or the first pass saw every match). Left out of the JSON when
+    /// true.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub total_exact: bool,
     /// Time spent searching, in milliseconds.
     #[serde(rename = "took_ms", with = "millis")]
     pub took: Duration,
     /// This page of hits.
     pub hits: Vec<Hit>,
-    /// Matching passages per source and per theme.
+    /// Matching passages per source and per theme; empty unless the
+    /// request asked for them.
     pub facets: Facets,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// Counts of matching passages.
@@ -242,27 +275,142 @@ pub fn expand(index: &Index, request: &SearchRequest) -> crate::Result<Query> {
 }
 
 /// Runs a request.
+///
+/// Two passes keep the cost of a query near that of the passages it shows
+/// rather than of every passage it matches. The first asks tantivy for the
+/// best [`RERANK_POOL`] passages by plain BM25 of the text, which for words
+/// alone it answers with block-max WAND: blocks of postings that cannot
+/// reach the pool are skipped unread. The second ranks that pool with
+/// everything else the ranking weighs (section headings, word endings,
+/// words side by side, the passage kind) by looking each candidate up in
+/// the postings of those clauses, so their cost, positions included, is per
+/// candidate and not per match. Counting and facets are passes of their
+/// own that score nothing; facets only when asked for.
 pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchResults> {
     let started = Instant::now();
     let query = expand(index, request)?;
     let fields = index.fields();
     let searcher = index.searcher();
-    let builder = Builder {
-        f: fields,
-        searcher: &searcher,
-        lexicon: index.lexicon(),
-        exact: request.exact,
-        rank: RANKING,
-    };
-    let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
-        vec![(Occur::Must, builder.node(&query.root))];
-    clauses.extend(
-        request_filters(fields, request)
-            .into_iter()
-            .map(|q| (Occur::Must, q)),
-    );
-    let tantivy_query = BooleanQuery::new(clauses);
+    let plan = Plan::new(index, &searcher, request, &query);
+    let recall = plan.recall();
 
+    // A pass that visits every match anyway counts them for free.
+    let fuse_count = request.count && !request.facets;
+    let mut total = None;
+    let page: Vec<(Score, DocAddress)> = match request.sort {
+        Sort::Relevance => {
+            // Pages within one pool are cut from the same ranking, so
+            // paging through it neither repeats nor skips a passage.
+            let want = (request.offset + request.limit).max(1);
+            let mut pool = RERANK_POOL * want.div_ceil(RERANK_POOL);
+            let ranking = plan.ranking();
+            let first = ranking.as_ref().unwrap_or(&recall);
+            let mut ranked: Vec<(Score, DocAddress)>;
+            loop {
+                let top = TopDocs::with_limit(pool).order_by_score();
+                let candidates = if ranking.is_none() && fuse_count && !recall.prunable {
+                    let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
+                    total = Some(n);
+                    c
+                } else {
+                    searcher.search(&*first.query, &top)?
+                };
+                let addresses: Vec<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+                ranked = plan
+                    .scores(&searcher, &addresses)?
+                    .into_iter()
+                    .zip(addresses)
+                    .filter_map(|(s, a)| s.map(|s| (s, a)))
+                    .collect();
+                if candidates.len() < pool {
+                    // The pool held every candidate, so every match.
+                    total.get_or_insert(ranked.len());
+                    break;
+                }
+                // The ranking query also finds passages the query does not
+                // match (a word in a heading only); too many of them leave
+                // the page short.
+                if ranked.len() >= want || ranking.is_none() {
+                    break;
+                }
+                pool *= 4;
+            }
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            ranked
+                .into_iter()
+                .skip(request.offset)
+                .take(request.limit)
+                .collect()
+        }
+        Sort::Date => {
+            // TopDocs refuses a limit of 0; a page of none still counts.
+            let top = TopDocs::with_limit(request.limit.max(1))
+                .and_offset(request.offset)
+                .order_by_u64_field("date_order", Order::Desc);
+            let found = if fuse_count {
+                let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
+                total = Some(n);
+                c
+            } else {
+                searcher.search(&*recall.query, &top)?
+            };
+            let addresses: Vec<DocAddress> = found
+                .into_iter()
+                .map(|(_, a)| a)
+                .take(request.limit)
+                .collect();
+            plan.scores(&searcher, &addresses)?
+                .into_iter()
+                .zip(addresses)
+                .map(|(s, a)| (s.unwrap_or(0.0), a))
+                .collect()
+        }
+    };
+
+    let mut facets = Facets::default();
+    if request.facets {
+        let (n, counted) = facet_counts(index, &searcher, &*recall.query)?;
+        total = Some(n);
+        facets = counted;
+    } else if request.count && total.is_none() {
+        total = Some(searcher.search(&*recall.query, &Count)?);
+    }
+    let total_exact = total.is_some();
+    // Uncounted, what was seen is a lower bound.
+    let total = total.unwrap_or(match request.sort {
+        Sort::Relevance => RERANK_POOL.max(request.offset + page.len()),
+        Sort::Date => request.offset + page.len(),
+    });
+
+    let mut leaves = positive_leaves(&query.root);
+    // `of` and `the` lit up all over a passage hide what matched; they
+    // show only when the query has nothing else.
+    if leaves.iter().any(|t| !is_stopword(t)) {
+        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
+    }
+    let mut hits = Vec::with_capacity(page.len());
+    for (i, (score, address)) in page.into_iter().enumerate() {
+        let mut hit = read_hit(&searcher, fields, address, score)?;
+        hit.rank = request.offset + i + 1;
+        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
+        hits.push(hit);
+    }
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        total_exact,
+        took: started.elapsed(),
+        hits,
+        facets,
+    })
+}
+
+/// Counts the passages `query` matches, in all and per source and theme.
+fn facet_counts(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    query: &dyn TantivyQuery,
+) -> crate::Result<(usize, Facets)> {
     let mut source_facets = FacetCollector::for_field("source");
     source_facets.add_facet("/source");
     let mut pillar_facets = FacetCollector::for_field("themes");
@@ -274,17 +422,8 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
             sub_facets.add_facet(f);
         }
     }
-    // TopDocs refuses a limit of 0; a page of none still counts and facets.
-    let sort = request.sort;
-    let rank = RANKING;
-    let top = TopDocs::with_limit(request.limit.max(1))
-        .and_offset(request.offset)
-        .tweak_score(move |reader: &SegmentReader| sort_key(reader, sort, rank));
-    let (page, (total, source_counts, pillar_counts, sub_counts)) = searcher.search(
-        &tantivy_query,
-        &(top, (Count, source_facets, pillar_facets, sub_facets)),
-    )?;
-
+    let (total, source_counts, pillar_counts, sub_counts) =
+        searcher.search(query, &(Count, source_facets, pillar_facets, sub_facets))?;
     let mut facets = Facets::default();
     for (facet, count) in source_counts.get("/source") {
         if let Some(id) = facet.to_path().last() {
@@ -305,56 +444,395 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
             theme_counts(&sub_counts, f);
         }
     }
-
-    let mut leaves = positive_leaves(&query.root);
-    // `of` and `the` lit up all over a passage hide what matched; they
-    // show only when the query has nothing else.
-    if leaves.iter().any(|t| !is_stopword(t)) {
-        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
-    }
-    let page = if request.limit == 0 { Vec::new() } else { page };
-    let mut hits = Vec::with_capacity(page.len());
-    for (i, ((_, score), address)) in page.into_iter().enumerate() {
-        let mut hit = read_hit(&searcher, fields, address, score)?;
-        hit.rank = request.offset + i + 1;
-        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
-        hits.push(hit);
-    }
-    Ok(SearchResults {
-        query: request.query.clone(),
-        total,
-        took: started.elapsed(),
-        hits,
-        facets,
-    })
+    Ok((total, facets))
 }
 
-/// The sort key of a passage: `(primary, score)`, larger first. The
-/// primary key is the weighted score, or the date order for `--sort date`.
-fn sort_key(
-    reader: &SegmentReader,
-    sort: Sort,
-    rank: Ranking,
-) -> impl Fn(tantivy::DocId, Score) -> (f64, Score) {
-    let column = |name: &str| {
-        reader
-            .fast_fields()
-            .u64(name)
-            .ok()
-            .map(|c| c.first_or_default_col(0))
-    };
-    let kinds = column("kind_code");
-    let dates = column("date_order");
-    move |doc, score| {
-        let factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
-            1 => rank.list_item,
-            2 => rank.footnote,
-            _ => 1.0,
+/// How many passages the first pass hands to the full ranking (see
+/// [`search`]): enough that the boosts it leaves out (headings, endings,
+/// words side by side, passage kind) rarely lift a passage from below it
+/// into the first page, as the relevance set measures.
+const RERANK_POOL: usize = 100;
+
+/// The query as a tree both passes read: tantivy's boolean semantics (with
+/// a `Must` clause, `Should` clauses only add to the score; without one, at
+/// least one `Should` clause must match; scores add up), over leaves that
+/// are tantivy queries.
+enum Clause {
+    /// An index into [`Plan::leaves`].
+    Leaf(usize),
+    /// Clauses combined as a `BooleanQuery` combines them.
+    Bool(Vec<(Occur, Clause)>),
+}
+
+/// A leaf of a [`Clause`] tree.
+struct Leaf {
+    query: Box<dyn TantivyQuery>,
+    /// One term with frequencies (boosted or not): tantivy scores it with a
+    /// term scorer, which block-max WAND can prune.
+    term: bool,
+    /// Left out of [`Plan::ranking`]: a boost so close to another clause
+    /// (the words with their endings, next to their stems) that the first
+    /// pass would pay for a third posting list per word for little change.
+    late: bool,
+}
+
+/// A built query: its tree and leaves.
+struct Plan {
+    root: Clause,
+    leaves: Vec<Leaf>,
+}
+
+/// The first pass's query: the same matches as the plan, scored by what
+/// must match alone.
+struct Recall {
+    query: Box<dyn TantivyQuery>,
+    /// Whether it is one term scorer.
+    term: bool,
+    /// Whether tantivy can prune it by block-max WAND (a term, or a union
+    /// or intersection of terms), so that top-k does not visit every match.
+    prunable: bool,
+}
+
+impl Plan {
+    /// The plan of an expanded query under the request's filters.
+    fn new(
+        index: &Index,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        query: &Query,
+    ) -> Plan {
+        let mut builder = Builder {
+            f: index.fields(),
+            searcher,
+            lexicon: index.lexicon(),
+            exact: request.exact,
+            rank: RANKING,
+            leaves: Vec::new(),
         };
-        let score = score * factor;
-        match sort {
-            Sort::Relevance => (f64::from(score), score),
-            Sort::Date => (dates.as_ref().map_or(0, |c| c.get_val(doc)) as f64, score),
+        let mut clauses = vec![(Occur::Must, builder.node(&query.root))];
+        for filter in request_filters(index.fields(), request) {
+            clauses.push((Occur::Must, builder.leaf(filter, false)));
+        }
+        Plan {
+            root: Clause::Bool(clauses),
+            leaves: builder.leaves,
+        }
+    }
+
+    fn recall(&self) -> Recall {
+        self.recall_of(&self.root)
+    }
+
+    /// A first-pass query that also scores the clauses that only add to
+    /// the score, when they are terms (a word in the headings, with its
+    /// ending, a stopword): the union of every term the query can score,
+    /// under the request's filters, which block-max WAND prunes when there
+    /// are no filters. Its score is the full score for a matching passage
+    /// but for words side by side and the passage kind, so its best
+    /// passages are the full ranking's. It also finds passages the query
+    /// does not match (a word found in a heading only), which the second
+    /// pass drops. `None` when a clause that decides matches is not a term
+    /// (a phrase, a filter in the query, an exclusion): then the first pass
+    /// ranks by [`Plan::recall`].
+    fn ranking(&self) -> Option<Recall> {
+        let Clause::Bool(root) = &self.root else {
+            return None;
+        };
+        let mut terms = Vec::new();
+        let mut late = Vec::new();
+        let mut filters = Vec::new();
+        for (occur, clause) in root {
+            match (occur, clause) {
+                (Occur::Must, Clause::Leaf(i)) if !self.leaves[*i].term => {
+                    filters.push(self.leaves[*i].query.box_clone());
+                }
+                (Occur::MustNot, _) => return None,
+                (_, c) => {
+                    if !self.scored_terms(c, false, &mut terms, &mut late) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if terms.is_empty() {
+            return None;
+        }
+        // One word: its ending is what most tells its passages apart
+        // (`digitization`: `digitisation` before `digital`), worth a third
+        // posting list. Several words: their combination is.
+        if self.matching_terms(&self.root) <= 1 {
+            terms.append(&mut late);
+        }
+        let union: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(
+            terms.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ));
+        if filters.is_empty() {
+            return Some(Recall {
+                query: union,
+                term: false,
+                prunable: true,
+            });
+        }
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+            filters.into_iter().map(|q| (Occur::Must, q)).collect();
+        clauses.push((Occur::Must, union));
+        Some(Recall {
+            query: Box::new(BooleanQuery::new(clauses)),
+            term: false,
+            prunable: false,
+        })
+    }
+
+    /// Collects the term leaves that can add to the score under `clause`;
+    /// false when a leaf that decides matches is not a term or a clause
+    /// excludes. `score_only`: whether `clause` only adds to the score
+    /// (its leaves then may be anything: the ones that are not terms are
+    /// left to the second pass).
+    /// [`Leaf::late`] ones go to `late`.
+    fn scored_terms(
+        &self,
+        clause: &Clause,
+        score_only: bool,
+        out: &mut Vec<Box<dyn TantivyQuery>>,
+        late: &mut Vec<Box<dyn TantivyQuery>>,
+    ) -> bool {
+        match clause {
+            Clause::Leaf(i) => {
+                let leaf = &self.leaves[*i];
+                if leaf.term && leaf.late {
+                    late.push(leaf.query.box_clone());
+                } else if leaf.term {
+                    out.push(leaf.query.box_clone());
+                }
+                leaf.term || score_only
+            }
+            Clause::Bool(clauses) => {
+                let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+                clauses.iter().all(|(o, c)| match o {
+                    Occur::MustNot => false,
+                    Occur::Must => self.scored_terms(c, score_only, out, late),
+                    Occur::Should => self.scored_terms(c, score_only || has_must, out, late),
+                })
+            }
+        }
+    }
+
+    /// How many term leaves decide matches (not only add to the score).
+    fn matching_terms(&self, clause: &Clause) -> usize {
+        match clause {
+            Clause::Leaf(i) => usize::from(self.leaves[*i].term),
+            Clause::Bool(clauses) => {
+                let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+                clauses
+                    .iter()
+                    .filter(|(o, _)| *o == Occur::Must || (*o == Occur::Should && !has_must))
+                    .map(|(_, c)| self.matching_terms(c))
+                    .sum()
+            }
+        }
+    }
+
+    fn recall_of(&self, clause: &Clause) -> Recall {
+        let clauses = match clause {
+            Clause::Leaf(i) => {
+                let leaf = &self.leaves[*i];
+                return Recall {
+                    query: leaf.query.box_clone(),
+                    term: leaf.term,
+                    prunable: leaf.term,
+                };
+            }
+            Clause::Bool(clauses) => clauses,
+        };
+        // Score-only clauses go: they change no match.
+        let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+        let mut kept: Vec<(Occur, Recall)> = clauses
+            .iter()
+            .filter(|(o, _)| !(has_must && *o == Occur::Should))
+            .map(|(o, c)| (*o, self.recall_of(c)))
+            .collect();
+        // One clause is itself: tantivy prunes only a boolean query whose
+        // own clauses are the terms.
+        if kept.len() == 1 && kept[0].0 != Occur::MustNot {
+            return kept.remove(0).1;
+        }
+        let all_terms = kept.iter().all(|(_, r)| r.term);
+        let union = kept.iter().all(|(o, _)| *o == Occur::Should);
+        let intersection = kept.iter().all(|(o, _)| *o == Occur::Must);
+        Recall {
+            prunable: all_terms && (union || intersection),
+            term: false,
+            query: Box::new(BooleanQuery::new(
+                kept.into_iter().map(|(o, r)| (o, r.query)).collect(),
+            )),
+        }
+    }
+
+    /// The full score of each passage, weighted by its kind; `None` for
+    /// passages the query does not match.
+    fn scores(
+        &self,
+        searcher: &tantivy::Searcher,
+        docs: &[DocAddress],
+    ) -> crate::Result<Vec<Option<Score>>> {
+        let mut out = vec![None; docs.len()];
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        // Postings only move forward: each segment's passages in order.
+        order.sort_by_key(|&i| docs[i]);
+        let mut weights: Vec<Option<Box<dyn Weight>>> = Vec::new();
+        weights.resize_with(self.leaves.len(), || None);
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let mut start = 0;
+        while start < order.len() {
+            let segment = docs[order[start]].segment_ord;
+            let end = order[start..]
+                .iter()
+                .position(|&i| docs[i].segment_ord != segment)
+                .map_or(order.len(), |n| start + n);
+            let reader = searcher.segment_reader(segment);
+            let kinds = reader
+                .fast_fields()
+                .u64("kind_code")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let mut cursors: Vec<Option<Cursor>> = Vec::new();
+            cursors.resize_with(self.leaves.len(), || None);
+            let mut eval = Evaluator {
+                plan: self,
+                reader,
+                scoring: &scoring,
+                weights: &mut weights,
+                cursors,
+            };
+            for &i in &order[start..end] {
+                let doc = docs[i].doc_id;
+                if let Some(score) = eval.clause(&self.root, doc)? {
+                    let factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
+                        1 => RANKING.list_item,
+                        2 => RANKING.footnote,
+                        _ => 1.0,
+                    };
+                    out[i] = Some(score * factor);
+                }
+            }
+            start = end;
+        }
+        Ok(out)
+    }
+}
+
+/// Evaluates a [`Plan`] on chosen passages of one segment, in increasing
+/// order, each leaf's postings opened when first needed.
+struct Evaluator<'a> {
+    plan: &'a Plan,
+    reader: &'a SegmentReader,
+    scoring: &'a EnableScoring<'a>,
+    weights: &'a mut Vec<Option<Box<dyn Weight>>>,
+    cursors: Vec<Option<Cursor>>,
+}
+
+impl Evaluator<'_> {
+    fn clause(&mut self, clause: &Clause, doc: DocId) -> crate::Result<Option<Score>> {
+        let clauses = match clause {
+            Clause::Leaf(i) => return self.leaf(*i, doc),
+            Clause::Bool(clauses) => clauses,
+        };
+        let mut score = 0.0;
+        let mut has_must = false;
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::Must) {
+            has_must = true;
+            match self.clause(c, doc)? {
+                Some(s) => score += s,
+                None => return Ok(None),
+            }
+        }
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::MustNot) {
+            if self.clause(c, doc)?.is_some() {
+                return Ok(None);
+            }
+        }
+        let mut any_should = false;
+        let mut has_should = false;
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::Should) {
+            has_should = true;
+            if let Some(s) = self.clause(c, doc)? {
+                score += s;
+                any_should = true;
+            }
+        }
+        if !has_must && has_should && !any_should {
+            return Ok(None);
+        }
+        Ok(Some(score))
+    }
+
+    fn leaf(&mut self, i: usize, doc: DocId) -> crate::Result<Option<Score>> {
+        if self.cursors[i].is_none() {
+            if self.weights[i].is_none() {
+                self.weights[i] = Some(self.plan.leaves[i].query.weight(*self.scoring)?);
+            }
+            let weight = self.weights[i].as_ref().expect("just set");
+            self.cursors[i] = Some(Cursor::new(weight.scorer(self.reader, 1.0)?));
+        }
+        Ok(self.cursors[i].as_mut().expect("just set").at(doc))
+    }
+}
+
+/// A leaf's scorer asked about passages in increasing order. Uses
+/// `seek_danger`, so that a phrase checks the positions of the passage
+/// asked about only, instead of scanning ahead to its next match.
+struct Cursor {
+    scorer: Box<dyn tantivy::query::Scorer>,
+    /// Whether the scorer still stands where it was created (on its first
+    /// match, which may lie past the passage asked about).
+    fresh: bool,
+    /// No passage before this one matches.
+    bound: DocId,
+    /// The last passage found and its score.
+    found: Option<(DocId, Score)>,
+}
+
+impl Cursor {
+    fn new(scorer: Box<dyn tantivy::query::Scorer>) -> Cursor {
+        Cursor {
+            scorer,
+            fresh: true,
+            bound: 0,
+            found: None,
+        }
+    }
+
+    fn at(&mut self, doc: DocId) -> Option<Score> {
+        if let Some((d, s)) = self.found {
+            if d == doc {
+                return Some(s);
+            }
+        }
+        if doc < self.bound {
+            return None;
+        }
+        let result = if self.fresh {
+            self.fresh = false;
+            let first = self.scorer.doc();
+            match first.cmp(&doc) {
+                std::cmp::Ordering::Less => self.scorer.seek_danger(doc),
+                std::cmp::Ordering::Equal => SeekDangerResult::Found,
+                std::cmp::Ordering::Greater => SeekDangerResult::SeekLowerBound(first),
+            }
+        } else {
+            self.scorer.seek_danger(doc)
+        };
+        match result {
+            SeekDangerResult::Found => {
+                let score = self.scorer.score();
+                self.found = Some((doc, score));
+                self.bound = doc + 1;
+                Some(score)
+            }
+            SeekDangerResult::SeekLowerBound(next) => {
+                self.bound = next.max(doc + 1);
+                None
+            }
         }
     }
 }
@@ -471,20 +949,45 @@ fn filter_leaf(f: &Fields, filter: &Filter) -> Box<dyn TantivyQuery> {
     }
 }
 
-/// Turns the expanded query tree into tantivy queries.
+/// Turns the expanded query tree into a [`Clause`] tree over tantivy
+/// queries.
 struct Builder<'a> {
     f: &'a Fields,
     searcher: &'a tantivy::Searcher,
     lexicon: &'a Lexicon,
     exact: bool,
     rank: Ranking,
+    leaves: Vec<Leaf>,
 }
 
 impl Builder<'_> {
-    fn node(&self, node: &Node) -> Box<dyn TantivyQuery> {
+    fn leaf(&mut self, query: Box<dyn TantivyQuery>, term: bool) -> Clause {
+        self.leaves.push(Leaf {
+            query,
+            term,
+            late: false,
+        });
+        Clause::Leaf(self.leaves.len() - 1)
+    }
+
+    /// A word or phrase: a term when it is one token.
+    fn tokens(&mut self, field: Field, tokens: &[String], slop: u32, boost: Score) -> Clause {
+        let query = tokens_query(field, tokens, slop);
+        let query: Box<dyn TantivyQuery> = if boost == 1.0 {
+            query
+        } else {
+            Box::new(BoostQuery::new(query, boost))
+        };
+        self.leaf(query, tokens.len() == 1)
+    }
+
+    fn node(&mut self, node: &Node) -> Clause {
         match node {
             Node::Term(t) => self.term(t),
-            Node::Filter { filter, .. } => filter_query(filter_leaf(self.f, filter)),
+            Node::Filter { filter, .. } => {
+                let q = filter_query(filter_leaf(self.f, filter));
+                self.leaf(q, false)
+            }
             Node::Juxtaposed(items) => self.juxtaposed(items),
             Node::And(items) => {
                 let mut clauses = Vec::new();
@@ -494,15 +997,18 @@ impl Builder<'_> {
                         other => (Occur::Must, self.node(other)),
                     });
                 }
-                complete(clauses)
+                self.complete(clauses)
             }
-            Node::Or(items) => Box::new(BooleanQuery::new(
+            Node::Or(items) => Clause::Bool(
                 items
                     .iter()
                     .map(|i| (Occur::Should, self.node(i)))
                     .collect(),
-            )),
-            Node::Not(inner) => complete(vec![(Occur::MustNot, self.node(inner))]),
+            ),
+            Node::Not(inner) => {
+                let excluded = self.node(inner);
+                self.complete(vec![(Occur::MustNot, excluded)])
+            }
             Node::Must(inner) => self.node(inner),
         }
     }
@@ -511,7 +1017,7 @@ impl Builder<'_> {
     /// clauses excluded; plain clauses follow [`JUXTAPOSITION`]. When a `+`
     /// clause is present, plain clauses only add to the score (as in
     /// Lucene); otherwise at least one of them must match.
-    fn juxtaposed(&self, items: &[Node]) -> Box<dyn TantivyQuery> {
+    fn juxtaposed(&mut self, items: &[Node]) -> Clause {
         let mut clauses = Vec::new();
         let mut plain = Vec::new();
         let mut stop = Vec::new();
@@ -544,13 +1050,9 @@ impl Builder<'_> {
                     .filter_map(|t| t.variants.first())
                     .flat_map(|v| v.tokens.iter().cloned())
                     .collect();
-                clauses.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        tokens_query(self.f.text, &tokens, ADJACENCY_SLOP),
-                        self.rank.adjacency,
-                    )),
-                ));
+                let text = self.f.text;
+                let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
+                clauses.push((Occur::Should, near));
             }
         }
         match JUXTAPOSITION {
@@ -567,12 +1069,13 @@ impl Builder<'_> {
                     plain = std::mem::take(&mut stop);
                 }
                 if !plain.is_empty() {
-                    clauses.push((Occur::Must, Box::new(BooleanQuery::union(plain))));
+                    let any = plain.into_iter().map(|q| (Occur::Should, q)).collect();
+                    clauses.push((Occur::Must, Clause::Bool(any)));
                 }
             }
         }
         clauses.extend(stop.into_iter().map(|q| (Occur::Should, q)));
-        complete(clauses)
+        self.complete(clauses)
     }
 
     /// The BM25 inverse document frequency of a word or phrase (summed over
@@ -593,73 +1096,81 @@ impl Builder<'_> {
         sum
     }
 
-    fn term(&self, t: &Term) -> Box<dyn TantivyQuery> {
+    fn term(&mut self, t: &Term) -> Clause {
         let slop = match t.kind {
             TermKind::Phrase { slop } => slop,
             _ => 0,
         };
-        let f = self.f;
-        let mut alternatives: Vec<Box<dyn TantivyQuery>> = Vec::new();
-        let mut boosts: Vec<Box<dyn TantivyQuery>> = Vec::new();
+        let (text, text_exact, text_norm, section) = (
+            self.f.text,
+            self.f.text_exact,
+            self.f.text_norm,
+            self.f.section,
+        );
+        let mut alternatives = Vec::new();
+        let mut boosts = Vec::new();
         for v in &t.variants {
             match t.kind {
                 TermKind::Prefix => {
                     let terms = v
                         .tokens
                         .iter()
-                        .map(|tok| TantivyTerm::from_field_text(f.text_exact, tok))
+                        .map(|tok| TantivyTerm::from_field_text(text_exact, tok))
                         .collect();
                     let mut q = PhrasePrefixQuery::new(terms);
                     q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
-                    alternatives.push(Box::new(q));
+                    alternatives.push(self.leaf(Box::new(q), false));
                 }
                 TermKind::Fuzzy { distance } => {
                     for tok in &v.tokens {
-                        alternatives.push(Box::new(FuzzyTermQuery::new(
-                            TantivyTerm::from_field_text(f.text_exact, tok),
+                        let q = FuzzyTermQuery::new(
+                            TantivyTerm::from_field_text(text_exact, tok),
                             distance,
                             true,
-                        )));
+                        );
+                        alternatives.push(self.leaf(Box::new(q), false));
                     }
                 }
                 TermKind::Word | TermKind::Phrase { .. } if self.exact => {
-                    alternatives.push(tokens_query(f.text_exact, &v.tokens, slop));
+                    alternatives.push(self.tokens(text_exact, &v.tokens, slop, 1.0));
                 }
                 TermKind::Word | TermKind::Phrase { .. } => {
                     // An alternative weighs what the words typed weigh: a
                     // rare spelling-out (`UNGGE`) must not outrank the
                     // common form it stands for.
-                    let scale = self.idf(f.text, &t.variants[0].tokens)
-                        / self.idf(f.text, &v.tokens).max(f32::EPSILON);
+                    let scale = self.idf(text, &t.variants[0].tokens)
+                        / self.idf(text, &v.tokens).max(f32::EPSILON);
                     let scale = if scale.is_finite() && scale > 0.0 {
                         scale
                     } else {
                         1.0
                     };
-                    alternatives.push(Box::new(BoostQuery::new(
-                        tokens_query(f.text, &v.tokens, slop),
-                        scale,
-                    )));
+                    alternatives.push(self.tokens(text, &v.tokens, slop, scale));
                     if self.rank.section > 0.0 {
-                        boosts.push(Box::new(BoostQuery::new(
-                            tokens_query(f.section, &v.tokens, slop),
-                            self.rank.section * scale,
-                        )));
+                        let boost = self.rank.section * scale;
+                        boosts.push(self.tokens(section, &v.tokens, slop, boost));
                     }
                     let light = self.lexicon.analyze_light(&v.text);
                     if self.rank.normalized > 0.0 && !light.is_empty() {
-                        boosts.push(Box::new(BoostQuery::new(
-                            tokens_query(f.text_norm, &light, slop),
-                            self.rank.normalized * scale,
-                        )));
+                        let boost = self.rank.normalized * scale;
+                        let norm = self.tokens(text_norm, &light, slop, boost);
+                        if let Clause::Leaf(i) = norm {
+                            self.leaves[i].late = true;
+                        }
+                        boosts.push(norm);
                     }
                 }
             }
         }
-        let main: Box<dyn TantivyQuery> = if alternatives.len() == 1 {
+        let main = if alternatives.len() == 1 {
             alternatives.remove(0)
         } else {
-            Box::new(BooleanQuery::union(alternatives))
+            Clause::Bool(
+                alternatives
+                    .into_iter()
+                    .map(|a| (Occur::Should, a))
+                    .collect(),
+            )
         };
         if boosts.is_empty() {
             return main;
@@ -667,7 +1178,17 @@ impl Builder<'_> {
         // The boosts only add to passages the text itself matched.
         let mut clauses = vec![(Occur::Must, main)];
         clauses.extend(boosts.into_iter().map(|b| (Occur::Should, b)));
-        Box::new(BooleanQuery::new(clauses))
+        Clause::Bool(clauses)
+    }
+
+    /// A boolean clause made to match something: one with only exclusions
+    /// matches every passage but those.
+    fn complete(&mut self, mut clauses: Vec<(Occur, Clause)>) -> Clause {
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            let all = ConstScoreQuery::new(Box::new(AllQuery), 0.0);
+            clauses.push((Occur::Must, self.leaf(Box::new(all), false)));
+        }
+        Clause::Bool(clauses)
     }
 }
 
@@ -690,18 +1211,6 @@ fn adjacent_spans<'a, 'b>(words: &'b [&'a Term]) -> Vec<&'b [&'a Term]> {
         .filter(|&i| !is_stopword(words[i]))
         .collect();
     content.windows(2).map(|w| &words[w[0]..=w[1]]).collect()
-}
-
-/// A boolean query made to match something: one with only exclusions
-/// matches every passage but those.
-fn complete(mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)>) -> Box<dyn TantivyQuery> {
-    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-        clauses.push((
-            Occur::Must,
-            Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
-        ));
-    }
-    Box::new(BooleanQuery::new(clauses))
 }
 
 /// One token: a term; several: a phrase (positions are consecutive because
@@ -1098,6 +1607,7 @@ mod tests {
     use crate::index::{build, BuildOptions, Silent};
     use std::path::Path;
     use std::sync::OnceLock;
+    use tantivy::collector::DocSetCollector;
 
     /// The founding corpus, indexed once for all tests of this module.
     fn index() -> &'static Index {
@@ -1213,6 +1723,7 @@ mod tests {
     fn filters_restrict() {
         let mut req = SearchRequest::new("cybersecurity");
         req.sources = vec!["sweden-2014".into()];
+        req.facets = true;
         let r = search(index(), &req).unwrap();
         assert!(r.total > 0);
         assert!(r.hits.iter().all(|h| h.doc == "sweden-2014"));
@@ -1239,6 +1750,7 @@ mod tests {
         let mut req = SearchRequest::new("international law");
         req.themes = vec!["international-law".into()];
         req.limit = 100;
+        req.facets = true;
         let r = search(index(), &req).unwrap();
         assert!(r.total > 0);
         assert!(r
@@ -1425,6 +1937,138 @@ mod tests {
         assert!(marked(&r.hits[0])
             .iter()
             .any(|m| m.to_lowercase() == "freedom of expression"));
+    }
+
+    /// The plan as one tantivy query, every clause in it.
+    fn whole(plan: &Plan, clause: &Clause) -> Box<dyn TantivyQuery> {
+        match clause {
+            Clause::Leaf(i) => plan.leaves[*i].query.box_clone(),
+            Clause::Bool(cs) => Box::new(BooleanQuery::new(
+                cs.iter().map(|(o, c)| (*o, whole(plan, c))).collect(),
+            )),
+        }
+    }
+
+    fn plan(q: &str) -> Plan {
+        let request = SearchRequest::new(q);
+        let query = expand(index(), &request).unwrap();
+        Plan::new(index(), &index().searcher(), &request, &query)
+    }
+
+    const SHAPES: &[&str] = &[
+        "security",
+        "international law",
+        "\"international law\"",
+        "CBMs",
+        "confidence building measures",
+        "+sovereignty norms -source:usa-2011",
+        "role of the private sector",
+        "(privacy OR surveillance) AND NOT norms",
+        "\"norms behaviour\"~2 cyber",
+        "cyberspa* sovreignty~1",
+        "NOT norms",
+    ];
+
+    #[test]
+    fn the_second_pass_scores_as_tantivy_does() {
+        let searcher = index().searcher();
+        for q in SHAPES {
+            let plan = plan(q);
+            let found = searcher
+                .search(
+                    &*whole(&plan, &plan.root),
+                    &TopDocs::with_limit(100_000).order_by_score(),
+                )
+                .unwrap();
+            assert!(!found.is_empty(), "{q}");
+            let addresses: Vec<DocAddress> = found.iter().map(|(_, a)| *a).collect();
+            let ours = plan.scores(&searcher, &addresses).unwrap();
+            for ((expected, address), got) in found.iter().zip(ours) {
+                let hit = read_hit(&searcher, index().fields(), *address, 0.0).unwrap();
+                let factor = match hit.kind {
+                    PassageKind::Body => 1.0,
+                    PassageKind::ListItem => RANKING.list_item,
+                    PassageKind::Footnote => RANKING.footnote,
+                };
+                let got = got.unwrap_or_else(|| panic!("{q}: {} not matched", hit.id));
+                assert!(
+                    (got - expected * factor).abs() <= 1e-4 * got.abs().max(1.0),
+                    "{q}: {} scored {got}, tantivy {expected} × {factor}",
+                    hit.id
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn both_first_passes_find_every_match() {
+        let searcher = index().searcher();
+        for q in SHAPES {
+            let plan = plan(q);
+            let all = searcher
+                .search(&*whole(&plan, &plan.root), &DocSetCollector)
+                .unwrap();
+            let recall = searcher
+                .search(&*plan.recall().query, &DocSetCollector)
+                .unwrap();
+            assert_eq!(recall, all, "{q}");
+            if let Some(ranking) = plan.ranking() {
+                let wider = searcher.search(&*ranking.query, &DocSetCollector).unwrap();
+                assert!(all.is_subset(&wider), "{q}");
+            }
+        }
+        // Words alone are pruned, whatever their boosts.
+        assert!(plan("international law").ranking().unwrap().prunable);
+        assert!(plan("security").recall().prunable);
+        assert!(plan("\"international law\"").ranking().is_none());
+    }
+
+    #[test]
+    fn pages_match_the_exhaustive_ranking() {
+        let searcher = index().searcher();
+        for q in [
+            "security",
+            "international cooperation",
+            "digitization",
+            "CBMs",
+        ] {
+            let plan = plan(q);
+            let found = searcher
+                .search(
+                    &*whole(&plan, &plan.root),
+                    &TopDocs::with_limit(100_000).order_by_score(),
+                )
+                .unwrap();
+            let addresses: Vec<DocAddress> = found.iter().map(|(_, a)| *a).collect();
+            let mut all: Vec<(Score, DocAddress)> = plan
+                .scores(&searcher, &addresses)
+                .unwrap()
+                .into_iter()
+                .zip(addresses)
+                .map(|(s, a)| (s.unwrap(), a))
+                .collect();
+            all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let r = run(q);
+            assert_eq!(r.total, all.len(), "{q}");
+            let got: Vec<Score> = r.hits.iter().map(|h| h.score).collect();
+            let expected: Vec<Score> = all.iter().take(10).map(|(s, _)| *s).collect();
+            assert_eq!(got, expected, "{q}");
+        }
+    }
+
+    #[test]
+    fn uncounted_totals_are_lower_bounds() {
+        let counted = run("cyber");
+        let mut req = SearchRequest::new("cyber");
+        req.count = false;
+        req.limit = 3;
+        let r = search(index(), &req).unwrap();
+        assert_eq!(ids(&r), ids(&counted)[..3].to_vec());
+        assert!(r.total <= counted.total);
+        assert!(r.total_exact || r.total == counted.total);
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json.get("total_exact").is_some(), !r.total_exact);
+        assert!(counted.total_exact && counted.facets == Facets::default());
     }
 
     #[test]

@@ -55,6 +55,10 @@ pub struct SearchArgs {
     /// One JSON document with the hits, their citations and highlights.
     #[arg(long)]
     pub json: bool,
+    /// Also count the matching passages per source and per theme (a pass
+    /// over every match: slower on a large corpus).
+    #[arg(long)]
+    pub facets: bool,
     /// Show the query as expanded (stems, spellings, acronyms) before the
     /// hits (on stderr with --json).
     #[arg(long)]
@@ -147,5 +151,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
         },
+        count: true,
+        facets: args.facets,
     })
 }

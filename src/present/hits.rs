@@ -32,7 +32,8 @@ pub fn render(out: &mut impl WriteColor, r: &SearchResults, offset: usize) -> st
     };
     writeln!(
         out,
-        "{} passage{} match ({ms:.1} ms); {shown}",
+        "{}{} passage{} match ({ms:.1} ms); {shown}",
+        if r.total_exact { "" } else { "at least " },
         r.total,
         if r.total == 1 { "" } else { "s" }
     )?;
@@ -162,6 +163,7 @@ mod tests {
         SearchResults {
             query: "cbm".into(),
             total: 12,
+            total_exact: true,
             took: Duration::from_micros(800),
             hits: vec![Hit {
                 id: "sweden-2014:74".into(),
@@ -217,6 +219,20 @@ mod tests {
         assert!(
             text.contains("\u{1b}[1m\u{1b}[31mconfidence-building measures\u{1b}[0m"),
             "{text:?}"
+        );
+    }
+
+    #[test]
+    fn an_uncounted_total_is_a_lower_bound() {
+        let mut r = results();
+        r.total = 100;
+        r.total_exact = false;
+        let mut buf = Buffer::no_color();
+        render(&mut buf, &r, 0).unwrap();
+        let text = String::from_utf8(buf.into_inner()).unwrap();
+        assert!(
+            text.starts_with("at least 100 passages match (0.8 ms); showing 1–1\n"),
+            "{text}"
         );
     }
 
