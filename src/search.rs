@@ -646,10 +646,10 @@ impl Builder<'_> {
                             self.rank.section * scale,
                         )));
                     }
-                    let light = self.lexicon.analyze_light(&v.text);
-                    if self.rank.normalized > 0.0 && !light.is_empty() {
+                    let exact = self.lexicon.analyze_exact(&v.text);
+                    if self.rank.normalized > 0.0 && !exact.is_empty() {
                         boosts.push(Box::new(BoostQuery::new(
-                            tokens_query(f.text_norm, &light, slop),
+                            tokens_query(f.text_exact, &exact, slop),
                             self.rank.normalized * scale,
                         )));
                     }
