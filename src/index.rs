@@ -69,6 +69,8 @@ const LEXICON_COPY: &str = "lexicon.toml";
 const LEXICON_COMPILED: &str = "lexicon.json";
 /// Indexing memory per writer thread (tantivy needs at least 15 MB).
 const MEMORY_PER_THREAD: usize = 32 << 20;
+/// Largest segment the build's merges make (see [`merge_segments`]).
+const MAX_MERGED_BYTES: u64 = 256 << 20;
 /// Text per extra writer thread (see [`build`]).
 const BYTES_PER_WRITER_THREAD: u64 = 1 << 20;
 /// Hex digits of a passage's content anchor: 40 bits, unique enough within
@@ -533,12 +535,7 @@ pub fn build(
 
     progress.committing();
     writer.commit()?;
-    // One segment answers queries fastest. No merge can be running here
-    // (see `writer`), so every committed segment is free to merge.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
+    merge_segments(&index, &mut writer, &gen_dir)?;
     writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
 
@@ -638,6 +635,67 @@ fn writer(index: &tantivy::Index, threads: usize) -> crate::Result<IndexWriter<T
         index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     Ok(writer)
+}
+
+/// Merges the committed segments, one merge at a time, into segments of at
+/// most [`MAX_MERGED_BYTES`] each: one segment up to a few hundred MB of
+/// text.
+///
+/// Why not always into one: a merge maps every segment it reads, and the
+/// pages it reads count in the build's resident memory until it ends, so
+/// merging the index of a 1 GB corpus in one go would hold over 1 GB. A
+/// query over a handful of segments costs little more than over one.
+///
+/// No merge can be running here (see [`writer`]), so every committed
+/// segment is free to merge.
+fn merge_segments(
+    index: &tantivy::Index,
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+) -> crate::Result<()> {
+    let mut sizes: HashMap<String, u64> = HashMap::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some((stem, _)) = name.split_once('.') {
+            let len = entry.metadata().map_or(0, |m| m.len());
+            *sizes.entry(stem.to_string()).or_default() += len;
+        }
+    }
+    let segments: Vec<(tantivy::index::SegmentId, u64)> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| {
+            let id = m.id();
+            (id, sizes.get(&id.uuid_string()).copied().unwrap_or(0))
+        })
+        .collect();
+    for group in merge_groups(segments, MAX_MERGED_BYTES) {
+        if group.len() > 1 {
+            writer.merge(&group).wait()?;
+        }
+    }
+    Ok(())
+}
+
+/// Packs segments (id, bytes) into groups of at most `max` bytes, smallest
+/// first; a segment larger than `max` stands alone.
+fn merge_groups<T>(mut segments: Vec<(T, u64)>, max: u64) -> Vec<Vec<T>> {
+    segments.sort_by_key(|&(_, bytes)| bytes);
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut filled = 0;
+    for (id, bytes) in segments {
+        match groups.last_mut() {
+            Some(group) if filled + bytes <= max => {
+                group.push(id);
+                filled += bytes;
+            }
+            _ => {
+                groups.push(vec![id]);
+                filled = bytes;
+            }
+        }
+    }
+    groups
 }
 
 /// The theme facets, made once per build rather than once per passage.
@@ -1188,6 +1246,45 @@ mod tests {
         fs::write(index_dir.join(CURRENT_FILE), "gen-9\n").unwrap();
         let e = Index::open(&index_dir).unwrap_err().to_string();
         assert!(e.contains("normsearch index"), "{e}");
+    }
+
+    #[test]
+    fn the_build_writer_never_merges_in_the_background() {
+        // A background merge holding segments made the build's final
+        // merge fail ("segments ... could not be found") on large corpora.
+        let dir = tempfile::tempdir().unwrap();
+        let index = create_index(dir.path()).unwrap();
+        Lexicon::builtin().register(&index);
+        let mut w = writer(&index, 2).unwrap();
+        assert!(
+            format!("{:?}", w.get_merge_policy()).contains("NoMergePolicy"),
+            "{:?}",
+            w.get_merge_policy()
+        );
+        // Ten commits make ten segments, which the default policy would
+        // start merging; here they stay until `merge_segments`.
+        let f = schema().1;
+        for i in 0..10 {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.text, format!("passage {i}"));
+            w.add_document(d).unwrap();
+            w.commit().unwrap();
+        }
+        assert_eq!(index.searchable_segment_ids().unwrap().len(), 10);
+        merge_segments(&index, &mut w, dir.path()).unwrap();
+        w.wait_merging_threads().unwrap();
+        let reader = index.reader().unwrap();
+        assert_eq!(reader.searcher().segment_readers().len(), 1);
+        assert_eq!(reader.searcher().num_docs(), 10);
+    }
+
+    #[test]
+    fn merges_are_packed_up_to_the_size_limit() {
+        let groups = merge_groups(vec![("a", 50), ("b", 10), ("c", 40), ("d", 90)], 100);
+        assert_eq!(groups, vec![vec!["b", "c", "a"], vec!["d"]]);
+        let groups = merge_groups(vec![("big", 300), ("x", 1)], 100);
+        assert_eq!(groups, vec![vec!["x"], vec!["big"]]);
+        assert!(merge_groups(Vec::<(u8, u64)>::new(), 100).is_empty());
     }
 
     #[test]
