@@ -33,7 +33,7 @@
 //! index folder without `CURRENT` when one is expected, a generation that is
 //! missing, unreadable or corrupted, or one built with another schema.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -42,22 +42,24 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
+use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
     TextOptions, FAST, INDEXED, STORED, STRING,
 };
-use tantivy::{IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
+use tantivy::store::{Compressor, ZstdCompressor};
+use tantivy::{IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument};
 
 use crate::corpus::{Corpus, Document};
 use crate::error::{Error, UserError};
-use crate::lexicon::{Lexicon, EXACT_TOKENIZER, NORMALIZED_TOKENIZER, STEMMED_TOKENIZER};
+use crate::lexicon::{Lexicon, EXACT_TOKENIZER, STEMMED_TOKENIZER};
 use crate::pipeline::Analyser;
 use crate::segment::{Passage, PassageKind};
 use crate::themes::Taxonomy;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const META_FILE: &str = "meta-normsearch.json";
 const CURRENT_FILE: &str = "CURRENT";
@@ -67,6 +69,8 @@ const LEXICON_COPY: &str = "lexicon.toml";
 const LEXICON_COMPILED: &str = "lexicon.json";
 /// Indexing memory per writer thread (tantivy needs at least 15 MB).
 const MEMORY_PER_THREAD: usize = 32 << 20;
+/// Largest segment the build's merges make (see [`merge_segments`]).
+const MAX_MERGED_BYTES: u64 = 256 << 20;
 /// Text per extra writer thread (see [`build`]).
 const BYTES_PER_WRITER_THREAD: u64 = 1 << 20;
 /// Hex digits of a passage's content anchor: 40 bits, unique enough within
@@ -79,9 +83,6 @@ pub struct Fields {
     /// Passage text, stemmed and normalised ([`STEMMED_TOKENIZER`]),
     /// positions, stored.
     pub text: Field,
-    /// Passage text, rewritten but only lightly stemmed
-    /// ([`NORMALIZED_TOKENIZER`]), positions: for ranking.
-    pub text_norm: Field,
     /// Passage text, case- and accent-folded ([`EXACT_TOKENIZER`]),
     /// positions.
     pub text_exact: Field,
@@ -144,10 +145,6 @@ pub fn schema() -> (Schema, Fields) {
                 .set_indexing_options(analysed(STEMMED_TOKENIZER))
                 .set_stored(),
         ),
-        text_norm: b.add_text_field(
-            "text_norm",
-            TextOptions::default().set_indexing_options(analysed(NORMALIZED_TOKENIZER)),
-        ),
         text_exact: b.add_text_field(
             "text_exact",
             TextOptions::default().set_indexing_options(analysed(EXACT_TOKENIZER)),
@@ -206,9 +203,22 @@ pub fn source_facet(id: &str) -> Option<Facet> {
 /// accent-folded, so that it survives re-segmentation and whitespace or
 /// punctuation edits, and changes when the words do.
 pub fn anchor(text: &str) -> String {
-    let words = crate::lexicon::exact_words(text).join(" ");
-    let hash = blake3::hash(words.as_bytes());
-    hash.to_hex()[..ANCHOR_HEX].to_string()
+    let words = crate::lexicon::exact_words(text);
+    anchor_of_words(words.iter().map(String::as_str))
+}
+
+/// [`anchor`] from the text's exact-field words, already split and folded.
+pub fn anchor_of_words<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    // The words joined by single spaces, hashed without building the
+    // joined string.
+    let mut h = blake3::Hasher::new();
+    for (i, w) in words.enumerate() {
+        if i > 0 {
+            h.update(b" ");
+        }
+        h.update(w.as_bytes());
+    }
+    h.finalize().to_hex()[..ANCHOR_HEX].to_string()
 }
 
 // ---------------------------------------------------------------------------
@@ -486,11 +496,11 @@ pub fn build(
     let writer_threads = threads
         .min(usize::try_from(total / BYTES_PER_WRITER_THREAD).unwrap_or(threads))
         .max(1);
-    let (schema, fields) = schema();
-    let index = tantivy::Index::create_in_dir(&gen_dir, schema)?;
+    let index = create_index(&gen_dir)?;
     lexicon.register(&index);
-    let mut writer: IndexWriter<TantivyDocument> =
-        index.writer_with_num_threads(writer_threads, writer_threads * MEMORY_PER_THREAD)?;
+    let fields = schema().1;
+    let mut writer = writer(&index, writer_threads)?;
+    let facets = Facets::new(&analyser.taxonomy);
 
     progress.start(corpus.documents.len(), total);
 
@@ -507,8 +517,11 @@ pub fn build(
                 let analysed = analyser.analyse_one(&corpus, i)?;
                 let doc = &corpus.documents[i];
                 let passages = &analysed.segmentation.passages;
-                for p in passages {
-                    writer.add_document(passage_document(&fields, doc, p))?;
+                let source = source_facet(&doc.id);
+                for (p, anchor) in passages.iter().zip(&analysed.anchors) {
+                    writer.add_document(passage_document(
+                        &fields, doc, p, anchor, &facets, &source,
+                    ))?;
                 }
                 bytes_read.fetch_add(analysed.bytes as usize, Ordering::Relaxed);
                 progress.document_done(&doc.id, analysed.bytes, passages.len());
@@ -522,12 +535,7 @@ pub fn build(
 
     progress.committing();
     writer.commit()?;
-    // One segment answers queries fastest; the corpus is small enough to
-    // merge every time.
-    let segments = index.searchable_segment_ids()?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait()?;
-    }
+    merge_segments(&index, &mut writer, &gen_dir)?;
     writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
 
@@ -597,10 +605,133 @@ fn theme_ids(taxonomy: &Taxonomy) -> Vec<String> {
         .collect()
 }
 
-fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument {
+/// A new, empty tantivy index in `dir` with the schema and store settings.
+fn create_index(dir: &Path) -> crate::Result<tantivy::Index> {
+    let settings = IndexSettings {
+        // The stored text is most of an index's size: zstd at its default
+        // level stores it in about half the space lz4 takes, and
+        // decompresses a block in microseconds. Blocks of 16 KB (tantivy's
+        // default) keep reading one hit cheap.
+        docstore_compression: Compressor::Zstd(ZstdCompressor::default()),
+        ..IndexSettings::default()
+    };
+    Ok(tantivy::Index::builder()
+        .schema(schema().0)
+        .settings(settings)
+        .create_in_dir(dir)?)
+}
+
+/// The build's index writer: `threads` indexing threads, each with
+/// [`MEMORY_PER_THREAD`], and no background merges.
+///
+/// Why no merge policy: `build` merges every committed segment into one
+/// at the end. A merge the default policy started in the background would
+/// hold some of those segments, and the final merge would then fail with
+/// "the segments that were merged could not be found". One merge at the
+/// end also reads and writes each byte once, where background merges
+/// rewrite early segments several times.
+fn writer(index: &tantivy::Index, threads: usize) -> crate::Result<IndexWriter<TantivyDocument>> {
+    let writer: IndexWriter<TantivyDocument> =
+        index.writer_with_num_threads(threads, threads * MEMORY_PER_THREAD)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    Ok(writer)
+}
+
+/// Merges the committed segments, one merge at a time, into segments of at
+/// most [`MAX_MERGED_BYTES`] each: one segment up to a few hundred MB of
+/// text.
+///
+/// Why not always into one: a merge maps every segment it reads, and the
+/// pages it reads count in the build's resident memory until it ends, so
+/// merging the index of a 1 GB corpus in one go would hold over 1 GB. A
+/// query over a handful of segments costs little more than over one.
+///
+/// No merge can be running here (see [`writer`]), so every committed
+/// segment is free to merge.
+fn merge_segments(
+    index: &tantivy::Index,
+    writer: &mut IndexWriter<TantivyDocument>,
+    dir: &Path,
+) -> crate::Result<()> {
+    let mut sizes: HashMap<String, u64> = HashMap::new();
+    for entry in fs::read_dir(dir).map_err(|e| Error::io(dir, e))?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Some((stem, _)) = name.split_once('.') {
+            let len = entry.metadata().map_or(0, |m| m.len());
+            *sizes.entry(stem.to_string()).or_default() += len;
+        }
+    }
+    let segments: Vec<(tantivy::index::SegmentId, u64)> = index
+        .searchable_segment_metas()?
+        .iter()
+        .map(|m| {
+            let id = m.id();
+            (id, sizes.get(&id.uuid_string()).copied().unwrap_or(0))
+        })
+        .collect();
+    for group in merge_groups(segments, MAX_MERGED_BYTES) {
+        if group.len() > 1 {
+            writer.merge(&group).wait()?;
+        }
+    }
+    Ok(())
+}
+
+/// Packs segments (id, bytes) into groups of at most `max` bytes, smallest
+/// first; a segment larger than `max` stands alone.
+fn merge_groups<T>(mut segments: Vec<(T, u64)>, max: u64) -> Vec<Vec<T>> {
+    segments.sort_by_key(|&(_, bytes)| bytes);
+    let mut groups: Vec<Vec<T>> = Vec::new();
+    let mut filled = 0;
+    for (id, bytes) in segments {
+        match groups.last_mut() {
+            Some(group) if filled + bytes <= max => {
+                group.push(id);
+                filled += bytes;
+            }
+            _ => {
+                groups.push(vec![id]);
+                filled = bytes;
+            }
+        }
+    }
+    groups
+}
+
+/// The theme facets, made once per build rather than once per passage.
+struct Facets {
+    themes: HashMap<String, Facet>,
+}
+
+impl Facets {
+    fn new(taxonomy: &Taxonomy) -> Facets {
+        Facets {
+            themes: taxonomy
+                .themes()
+                .iter()
+                .filter_map(|t| Some((t.id.clone(), theme_facet(&t.id)?)))
+                .collect(),
+        }
+    }
+
+    fn theme(&self, id: &str) -> Option<Facet> {
+        match self.themes.get(id) {
+            Some(f) => Some(f.clone()),
+            None => theme_facet(id),
+        }
+    }
+}
+
+fn passage_document(
+    f: &Fields,
+    doc: &Document,
+    p: &Passage,
+    anchor: &str,
+    facets: &Facets,
+    source: &Option<Facet>,
+) -> TantivyDocument {
     let mut d = TantivyDocument::default();
     d.add_text(f.text, &p.text);
-    d.add_text(f.text_norm, &p.text);
     d.add_text(f.text_exact, &p.text);
     d.add_text(f.doc, &doc.id);
     d.add_text(f.title, &doc.title);
@@ -624,14 +755,14 @@ fn passage_document(f: &Fields, doc: &Document, p: &Passage) -> TantivyDocument 
         d.add_u64(f.page, u64::from(page));
     }
     for theme in &p.themes {
-        if let Some(facet) = theme_facet(theme) {
+        if let Some(facet) = facets.theme(theme) {
             d.add_facet(f.themes, facet);
         }
     }
-    if let Some(facet) = source_facet(&doc.id) {
-        d.add_facet(f.source, facet);
+    if let Some(facet) = source {
+        d.add_facet(f.source, facet.clone());
     }
-    d.add_text(f.anchor, anchor(&p.text));
+    d.add_text(f.anchor, anchor);
     for &note in &p.footnotes {
         d.add_u64(f.footnotes, u64::from(note));
     }
@@ -1085,7 +1216,10 @@ mod tests {
 
         fs::write(
             &meta,
-            good.replace("\"schema_version\": 1", "\"schema_version\": 99"),
+            good.replace(
+                &format!("\"schema_version\": {SCHEMA_VERSION}"),
+                "\"schema_version\": 99",
+            ),
         )
         .unwrap();
         let e = Index::open(&index_dir).unwrap_err().to_string();
@@ -1115,6 +1249,45 @@ mod tests {
     }
 
     #[test]
+    fn the_build_writer_never_merges_in_the_background() {
+        // A background merge holding segments made the build's final
+        // merge fail ("segments ... could not be found") on large corpora.
+        let dir = tempfile::tempdir().unwrap();
+        let index = create_index(dir.path()).unwrap();
+        Lexicon::builtin().register(&index);
+        let mut w = writer(&index, 2).unwrap();
+        assert!(
+            format!("{:?}", w.get_merge_policy()).contains("NoMergePolicy"),
+            "{:?}",
+            w.get_merge_policy()
+        );
+        // Ten commits make ten segments, which the default policy would
+        // start merging; here they stay until `merge_segments`.
+        let f = schema().1;
+        for i in 0..10 {
+            let mut d = TantivyDocument::default();
+            d.add_text(f.text, format!("passage {i}"));
+            w.add_document(d).unwrap();
+            w.commit().unwrap();
+        }
+        assert_eq!(index.searchable_segment_ids().unwrap().len(), 10);
+        merge_segments(&index, &mut w, dir.path()).unwrap();
+        w.wait_merging_threads().unwrap();
+        let reader = index.reader().unwrap();
+        assert_eq!(reader.searcher().segment_readers().len(), 1);
+        assert_eq!(reader.searcher().num_docs(), 10);
+    }
+
+    #[test]
+    fn merges_are_packed_up_to_the_size_limit() {
+        let groups = merge_groups(vec![("a", 50), ("b", 10), ("c", 40), ("d", 90)], 100);
+        assert_eq!(groups, vec![vec!["b", "c", "a"], vec!["d"]]);
+        let groups = merge_groups(vec![("big", 300), ("x", 1)], 100);
+        assert_eq!(groups, vec![vec!["x"], vec!["big"]]);
+        assert!(merge_groups(Vec::<(u8, u64)>::new(), 100).is_empty());
+    }
+
+    #[test]
     fn anchors_ignore_case_spacing_and_punctuation() {
         assert_eq!(
             anchor("States should  cooperate."),
@@ -1125,6 +1298,10 @@ mod tests {
             anchor("States must cooperate")
         );
         assert_eq!(anchor("x").len(), ANCHOR_HEX);
+        // Anchors are cited: they are the hash of the folded words joined
+        // by single spaces, and must stay so.
+        let joined = blake3::hash(b"states should cooperate").to_hex();
+        assert_eq!(anchor("States should, cooperate!"), joined[..ANCHOR_HEX]);
     }
 
     #[test]

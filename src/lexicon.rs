@@ -57,8 +57,10 @@ use crate::error::{line_of_offset, Error, UserError};
 /// Name of the stemmed, normalising analyser in the index's tokenizer manager.
 pub const STEMMED_TOKENIZER: &str = "ns_stem";
 /// Name of the lightly stemmed analyser: the same rewrites as
-/// [`STEMMED_TOKENIZER`] on words reduced only to their singular, so that
-/// ranking can prefer `digitisation` over `digital` for `digitization`.
+/// [`STEMMED_TOKENIZER`] on words reduced only to their singular
+/// (`digitisation` and `digitization` meet, `digital` stays apart). No
+/// field of the index uses it since schema version 2: a third positional
+/// copy of every passage cost a third of the build.
 pub const NORMALIZED_TOKENIZER: &str = "ns_norm";
 /// Name of the exact analyser (case-folded, accent-folded, nothing else).
 pub const EXACT_TOKENIZER: &str = "ns_exact";
@@ -261,6 +263,26 @@ impl Lexicon {
         self.rules.analyze_plain(text, Stemming::Light)
     }
 
+    /// Analyses `text` once for everything indexing needs: its exact-field
+    /// words and its normalised tokens, as [`exact_tokens`](Self::exact_tokens)
+    /// and [`tokens`](Self::tokens) give them, into `into`'s reused buffers.
+    pub fn analyse_into(&self, text: &str, into: &mut Analysis) {
+        into.folded_len = fill_words(&mut into.folded, into.exact.token_stream(text));
+        let folded = &into.folded[..into.folded_len];
+        if into.stemmed.len() < folded.len() {
+            into.stemmed.resize_with(folded.len(), Token::default);
+        }
+        for (s, f) in into.stemmed.iter_mut().zip(folded) {
+            s.text.clear();
+            s.text.push_str(&f.text);
+            s.offset_from = f.offset_from;
+            s.offset_to = f.offset_to;
+        }
+        into.stemmed_len =
+            self.rules
+                .normalize_in_place(text, &mut into.stemmed[..folded.len()], Stemming::Full);
+    }
+
     /// The exact-field tokens of `text`, with byte offsets.
     pub fn exact_tokens(&self, text: &str) -> Vec<Token> {
         folded_words(text)
@@ -368,6 +390,52 @@ fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]
     Variant {
         text: out_text,
         tokens: out_tokens,
+    }
+}
+
+/// One text's analysis for indexing (see [`Lexicon::analyse_into`]).
+///
+/// Reused from one passage to the next, so that analysing a corpus
+/// allocates per new word of the vocabulary, not per word of the text.
+#[derive(Clone)]
+pub struct Analysis {
+    exact: TextAnalyzer,
+    folded: Vec<Token>,
+    folded_len: usize,
+    stemmed: Vec<Token>,
+    stemmed_len: usize,
+}
+
+impl Default for Analysis {
+    fn default() -> Self {
+        Analysis {
+            exact: exact_analyzer(),
+            folded: Vec::new(),
+            folded_len: 0,
+            stemmed: Vec::new(),
+            stemmed_len: 0,
+        }
+    }
+}
+
+impl fmt::Debug for Analysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Analysis")
+            .field("folded", &self.folded())
+            .field("stemmed", &self.stemmed())
+            .finish()
+    }
+}
+
+impl Analysis {
+    /// The exact-field words (split, case- and accent-folded).
+    pub fn folded(&self) -> &[Token] {
+        &self.folded[..self.folded_len]
+    }
+
+    /// The normalised, stemmed tokens (the stemmed field's).
+    pub fn stemmed(&self) -> &[Token] {
+        &self.stemmed[..self.stemmed_len]
     }
 }
 
@@ -519,11 +587,11 @@ struct Level {
 
 /// A hash map for short keys looked up once per word indexed; SipHash's
 /// resistance to flooding buys nothing against a lexicon and a corpus.
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The Fx hash (as in rustc): a multiply and a rotate per word of input.
 #[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl std::hash::Hasher for FxHasher {
     fn write(&mut self, bytes: &[u8]) {
@@ -975,12 +1043,20 @@ impl Rules {
         }
     }
 
-    /// One folded word → its normalised stem: -ise rule, stem, spelling.
+    /// Runs `f` with this thread's cache of normalised words for these
+    /// rules and level.
     ///
-    /// Cached: the result depends only on the -ise rule, the stemmer and
-    /// the spelling map, all complete before the first call (building the
-    /// spelling map uses [`stem_word`](Self::stem_word) alone).
-    fn normalize_word(&self, word: &str, stemming: Stemming) -> String {
+    /// Cached: a word's normal form depends only on the -ise rule, the
+    /// stemmer and the spelling map, all complete before the first call
+    /// (building the spelling map uses [`stem_word`](Self::stem_word)
+    /// alone). Looked up once per text, not once per word: the
+    /// thread-local access and the search for the right cache cost as much
+    /// as a hash lookup.
+    fn with_word_cache<R>(
+        &self,
+        stemming: Stemming,
+        f: impl FnOnce(&mut FastMap<String, String>) -> R,
+    ) -> R {
         WORD_CACHES.with(|caches| {
             let mut caches = caches.borrow_mut();
             let at = match caches
@@ -997,17 +1073,39 @@ impl Rules {
                     caches.len() - 1
                 }
             };
-            let cache = &mut caches[at].words;
-            if let Some(done) = cache.get(word) {
-                return done.clone();
-            }
-            let done = self.normalize_word_uncached(word, stemming);
-            if cache.len() >= WORD_CACHE_LIMIT {
-                cache.clear();
-            }
-            cache.insert(word.to_string(), done.clone());
-            done
+            f(&mut caches[at].words)
         })
+    }
+
+    /// One folded word → its normalised stem: -ise rule, stem, spelling.
+    fn normalize_word(&self, word: &str, stemming: Stemming) -> String {
+        let mut w = word.to_string();
+        self.with_word_cache(stemming, |cache| {
+            self.normalize_cached(&mut w, stemming, cache)
+        });
+        w
+    }
+
+    /// Rewrites `word` in place into its normalised stem, through `cache`.
+    /// A word seen before costs a hash lookup and a copy into the word's
+    /// own buffer: no allocation.
+    fn normalize_cached(
+        &self,
+        word: &mut String,
+        stemming: Stemming,
+        cache: &mut FastMap<String, String>,
+    ) {
+        if let Some(done) = cache.get(word.as_str()) {
+            word.clear();
+            word.push_str(done);
+            return;
+        }
+        let done = self.normalize_word_uncached(word, stemming);
+        if cache.len() >= WORD_CACHE_LIMIT {
+            cache.clear();
+        }
+        let key = std::mem::replace(word, done.clone());
+        cache.insert(key, done);
     }
 
     fn normalize_word_uncached(&self, word: &str, stemming: Stemming) -> String {
@@ -1021,44 +1119,53 @@ impl Rules {
     /// Folded words of `text` → normalised tokens, compounds joined and
     /// positions renumbered.
     fn normalize(&self, text: &str, mut words: Vec<Token>, stemming: Stemming) -> Vec<Token> {
-        for w in &mut words {
-            // The stemmer keeps the s of `cbms` (no vowel before it), so
-            // an acronym's plural written in capitals loses it here.
-            if is_capital_plural(text.get(w.offset_from..w.offset_to).unwrap_or("")) {
-                w.text.pop();
+        let n = self.normalize_in_place(text, &mut words, stemming);
+        words.truncate(n);
+        words
+    }
+
+    /// [`normalize`](Self::normalize) in place: the first `n` entries of
+    /// `words` become the tokens, `n` returned; the rest are spent words
+    /// whose buffers the caller may reuse.
+    fn normalize_in_place(&self, text: &str, words: &mut [Token], stemming: Stemming) -> usize {
+        self.with_word_cache(stemming, |cache| {
+            for w in words.iter_mut() {
+                // The stemmer keeps the s of `cbms` (no vowel before it), so
+                // an acronym's plural written in capitals loses it here.
+                if is_capital_plural(text.get(w.offset_from..w.offset_to).unwrap_or("")) {
+                    w.text.pop();
+                }
+                self.normalize_cached(&mut w.text, stemming, cache);
             }
-            w.text = self.normalize_word(&w.text, stemming);
-        }
+        });
         let compounds = &self.level(stemming).compounds;
-        let mut out: Vec<Token> = Vec::with_capacity(words.len());
+        let mut out = 0;
         let mut i = 0;
         while i < words.len() {
-            let joined = compounds.get(&words[i].text).and_then(|cands| {
-                cands
-                    .iter()
-                    .find(|c| compound_at(text, &words[i..], &c.parts))
-            });
-            let mut token = match joined {
-                Some(c) => {
-                    let last = &words[i + c.parts.len() - 1];
-                    let t = Token {
-                        offset_from: words[i].offset_from,
-                        offset_to: last.offset_to,
-                        position: 0,
-                        text: c.joined.clone(),
-                        position_length: 1,
-                    };
+            let joined = compounds
+                .get(words[i].text.as_str())
+                .and_then(|cands| {
+                    cands
+                        .iter()
+                        .find(|c| compound_at(text, &words[i..], &c.parts))
+                })
+                .map(|c| (c, words[i + c.parts.len() - 1].offset_to));
+            // Entries before `i` from `out` on are spent (words joined into
+            // an earlier compound), so swapping keeps every buffer.
+            words.swap(out, i);
+            match joined {
+                Some((c, last_to)) => {
+                    let t = &mut words[out];
+                    t.text.clear();
+                    t.text.push_str(&c.joined);
+                    t.offset_to = last_to;
                     i += c.parts.len();
-                    t
                 }
-                None => {
-                    i += 1;
-                    std::mem::take(&mut words[i - 1])
-                }
-            };
-            token.position = out.len();
-            token.position_length = 1;
-            out.push(token);
+                None => i += 1,
+            }
+            words[out].position = out;
+            words[out].position_length = 1;
+            out += 1;
         }
         out
     }
@@ -1208,6 +1315,7 @@ impl TokenFilter for LexiconFilter {
             rules: self.rules,
             stemming: self.stemming,
             inner: tokenizer,
+            words: Vec::new(),
         }
     }
 }
@@ -1217,49 +1325,78 @@ struct LexiconTokenizer<T> {
     rules: Arc<Rules>,
     stemming: Stemming,
     inner: T,
+    /// Words of the text being analysed; kept between texts so that the
+    /// indexer reuses their buffers instead of allocating per word.
+    words: Vec<Token>,
 }
 
 impl<T: Tokenizer> Tokenizer for LexiconTokenizer<T> {
-    type TokenStream<'a> = LexiconTokenStream;
+    type TokenStream<'a> = LexiconTokenStream<'a>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> LexiconTokenStream {
-        let mut words = Vec::new();
-        let mut inner = self.inner.token_stream(text);
-        while inner.advance() {
-            words.push(std::mem::take(inner.token_mut()));
-        }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LexiconTokenStream<'a> {
+        let n = fill_words(&mut self.words, self.inner.token_stream(text));
+        let len = self
+            .rules
+            .normalize_in_place(text, &mut self.words[..n], self.stemming);
         LexiconTokenStream {
-            tokens: self.rules.normalize(text, words, self.stemming),
+            tokens: &mut self.words[..len],
             next: 0,
-            current: Token::default(),
+            none: Token::default(),
         }
     }
 }
 
-struct LexiconTokenStream {
-    tokens: Vec<Token>,
-    next: usize,
-    current: Token,
+/// Copies the tokens of `stream` into `words`, reusing the buffers already
+/// there; returns how many it wrote.
+fn fill_words<S: TokenStream>(words: &mut Vec<Token>, mut stream: S) -> usize {
+    let mut n = 0;
+    while stream.advance() {
+        let t = stream.token();
+        if n == words.len() {
+            words.push(Token::default());
+        }
+        let w = &mut words[n];
+        w.text.clear();
+        w.text.push_str(&t.text);
+        w.offset_from = t.offset_from;
+        w.offset_to = t.offset_to;
+        w.position = t.position;
+        w.position_length = t.position_length;
+        n += 1;
+    }
+    n
 }
 
-impl TokenStream for LexiconTokenStream {
+struct LexiconTokenStream<'a> {
+    tokens: &'a mut [Token],
+    /// One past the current token.
+    next: usize,
+    /// What `token` shows before the first `advance`.
+    none: Token,
+}
+
+impl TokenStream for LexiconTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        match self.tokens.get_mut(self.next) {
-            Some(t) => {
-                self.current = std::mem::take(t);
-                self.next += 1;
-                true
-            }
-            None => false,
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
         }
     }
 
     fn token(&self) -> &Token {
-        &self.current
+        match self.next {
+            0 => &self.none,
+            n => &self.tokens[n - 1],
+        }
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        match self.next {
+            0 => &mut self.none,
+            n => &mut self.tokens[n - 1],
+        }
     }
 }
 
@@ -1423,23 +1560,56 @@ mod tests {
     }
 
     #[test]
+    fn one_analysis_gives_both_fields_tokens() {
+        let lex = lex();
+        let mut a = Analysis::default();
+        // Long then short, so that spent buffers from the first text must
+        // not leak into the second.
+        for text in [
+            "The UK's cyber-security strategy: Confidence-Building Measures (CBMs), \
+             organisations and the centres of cyber security in cyber space.",
+            "Cyber security and CBMs.",
+            "",
+            "Behaviour of States",
+        ] {
+            lex.analyse_into(text, &mut a);
+            // Positions aside: `exact_tokens` does not number them.
+            let words = |t: &[Token]| -> Vec<(String, usize, usize)> {
+                t.iter()
+                    .map(|t| (t.text.clone(), t.offset_from, t.offset_to))
+                    .collect()
+            };
+            assert_eq!(words(a.folded()), words(&lex.exact_tokens(text)), "{text}");
+            assert_eq!(a.stemmed(), lex.tokens(text).as_slice(), "{text}");
+        }
+    }
+
+    #[test]
     fn registered_analyzer_matches_analyze() {
         let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
         let l = lex();
         l.register(&index);
         let mut a = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
-        let text = "The organisation's cyber-security behaviour, CBMs and the GGE.";
-        let mut stream = a.token_stream(text);
-        let mut got = Vec::new();
-        while let Some(t) = stream.next() {
-            got.push((t.text.clone(), t.position));
+        // One analyser for several texts, longest first: the buffers it
+        // keeps between texts must not leak words from one to the next.
+        for text in [
+            "The organisation's cyber-security behaviour, CBMs and the GGE in cyber space.",
+            "Cyber security, GGE.",
+            "",
+            "behaviour",
+        ] {
+            let mut stream = a.token_stream(text);
+            let mut got = Vec::new();
+            while let Some(t) = stream.next() {
+                got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            let want: Vec<(String, usize, usize, usize)> = l
+                .tokens(text)
+                .into_iter()
+                .map(|t| (t.text, t.position, t.offset_from, t.offset_to))
+                .collect();
+            assert_eq!(got, want, "{text}");
         }
-        let want: Vec<(String, usize)> = l
-            .tokens(text)
-            .into_iter()
-            .map(|t| (t.text, t.position))
-            .collect();
-        assert_eq!(got, want);
         assert!(index.tokenizers().get(EXACT_TOKENIZER).is_some());
     }
 

@@ -8,7 +8,7 @@
 //! its error: nothing is half-processed.
 
 use crate::corpus::{Corpus, Document};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Analysis, Lexicon};
 use crate::segment::{self, Segmentation};
 use crate::themes::{Tagger, Taxonomy};
 use crate::Result;
@@ -24,6 +24,9 @@ pub struct Analysed {
     pub bytes: u64,
     /// Passages (tagged with themes), headings and the dropped report.
     pub segmentation: Segmentation,
+    /// Each passage's content anchor ([`crate::index::anchor`]), in
+    /// passage order.
+    pub anchors: Vec<String>,
     /// Warnings from reading the text (lossy decoding).
     pub warnings: Vec<String>,
 }
@@ -63,21 +66,43 @@ impl Analyser {
 
     /// Segments and tags one text.
     pub fn analyse_text(&self, doc: &Document, text: &str) -> Segmentation {
+        self.analyse_with_anchors(doc, text).0
+    }
+
+    /// Segments and tags one text, and gives each passage's anchor.
+    ///
+    /// Each passage is analysed once: the folded words give the anchor,
+    /// the stemmed tokens the themes (the indexer would otherwise split,
+    /// fold and stem every passage once for each).
+    fn analyse_with_anchors(&self, doc: &Document, text: &str) -> (Segmentation, Vec<String>) {
         let mut seg = segment::segment(doc, text);
+        let mut analysis = Analysis::default();
+        let mut anchors = Vec::with_capacity(seg.passages.len());
         for p in &mut seg.passages {
-            p.themes = self.themes_of(&p.text);
+            self.lexicon.analyse_into(&p.text, &mut analysis);
+            p.themes = self
+                .tagger
+                .tag_analysed(analysis.stemmed())
+                .into_iter()
+                .map(|t| t.id)
+                .collect();
+            anchors.push(crate::index::anchor_of_words(
+                analysis.folded().iter().map(|t| t.text.as_str()),
+            ));
         }
-        seg
+        (seg, anchors)
     }
 
     /// Reads, segments and tags one document.
     pub fn analyse_one(&self, corpus: &Corpus, index: usize) -> Result<Analysed> {
         let doc = &corpus.documents[index];
         let text = corpus.read_text(doc, self.lossy)?;
+        let (segmentation, anchors) = self.analyse_with_anchors(doc, &text.text);
         Ok(Analysed {
             index,
             bytes: text.bytes,
-            segmentation: self.analyse_text(doc, &text.text),
+            segmentation,
+            anchors,
             warnings: text.warnings,
         })
     }

@@ -1101,12 +1101,7 @@ impl Builder<'_> {
             TermKind::Phrase { slop } => slop,
             _ => 0,
         };
-        let (text, text_exact, text_norm, section) = (
-            self.f.text,
-            self.f.text_exact,
-            self.f.text_norm,
-            self.f.section,
-        );
+        let (text, text_exact, section) = (self.f.text, self.f.text_exact, self.f.section);
         let mut alternatives = Vec::new();
         let mut boosts = Vec::new();
         for v in &t.variants {
@@ -1150,14 +1145,16 @@ impl Builder<'_> {
                         let boost = self.rank.section * scale;
                         boosts.push(self.tokens(section, &v.tokens, slop, boost));
                     }
-                    let light = self.lexicon.analyze_light(&v.text);
-                    if self.rank.normalized > 0.0 && !light.is_empty() {
+                    // Words as written weigh a little more than their
+                    // stemmed forms: the exact field ranks the form typed.
+                    let exact = self.lexicon.analyze_exact(&v.text);
+                    if self.rank.normalized > 0.0 && !exact.is_empty() {
                         let boost = self.rank.normalized * scale;
-                        let norm = self.tokens(text_norm, &light, slop, boost);
-                        if let Clause::Leaf(i) = norm {
+                        let typed = self.tokens(text_exact, &exact, slop, boost);
+                        if let Clause::Leaf(i) = typed {
                             self.leaves[i].late = true;
                         }
-                        boosts.push(norm);
+                        boosts.push(typed);
                     }
                 }
             }

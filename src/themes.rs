@@ -37,12 +37,13 @@
 //! ```
 
 use crate::error::{line_of_offset, Error, UserError};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{FastMap, Lexicon};
 use crate::segment::Passage;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
+use tantivy::tokenizer::Token;
 use toml::Spanned;
 
 /// The taxonomy's file name inside a corpus folder.
@@ -222,7 +223,7 @@ pub struct ThemeScore {
 pub struct Tagger {
     lexicon: Lexicon,
     /// Every token that occurs in some term, numbered.
-    vocab: HashMap<String, u32>,
+    vocab: FastMap<String, u32>,
     /// For each token number: the terms that start with it, grouped by
     /// theme, longest first within a theme.
     starts: Vec<Vec<Candidate>>,
@@ -284,7 +285,7 @@ impl Tagger {
             }
         }
 
-        let mut vocab: HashMap<String, u32> = HashMap::new();
+        let mut vocab: FastMap<String, u32> = FastMap::default();
         let mut starts: Vec<Vec<Candidate>> = Vec::new();
         let mut terms: Vec<TagTerm> = Vec::new();
         for (ti, theme) in taxonomy.themes.iter().enumerate() {
@@ -351,14 +352,21 @@ impl Tagger {
     /// Like [`tag`](Self::tag), on tokens already produced by
     /// [`Lexicon::analyze`] with the same lexicon.
     pub fn tag_tokens<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<ThemeScore> {
-        self.score(&self.count(tokens))
+        self.score(&self.count(tokens.iter().map(AsRef::as_ref)))
+    }
+
+    /// Like [`tag_tokens`](Self::tag_tokens), on the tokens of a
+    /// [`Lexicon::analyse_into`](crate::lexicon::Lexicon::analyse_into)
+    /// (the indexer's path: no copy of the words).
+    pub fn tag_analysed(&self, tokens: &[Token]) -> Vec<ThemeScore> {
+        self.score(&self.count(tokens.iter().map(|t| t.text.as_str())))
     }
 
     /// Every term of the taxonomy found in `text`, with its theme and how
     /// often it occurs: why a passage got (or missed) its themes. In
     /// taxonomy order.
     pub fn explain(&self, text: &str) -> Vec<TermHit> {
-        let counts = self.count(&self.lexicon.analyze(text));
+        let counts = self.count(self.lexicon.analyze(text).iter().map(String::as_str));
         counts
             .iter()
             .enumerate()
@@ -376,10 +384,9 @@ impl Tagger {
     }
 
     /// How often each term occurs in `tokens` (indexed like `self.terms`).
-    fn count<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<u32> {
+    fn count<'a>(&self, tokens: impl Iterator<Item = &'a str>) -> Vec<u32> {
         let ids: Vec<u32> = tokens
-            .iter()
-            .map(|t| self.vocab.get(t.as_ref()).copied().unwrap_or(UNKNOWN))
+            .map(|t| self.vocab.get(t).copied().unwrap_or(UNKNOWN))
             .collect();
         // Per theme, the first position not yet covered by one of its
         // matches: overlapping terms of one theme count once, the longest.
