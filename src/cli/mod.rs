@@ -76,7 +76,18 @@ pub enum Command {
 /// exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = match &cli.command {
+    set_panic_hook();
+    // A panic is a defect, or a damaged index read by tantivy; either way
+    // the user gets one line and exit code 2, not a backtrace.
+    match std::panic::catch_unwind(|| dispatch(&cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) => report(&err),
+        Err(_) => report_panic(&cli),
+    }
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
         Some(Command::Themes(args)) => themes::run(args, &cli.global),
         Some(Command::Index(args)) => index::run(args, &cli.global),
@@ -88,11 +99,61 @@ pub fn main() -> ExitCode {
             let _ = Cli::command().print_help();
             Ok(ExitCode::from(2))
         }
-    };
-    match outcome {
-        Ok(code) => code,
-        Err(err) => report(&err),
     }
+}
+
+/// The first panic's message and place, kept by the hook for
+/// [`report_panic`].
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keeps a panic's message instead of printing it (rayon and tantivy
+/// threads panic too; the first message is the cause).
+fn set_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut first) = PANIC.lock() {
+            first.get_or_insert_with(|| collapse(&format!("{message}{place}")));
+        }
+    }));
+}
+
+/// Reports a panic as one line: a damaged index when the command read one
+/// and its checksums say so, else a defect to report.
+fn report_panic(cli: &Cli) -> ExitCode {
+    let reads_index = matches!(
+        cli.command,
+        Some(Command::Search(_) | Command::Show(_) | Command::Cite(_))
+    );
+    if reads_index && crate::index::exists(&cli.global.index) {
+        let verdict = std::panic::catch_unwind(|| crate::index::verify(&cli.global.index));
+        if let Ok(Err(damaged)) = verdict {
+            return report(&damaged.into());
+        }
+    }
+    let what = PANIC
+        .lock()
+        .ok()
+        .and_then(|p| p.clone())
+        .unwrap_or_else(|| "unknown panic".into());
+    let _ = writeln!(
+        std::io::stderr(),
+        "normsearch: error: internal error: {what}; this is a defect of normsearch, please report it with the command that caused it"
+    );
+    ExitCode::from(2)
+}
+
+/// One line: every run of whitespace becomes one space.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Prints an error as one line and picks the exit code.
@@ -101,17 +162,22 @@ fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut line = err.to_string();
-    // The library's user errors are complete; internal ones get their causes.
-    if err
-        .downcast_ref::<crate::Error>()
-        .is_none_or(|e| !matches!(e, crate::Error::User(_)))
-    {
+    let library = err.downcast_ref::<crate::Error>();
+    // The library's user errors are complete; internal ones get their
+    // causes, each once (an I/O error's message already holds its source).
+    if library.is_none_or(|e| !matches!(e, crate::Error::User(_))) {
         for cause in err.chain().skip(1) {
-            line.push_str(": ");
-            line.push_str(&cause.to_string());
+            let cause = cause.to_string();
+            if !line.contains(&cause) {
+                line.push_str(": ");
+                line.push_str(&cause);
+            }
         }
     }
-    let _ = writeln!(std::io::stderr(), "normsearch: error: {line}");
+    if let Some(crate::Error::Tantivy(_)) = library {
+        line.push_str("; if the index is damaged, run `normsearch index` to rebuild it");
+    }
+    let _ = writeln!(std::io::stderr(), "normsearch: error: {}", collapse(&line));
     ExitCode::from(2)
 }
 
