@@ -277,8 +277,11 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     // TopDocs refuses a limit of 0; a page of none still counts and facets.
     let sort = request.sort;
     let rank = RANKING;
-    let top = TopDocs::with_limit(request.limit.max(1))
-        .and_offset(request.offset)
+    // Clamped to the passages there are: tantivy sizes its heap by limit
+    // plus offset, and a huge `--limit` or `--offset` would overflow it.
+    let passages = searcher.num_docs() as usize;
+    let top = TopDocs::with_limit(request.limit.clamp(1, passages.max(1)))
+        .and_offset(request.offset.min(passages))
         .tweak_score(move |reader: &SegmentReader| sort_key(reader, sort, rank));
     let (page, (total, source_counts, pillar_counts, sub_counts)) = searcher.search(
         &tantivy_query,
@@ -1038,7 +1041,10 @@ pub fn context(
             )),
         ),
     ]);
-    let limit = (hi - lo + 1) as usize;
+    // No more than the index holds: tantivy sizes its heap by the limit.
+    let limit = ((hi - lo + 1) as usize)
+        .min(searcher.num_docs() as usize)
+        .max(1);
     let mut around: Vec<Hit> = searcher
         .search(&range, &TopDocs::with_limit(limit).order_by_score())?
         .into_iter()

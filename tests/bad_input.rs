@@ -786,3 +786,79 @@ fn strip_took(json: &[u8]) -> serde_json::Value {
     v.as_object_mut().unwrap().remove("took_ms");
     v
 }
+
+#[test]
+fn usage_errors_are_one_line() {
+    for (args, needles) in [
+        (
+            &["search", "--limit", "abc", "norms"][..],
+            &[
+                "invalid value 'abc' for '--limit <N>'",
+                "see `normsearch search --help`",
+            ][..],
+        ),
+        (
+            &["search", "--kind", "poem", "norms"],
+            &["'poem' for '--kind <KIND>'", "body, list-item, footnote"],
+        ),
+        (
+            &["search"],
+            &["required arguments were not provided: <QUERY>"],
+        ),
+        (
+            &["serch", "norms"],
+            &["unrecognized subcommand 'serch'", "'search'"],
+        ),
+        (
+            &["index", "--threads", "100000"],
+            &["100000 is not in 0..=256", "see `normsearch index --help`"],
+        ),
+        (
+            &["cite", "norway-2017:1", "--format", "mla"],
+            &["'mla'", "plain"],
+        ),
+    ] {
+        refused(&format!("{args:?}"), shared(), args, needles);
+    }
+}
+
+#[test]
+fn extreme_numbers_are_answered_not_crashed_on() {
+    let max = u64::MAX.to_string();
+    let big = (1u64 << 32).to_string();
+    for args in [
+        &["search", "--json", "--limit", max.as_str(), "norms"][..],
+        &["search", "--json", "--offset", max.as_str(), "norms"],
+        &[
+            "search",
+            "--json",
+            "--offset",
+            big.as_str(),
+            "--limit",
+            big.as_str(),
+            "norms",
+        ],
+        &["show", "--json", "--context", "4294967295", "norway-2017:3"],
+    ] {
+        let out = normsearch(shared()).args(args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+        let _: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    }
+    // A limit past the end shows every match; an offset past it, none.
+    let all = normsearch(shared())
+        .args(["search", "--json", "--limit", &max, "norms"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&all.stdout).unwrap();
+    assert_eq!(
+        v["hits"].as_array().unwrap().len() as u64,
+        v["total"].as_u64().unwrap()
+    );
+    let none = normsearch(shared())
+        .args(["search", "--json", "--offset", &max, "norms"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&none.stdout).unwrap();
+    assert!(v["hits"].as_array().unwrap().is_empty() && v["total"].as_u64().unwrap() > 0);
+}

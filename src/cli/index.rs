@@ -13,8 +13,14 @@ use std::process::ExitCode;
 /// Arguments of `index`.
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
-    /// Worker threads for reading, segmenting and indexing (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// Worker threads for reading, segmenting and indexing (0: one per core;
+    /// at most 256).
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256)
+    )]
     pub threads: usize,
     /// If another build of the same index is running, stop at once instead
     /// of waiting for it to finish.

@@ -75,7 +75,10 @@ pub enum Command {
 /// Parses the arguments, runs the command and turns the outcome into an
 /// exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     set_panic_hook();
     // A panic is a defect, or a damaged index read by tantivy; either way
     // the user gets one line and exit code 2, not a backtrace.
@@ -100,6 +103,52 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// Help and version go out as clap writes them; a usage error becomes one
+/// line like any other error, with where to read the usage.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "normsearch: error: {}",
+        usage_line(&e.render().to_string(), &args)
+    );
+    ExitCode::from(2)
+}
+
+/// clap's rendered error (the error, tips, a usage line) as one line:
+/// `invalid value 'x' for '--limit <N>': …; see `normsearch search --help``.
+/// The command is read from the usage line, else from `args`.
+fn usage_line(rendered: &str, args: &[String]) -> String {
+    use clap::CommandFactory;
+    let mut parts = Vec::new();
+    let subcommand = args.iter().skip(1).find(|a| {
+        Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == a.as_str())
+    });
+    let mut command = match subcommand {
+        Some(sub) => format!("normsearch {sub}"),
+        None => "normsearch".to_string(),
+    };
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        } else if !line.starts_with("For more information") {
+            parts.push(line.strip_prefix("error: ").unwrap_or(line));
+        }
+    }
+    collapse(&format!("{}; see `{command} --help`", parts.join(" ")))
 }
 
 /// The first panic's message and place, kept by the hook for
@@ -191,6 +240,28 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_errors_are_one_line_naming_the_command() {
+        for (args, want) in [
+            (
+                &["normsearch", "search", "--limit", "abc", "x"][..],
+                "invalid value 'abc' for '--limit <N>': invalid digit found in string; see `normsearch search --help`",
+            ),
+            (
+                &["normsearch", "search"],
+                "the following required arguments were not provided: <QUERY>...; see `normsearch search --help`",
+            ),
+            (
+                &["normsearch", "serch", "x"],
+                "unrecognized subcommand 'serch' tip: a similar subcommand exists: 'search'; see `normsearch --help`",
+            ),
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            assert_eq!(usage_line(&e.render().to_string(), &args), want);
+        }
+    }
 
     #[test]
     fn clap_definitions_are_consistent() {
