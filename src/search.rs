@@ -721,7 +721,9 @@ fn tokens_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn TantivyQu
         .enumerate()
         .map(|(i, t)| (i, TantivyTerm::from_field_text(field, t)))
         .collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    Box::new(crate::seek_guard::ForwardOnly(Box::new(
+        PhraseQuery::new_with_offset_and_slop(terms, slop),
+    )))
 }
 
 /// The passages a saved reference names: `doc:n` (the ordinal, as hits

@@ -72,6 +72,9 @@ fn query_soup() -> impl Strategy<Value = String> {
         "norms",
         "CBMs",
         "GGE",
+        "CII",
+        "-CII",
+        "-\"critical information infrastructure\"",
         "behaviour",
         "cyber",
         "security",
@@ -154,5 +157,34 @@ proptest! {
         // The same pieces with no spaces between them: `(norms)AND"x`.
         let glued: String = parts.concat().split(' ').collect();
         check(&SearchRequest::new(glued))?;
+    }
+}
+
+#[test]
+fn excluding_a_phrase_keeps_exactly_the_other_passages() {
+    // Found by fuzzing: excluding a phrase (typed, or an acronym's long form)
+    // made tantivy's phrase scorer seek backwards and panic.
+    let all = index().meta().passages;
+    for phrase in [
+        "\"critical information infrastructure\"",
+        "CII",
+        "\"free flow of information\"",
+        "\"international law\"",
+        "\"norms behaviour\"~2",
+        "CBMs",
+        "GGE",
+    ] {
+        let total = |q: String| search(index(), &SearchRequest::new(q)).unwrap().total;
+        let with = total(phrase.to_string());
+        assert!(with > 0, "{phrase}");
+        assert_eq!(total(format!("-{phrase}")), all - with, "-{phrase}");
+        assert_eq!(total(format!("NOT {phrase}")), all - with, "NOT {phrase}");
+        let norms = total("norms".to_string());
+        let both = total(format!("norms AND {phrase}"));
+        assert_eq!(
+            total(format!("norms -{phrase}")),
+            norms - both,
+            "norms -{phrase}"
+        );
     }
 }
