@@ -34,15 +34,22 @@ fn normsearch(dir: &Path) -> Command {
     cmd
 }
 
-/// One workspace with a built index, for the cases that only read it.
+/// One workspace with a built index, for the cases that only read it. In
+/// cargo's own scratch folder, made anew by each run: a static is never
+/// dropped, so a temporary folder here would outlive the run.
 fn shared() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = workspace();
-        normsearch(dir.path()).arg("index").assert().success();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("bad_input-shared");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("corpus")).unwrap();
+        for entry in std::fs::read_dir(repo().join("corpus")).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join("corpus").join(entry.file_name())).unwrap();
+        }
+        normsearch(&dir).arg("index").assert().success();
         dir
     })
-    .path()
 }
 
 const NORWAY: &str = "norway-2017-international-cyber-strategy.txt";

@@ -11,22 +11,21 @@ use proptest::prelude::*;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-/// The founding corpus's index, built once into a temporary folder.
+/// The founding corpus's index, built once per run in cargo's scratch
+/// folder (a static is never dropped: a temporary folder would outlive it).
 fn index() -> &'static Index {
-    static INDEX: OnceLock<(tempfile::TempDir, Index)> = OnceLock::new();
-    &INDEX
-        .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
-            let options = BuildOptions {
-                threads: 2,
-                ..BuildOptions::default()
-            };
-            index::build(&corpus, &dir.path().join("index"), &options, &Silent).unwrap();
-            let index = Index::open(&dir.path().join("index")).unwrap();
-            (dir, index)
-        })
-        .1
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("query_props-index");
+        let _ = std::fs::remove_dir_all(&dir);
+        let corpus = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let options = BuildOptions {
+            threads: 2,
+            ..BuildOptions::default()
+        };
+        index::build(&corpus, &dir, &options, &Silent).unwrap();
+        Index::open(&dir).unwrap()
+    })
 }
 
 /// Runs `request` and checks the outcome's shape.
