@@ -440,6 +440,26 @@ fn lock(index_dir: &Path, wait: bool, progress: &dyn Progress) -> crate::Result<
     Ok(BuildLock { _file: file })
 }
 
+/// A generation being written: removed if the build fails (a text refused
+/// half-way), so that a failed build leaves no folder behind. A killed build
+/// cannot run this; the next build removes what it left.
+struct Unfinished(Option<PathBuf>);
+
+impl Unfinished {
+    /// The generation is in service: keep it.
+    fn keep(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.take() {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
 /// One document's passages, ready to index.
 struct Prepared {
     passages: usize,
@@ -474,10 +494,13 @@ pub fn build(
         analyser.taxonomy.source_bytes(),
     )?;
 
-    let previous = read_current(index_dir)?;
+    // A damaged pointer names nothing worth keeping; the rebuild it asks
+    // for must not trip on it.
+    let previous = read_current(index_dir).ok().flatten();
     let generation = next_generation(index_dir)?;
     let gen_dir = index_dir.join(&generation);
     fs::create_dir(&gen_dir).map_err(|e| Error::io(&gen_dir, e))?;
+    let unfinished = Unfinished(Some(gen_dir.clone()));
 
     let threads = if options.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -580,6 +603,7 @@ pub fn build(
     write_synced(&tmp, format!("{generation}\n").as_bytes())?;
     let current = index_dir.join(CURRENT_FILE);
     fs::rename(&tmp, &current).map_err(|e| Error::io(&current, e))?;
+    unfinished.keep();
     sync_dir(index_dir)?;
 
     remove_unused_generations(index_dir, &generation, previous.as_deref());
@@ -858,12 +882,70 @@ pub fn exists(index_dir: &Path) -> bool {
     index_dir.join(CURRENT_FILE).is_file()
 }
 
+/// Whether a name in an index folder is one a build writes there: the
+/// pointer, its temporary, the lock, generations. Other hidden files (a
+/// `.gitkeep`) are tolerated.
+pub fn is_index_entry(name: &str) -> bool {
+    name == CURRENT_FILE
+        || name == format!("{CURRENT_FILE}.tmp")
+        || name.starts_with('.')
+        || generation_number(name).is_some()
+}
+
 fn rebuild_error(index_dir: &Path, what: &str) -> Error {
     UserError::Other(format!(
         "{}: {what}; run `normsearch index` to rebuild it",
         index_dir.display()
     ))
     .into()
+}
+
+/// What is wrong with a file of generation `name`, in a few words: tantivy's
+/// own messages for a damaged file are long and speak of tantivy versions.
+fn describe_damage(name: &str, e: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::OpenReadError;
+    match e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            let cause = io_error.to_string();
+            let first = cause.split(". ").next().unwrap_or(&cause);
+            format!("{name}/{} is damaged: {first}", filepath.display())
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Checks every file of the generation `CURRENT` names against the checksum
+/// written in its footer.
+///
+/// Opening checks only that files are whole (a truncated file is refused
+/// then); bytes damaged inside a file go unseen until a search reads them,
+/// and may then fail in any way. Reading the whole index costs a pass over
+/// its files, so this runs only after such a failure, to tell a damaged
+/// index (a [`UserError`] saying to rebuild it) from a defect.
+pub fn verify(index_dir: &Path) -> crate::Result<()> {
+    let Some(name) = read_current(index_dir)? else {
+        return Err(rebuild_error(index_dir, "no index here"));
+    };
+    let damaged = tantivy::Index::open_in_dir(index_dir.join(&name))
+        .and_then(|index| index.validate_checksum())
+        .map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+            )
+        })?;
+    let mut damaged: Vec<PathBuf> = damaged.into_iter().collect();
+    damaged.sort();
+    match damaged.first() {
+        None => Ok(()),
+        Some(file) => Err(rebuild_error(
+            index_dir,
+            &format!(
+                "the index is damaged ({name}/{} fails its checksum)",
+                file.display()
+            ),
+        )),
+    }
 }
 
 /// Whether an index still matches its inputs.
@@ -958,8 +1040,12 @@ impl Index {
             Some(l) => l,
             None => Lexicon::parse(&lexicon_src, &lexicon_path)?,
         };
-        let index = tantivy::Index::open_in_dir(&generation)
-            .map_err(|e| rebuild_error(index_dir, &format!("the index is unreadable ({e})")))?;
+        let index = tantivy::Index::open_in_dir(&generation).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+            )
+        })?;
         let (schema, fields) = schema();
         if serde_json::to_string(&index.schema()).ok() != serde_json::to_string(&schema).ok() {
             return Err(rebuild_error(
@@ -972,7 +1058,12 @@ impl Index {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
-            .map_err(|e| rebuild_error(index_dir, &format!("the index is unreadable ({e})")))?;
+            .map_err(|e: tantivy::TantivyError| {
+                rebuild_error(
+                    index_dir,
+                    &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+                )
+            })?;
         Ok(Index {
             generation,
             index,

@@ -161,7 +161,13 @@ impl Lexicon {
     pub fn parse(src: &str, path: &Path) -> crate::Result<Lexicon> {
         let file: LexiconFile = toml::from_str(src).map_err(|e| {
             let line = e.span().map(|s| line_of_offset(src, s.start));
-            UserError::data(path, line, format!("lexicon: {}", e.message().trim()))
+            // toml's messages may span lines; an error prints as one.
+            let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+            UserError::data(
+                path,
+                line,
+                format!("lexicon: {message}; fix the lexicon (its format is described at the top of the built-in lexicon.toml)"),
+            )
         })?;
         let rules = Rules::build(file, &Locator { src, path })?;
         Ok(Lexicon {

@@ -21,6 +21,7 @@ pub mod pipeline;
 pub mod present;
 pub mod query;
 pub mod search;
+mod seek_guard;
 pub mod segment;
 pub mod shell;
 pub mod themes;

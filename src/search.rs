@@ -297,11 +297,17 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     // A pass that visits every match anyway counts them for free.
     let fuse_count = request.count && !request.facets;
     let mut total = None;
+    // Clamped to the passages there are: tantivy sizes its heap by the
+    // limit, and a huge `--limit` or `--offset` would overflow it.
+    let passages = (searcher.num_docs() as usize).max(1);
     let page: Vec<(Score, DocAddress)> = match request.sort {
         Sort::Relevance => {
             // Pages within one pool are cut from the same ranking, so
             // paging through it neither repeats nor skips a passage.
-            let want = (request.offset + request.limit).max(1);
+            let want = request
+                .offset
+                .saturating_add(request.limit)
+                .clamp(1, passages);
             let mut pool = RERANK_POOL * want.div_ceil(RERANK_POOL);
             let ranking = plan.ranking();
             let first = ranking.as_ref().unwrap_or(&recall);
@@ -344,8 +350,8 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         }
         Sort::Date => {
             // TopDocs refuses a limit of 0; a page of none still counts.
-            let top = TopDocs::with_limit(request.limit.max(1))
-                .and_offset(request.offset)
+            let top = TopDocs::with_limit(request.limit.clamp(1, passages))
+                .and_offset(request.offset.min(passages))
                 .order_by_u64_field("date_order", Order::Desc);
             let found = if fuse_count {
                 let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
@@ -1224,7 +1230,9 @@ fn tokens_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn TantivyQu
         .enumerate()
         .map(|(i, t)| (i, TantivyTerm::from_field_text(field, t)))
         .collect();
-    Box::new(PhraseQuery::new_with_offset_and_slop(terms, slop))
+    Box::new(crate::seek_guard::ForwardOnly(Box::new(
+        PhraseQuery::new_with_offset_and_slop(terms, slop),
+    )))
 }
 
 /// The passages a saved reference names: `doc:n` (the ordinal, as hits
@@ -1544,7 +1552,10 @@ pub fn context(
             )),
         ),
     ]);
-    let limit = (hi - lo + 1) as usize;
+    // No more than the index holds: tantivy sizes its heap by the limit.
+    let limit = ((hi - lo + 1) as usize)
+        .min(searcher.num_docs() as usize)
+        .max(1);
     let mut around: Vec<Hit> = searcher
         .search(&range, &TopDocs::with_limit(limit).order_by_score())?
         .into_iter()

@@ -495,7 +495,7 @@ fn corpus_and_index_flags_work_for_the_prompt() {
             .write_stdin(":sources\n"),
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("building it"), "{}", run.stderr);
+    assert!(run.stderr.contains("built it"), "{}", run.stderr);
     assert!(run.stdout.contains("usa-2011"), "{}", run.stdout);
     assert!(index.join("CURRENT").exists());
 }

@@ -109,8 +109,9 @@ fn tab_completes_commands_and_ids() {
     p.send("security source:norw\t").unwrap();
     p.send_line("").unwrap();
     p.exp_string("passages match").unwrap();
-    // Only the completed document's passages: the id was whole.
-    p.exp_string("by source: norway-2017 ").unwrap();
+    // The completed document's passages: the id was whole (a partial id
+    // would have been refused with the list of valid ones).
+    p.exp_string("1. norway-2017:").unwrap();
     assert_eq!(ctrl_d(p), 0);
 }
 

@@ -3,6 +3,7 @@
 
 use super::Global;
 use crate::index::{self, BuildOptions, BuildSummary, Progress};
+use crate::UserError;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -12,8 +13,14 @@ use std::process::ExitCode;
 /// Arguments of `index`.
 #[derive(Debug, clap::Args)]
 pub struct IndexArgs {
-    /// Worker threads for reading, segmenting and indexing (0: one per core).
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    /// Worker threads for reading, segmenting and indexing (0: one per core;
+    /// at most 256).
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(0..=256)
+    )]
     pub threads: usize,
     /// If another build of the same index is running, stop at once instead
     /// of waiting for it to finish.
@@ -38,15 +45,73 @@ pub(crate) fn build(global: &Global, threads: usize, wait: bool) -> Result<Build
         wait_for_lock: wait,
         lossy: global.lossy,
     };
+    check_index_folder(&global.index)?;
     let bar = Bar::new();
     let summary = index::build(&global.corpus, &global.index, &options, &bar);
     bar.0.finish_and_clear();
-    let summary = summary?;
+    let summary = summary.map_err(|e| explain_write_error(e, &global.index))?;
     let mut err = std::io::stderr().lock();
     for w in &summary.warnings {
         writeln!(err, "normsearch: warning: {w}")?;
     }
     Ok(summary)
+}
+
+/// Refuses, before anything is written, an index folder that is a file or
+/// that holds files of its own: the build removes the generations it no
+/// longer needs, and writes nothing but its own entries (see
+/// [`index::is_index_entry`]), so it only ever works in a folder of its own.
+fn check_index_folder(dir: &Path) -> Result<(), UserError> {
+    let meta = match std::fs::metadata(dir) {
+        Ok(meta) => meta,
+        // Created by the build; a failure to create it is explained then.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(cannot_write(dir, &e)),
+    };
+    if !meta.is_dir() {
+        return Err(UserError::Other(format!(
+            "{}: this is a file, not an index folder; pass --index naming a folder (it is created if missing)",
+            dir.display()
+        )));
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| cannot_write(dir, &e))?;
+    let mut foreign: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| !index::is_index_entry(name))
+        .collect();
+    foreign.sort();
+    match foreign.first() {
+        None => Ok(()),
+        Some(name) => Err(UserError::Other(format!(
+            "{}: the folder holds {name:?}, which is not part of a normsearch index; pass --index naming the index folder, or a new or empty one",
+            dir.display()
+        ))),
+    }
+}
+
+fn cannot_write(path: &Path, e: &std::io::Error) -> UserError {
+    let advice = match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            "free some disk space, then run `normsearch index` again"
+        }
+        _ => "pass --index naming a folder you can write to",
+    };
+    UserError::Other(format!(
+        "{}: cannot write the index ({e}); {advice}",
+        path.display()
+    ))
+}
+
+/// An I/O failure inside the index folder is the user's to fix (a folder
+/// without write permission, a read-only or full disk); say so.
+fn explain_write_error(e: crate::Error, index_dir: &Path) -> anyhow::Error {
+    match e {
+        crate::Error::Io { path, source } if path.starts_with(index_dir) => {
+            cannot_write(&path, &source).into()
+        }
+        other => other.into(),
+    }
 }
 
 /// `indexed 4 documents, 306 passages, 0.16 MB in 0.21 s (0.78 MB/s) into index/gen-3`

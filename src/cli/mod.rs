@@ -91,8 +91,22 @@ pub enum Command {
 /// Parses the arguments, runs the command and turns the outcome into an
 /// exit code.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let outcome = match &cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    set_panic_hook();
+    // A panic is a defect, or a damaged index read by tantivy; either way
+    // the user gets one line and exit code 2, not a backtrace.
+    match std::panic::catch_unwind(|| dispatch(&cli)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(err)) => report(&err),
+        Err(_) => report_panic(&cli),
+    }
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
+    match &cli.command {
         Some(Command::Passages(args)) => passages::run(args, &cli.global),
         Some(Command::Themes(args)) => themes::run(args, &cli.global),
         Some(Command::Index(args)) => index::run(args, &cli.global),
@@ -100,11 +114,107 @@ pub fn main() -> ExitCode {
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
-    };
-    match outcome {
-        Ok(code) => code,
-        Err(err) => report(&err),
     }
+}
+
+/// Help and version go out as clap writes them; a usage error becomes one
+/// line like any other error, with where to read the usage.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "normsearch: error: {}",
+        usage_line(&e.render().to_string(), &args)
+    );
+    ExitCode::from(2)
+}
+
+/// clap's rendered error (the error, tips, a usage line) as one line:
+/// `invalid value 'x' for '--limit <N>': …; see `normsearch search --help``.
+/// The command is read from the usage line, else from `args`.
+fn usage_line(rendered: &str, args: &[String]) -> String {
+    use clap::CommandFactory;
+    let mut parts = Vec::new();
+    let subcommand = args.iter().skip(1).find(|a| {
+        Cli::command()
+            .get_subcommands()
+            .any(|c| c.get_name() == a.as_str())
+    });
+    let mut command = match subcommand {
+        Some(sub) => format!("normsearch {sub}"),
+        None => "normsearch".to_string(),
+    };
+    for line in rendered.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(usage) = line.strip_prefix("Usage: ") {
+            command = usage
+                .split_whitespace()
+                .take_while(|w| !w.starts_with(['-', '<', '[']))
+                .collect::<Vec<_>>()
+                .join(" ");
+        } else if !line.starts_with("For more information") {
+            parts.push(line.strip_prefix("error: ").unwrap_or(line));
+        }
+    }
+    collapse(&format!("{}; see `{command} --help`", parts.join(" ")))
+}
+
+/// The first panic's message and place, kept by the hook for
+/// [`report_panic`].
+static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Keeps a panic's message instead of printing it (rayon and tantivy
+/// threads panic too; the first message is the cause).
+fn set_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        if let Ok(mut first) = PANIC.lock() {
+            first.get_or_insert_with(|| collapse(&format!("{message}{place}")));
+        }
+    }));
+}
+
+/// Reports a panic as one line: a damaged index when the command read one
+/// and its checksums say so, else a defect to report.
+fn report_panic(cli: &Cli) -> ExitCode {
+    let reads_index = matches!(
+        cli.command,
+        Some(Command::Search(_) | Command::Show(_) | Command::Cite(_))
+    );
+    if reads_index && crate::index::exists(&cli.global.index) {
+        let verdict = std::panic::catch_unwind(|| crate::index::verify(&cli.global.index));
+        if let Ok(Err(damaged)) = verdict {
+            return report(&damaged.into());
+        }
+    }
+    let what = PANIC
+        .lock()
+        .ok()
+        .and_then(|p| p.clone())
+        .unwrap_or_else(|| "unknown panic".into());
+    let _ = writeln!(
+        std::io::stderr(),
+        "normsearch: error: internal error: {what}; this is a defect of normsearch, please report it with the command that caused it"
+    );
+    ExitCode::from(2)
+}
+
+/// One line: every run of whitespace becomes one space.
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Prints an error as one line and picks the exit code.
@@ -113,17 +223,22 @@ fn report(err: &anyhow::Error) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     let mut line = err.to_string();
-    // The library's user errors are complete; internal ones get their causes.
-    if err
-        .downcast_ref::<crate::Error>()
-        .is_none_or(|e| !matches!(e, crate::Error::User(_)))
-    {
+    let library = err.downcast_ref::<crate::Error>();
+    // The library's user errors are complete; internal ones get their
+    // causes, each once (an I/O error's message already holds its source).
+    if library.is_none_or(|e| !matches!(e, crate::Error::User(_))) {
         for cause in err.chain().skip(1) {
-            line.push_str(": ");
-            line.push_str(&cause.to_string());
+            let cause = cause.to_string();
+            if !line.contains(&cause) {
+                line.push_str(": ");
+                line.push_str(&cause);
+            }
         }
     }
-    let _ = writeln!(std::io::stderr(), "normsearch: error: {line}");
+    if let Some(crate::Error::Tantivy(_)) = library {
+        line.push_str("; if the index is damaged, run `normsearch index` to rebuild it");
+    }
+    let _ = writeln!(std::io::stderr(), "normsearch: error: {}", collapse(&line));
     ExitCode::from(2)
 }
 
@@ -137,6 +252,28 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn usage_errors_are_one_line_naming_the_command() {
+        for (args, want) in [
+            (
+                &["normsearch", "search", "--limit", "abc", "x"][..],
+                "invalid value 'abc' for '--limit <N>': invalid digit found in string; see `normsearch search --help`",
+            ),
+            (
+                &["normsearch", "search"],
+                "the following required arguments were not provided: <QUERY>...; see `normsearch search --help`",
+            ),
+            (
+                &["normsearch", "serch", "x"],
+                "unrecognized subcommand 'serch' tip: a similar subcommand exists: 'search'; see `normsearch --help`",
+            ),
+        ] {
+            let e = Cli::try_parse_from(args).unwrap_err();
+            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+            assert_eq!(usage_line(&e.render().to_string(), &args), want);
+        }
+    }
 
     #[test]
     fn clap_definitions_are_consistent() {

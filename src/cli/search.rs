@@ -110,14 +110,13 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
 /// stderr when it is stale (it still answers).
 pub(super) fn open_or_build(global: &Global) -> Result<Index> {
     if !index::exists(&global.index) {
-        eprintln!(
-            "normsearch: no index in {}; building it from {}",
-            global.index.display(),
-            global.corpus.display()
-        );
+        // Announced once it is done, so that a build that fails prints its
+        // error alone (the progress bar shows on a terminal meanwhile).
         let summary = super::index::build(global, 0, true)?;
         eprintln!(
-            "normsearch: {}",
+            "normsearch: no index in {}; built it from {}: {}",
+            global.index.display(),
+            global.corpus.display(),
             super::index::summary_line(&summary, &global.index)
         );
     }
