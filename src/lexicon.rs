@@ -289,6 +289,43 @@ impl Lexicon {
                 .normalize_in_place(text, &mut into.stemmed[..folded.len()], Stemming::Full);
     }
 
+    /// The spellings of one folded word that the lexicon treats as the same
+    /// word (`digitization`, `digitisation`; `behaviours`, `behaviors`),
+    /// `word` first: what an exact-field boost must accept so that neither
+    /// US nor UK spelling is favoured.
+    pub fn spellings(&self, word: &str) -> Vec<String> {
+        let key = self.analyze_light(word);
+        let mut out = vec![word.to_string()];
+        let push = |c: String, out: &mut Vec<String>| {
+            if !out.contains(&c) && self.analyze_light(&c) == key {
+                out.push(c);
+            }
+        };
+        if let Some(ize) = self.rules.ise_to_ize(word) {
+            push(ize, &mut out);
+        }
+        for (ise, ize) in ISE_SUFFIXES {
+            if let Some(stem) = word.strip_suffix(ize) {
+                push(format!("{stem}{ise}"), &mut out);
+                break;
+            }
+        }
+        // The spelling table, both ways, on the word and on its singular.
+        let spelling = &self.rules.light.spelling;
+        let (base, plural) = match word.strip_suffix('s') {
+            Some(b) if !spelling.contains_key(word) => (b, "s"),
+            _ => (word, ""),
+        };
+        for (british, american) in spelling {
+            if british == base {
+                push(format!("{american}{plural}"), &mut out);
+            } else if american == base {
+                push(format!("{british}{plural}"), &mut out);
+            }
+        }
+        out
+    }
+
     /// The exact-field tokens of `text`, with byte offsets.
     pub fn exact_tokens(&self, text: &str) -> Vec<Token> {
         folded_words(text)
@@ -1550,6 +1587,24 @@ mod tests {
         assert_eq!(plural_stem("status"), "status");
         assert_eq!(plural_stem("access"), "access");
         assert_eq!(plural_stem("measures"), "measure");
+    }
+
+    #[test]
+    fn spellings_cover_both_sides_and_nothing_else() {
+        let l = Lexicon::builtin();
+        assert_eq!(
+            l.spellings("digitization"),
+            ["digitization", "digitisation"]
+        );
+        assert_eq!(
+            l.spellings("digitisation"),
+            ["digitisation", "digitization"]
+        );
+        assert!(l.spellings("behaviours").contains(&"behaviors".to_string()));
+        assert!(l.spellings("defense").contains(&"defence".to_string()));
+        // Not an -ise word, not in the table: only itself.
+        assert_eq!(l.spellings("promise"), ["promise"]);
+        assert_eq!(l.spellings("digital"), ["digital"]);
     }
 
     #[test]

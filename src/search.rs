@@ -263,6 +263,31 @@ const RANKING: Ranking = Ranking {
 /// Words typed side by side may stand this many words apart.
 const ADJACENCY_SLOP: u32 = 1;
 
+/// At most this many spellings of a phrase are boosted.
+const MAX_SPELLINGS: usize = 8;
+
+/// The word sequences `words` stands for in its spellings, the words as
+/// typed first, at most [`MAX_SPELLINGS`].
+fn spelling_combinations(lexicon: &Lexicon, words: &[String]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for word in words {
+        let spellings = lexicon.spellings(word);
+        let mut next = Vec::new();
+        for prefix in &out {
+            for s in &spellings {
+                if next.len() == MAX_SPELLINGS {
+                    break;
+                }
+                let mut w = prefix.clone();
+                w.push(s.clone());
+                next.push(w);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
 /// Prefixes expand to at most this many words.
 const MAX_PREFIX_EXPANSIONS: u32 = 200;
 
@@ -1156,11 +1181,21 @@ impl Builder<'_> {
                     let exact = self.lexicon.analyze_exact(&v.text);
                     if self.rank.normalized > 0.0 && !exact.is_empty() {
                         let boost = self.rank.normalized * scale;
-                        let typed = self.tokens(text_exact, &exact, slop, boost);
-                        if let Clause::Leaf(i) = typed {
-                            self.leaves[i].late = true;
+                        // In any of its spellings, so that a UK query is not
+                        // ranked against US texts, nor the reverse.
+                        let mut spelled = Vec::new();
+                        for words in spelling_combinations(self.lexicon, &exact) {
+                            let typed = self.tokens(text_exact, &words, slop, boost);
+                            if let Clause::Leaf(i) = typed {
+                                self.leaves[i].late = true;
+                            }
+                            spelled.push((Occur::Should, typed));
                         }
-                        boosts.push(typed);
+                        boosts.push(if spelled.len() == 1 {
+                            spelled.remove(0).1
+                        } else {
+                            Clause::Bool(spelled)
+                        });
                     }
                 }
             }
