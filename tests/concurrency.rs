@@ -3,14 +3,14 @@
 //! error or a mix; of two builds one proceeds and the other waits (or, with
 //! `--no-wait`, stops with a clear message); the index is never damaged.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[allow(dead_code)]
+mod support;
+use support::repo;
 
 /// The founding corpus copied `copies` times under new ids into `dir`;
 /// variant B adds a paragraph, so the two variants answer the query below

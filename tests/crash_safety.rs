@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[allow(dead_code)]
+mod support;
+use support::repo;
 
 /// The founding corpus's documents: (id, file, kind).
 const FOUNDING: &[(&str, &str, &str)] = &[

@@ -5,25 +5,13 @@
 
 use assert_cmd::Command;
 use normsearch::search::{Hit, SearchResults};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::sync::OnceLock;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A fresh folder holding a copy of the founding corpus in `corpus/`.
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for entry in std::fs::read_dir(repo().join("corpus")).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), corpus.join(entry.file_name())).unwrap();
-    }
-    dir
-}
+#[allow(dead_code)]
+mod support;
+use support::workspace;
 
 /// The binary, run in `dir` on `dir/corpus` and `dir/index`.
 fn normsearch(dir: &Path) -> Command {

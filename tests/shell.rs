@@ -7,12 +7,12 @@ use assert_cmd::Command;
 use normsearch::index::Index;
 use normsearch::search::{self, Hit, SearchResults};
 use normsearch::shell::{COMMANDS, CSV_HEADER};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[allow(dead_code)]
+mod support;
+use support::repo;
 
 /// The binary, run in `dir` on the founding corpus and `dir/index`.
 fn normsearch(dir: &Path) -> Command {

@@ -8,13 +8,13 @@
 use normsearch::index::{self, BuildOptions, Silent};
 use rexpect::process::WaitStatus;
 use rexpect::session::{spawn_command, PtySession};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+#[allow(dead_code)]
+mod support;
+use support::repo;
 
 /// An index of the founding corpus, built once for all the tests.
 fn index_dir() -> &'static Path {
