@@ -13,7 +13,9 @@
 //!   .lock            an OS file lock held by the build in progress
 //!   CURRENT          "gen-7": the generation readers open
 //!   gen-7/           a complete tantivy index, plus
-//!     meta-normsearch.json   fingerprint of the inputs, documents, counts
+//!     meta-normsearch.json   versions, fingerprint of the inputs, counts
+//!     documents.json         the documents' metadata and passage counts
+//!     inputs.tsv             size and modification time of every input
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
 //!   gen-6/           the previous generation, kept for readers still on it
@@ -38,6 +40,7 @@ use std::fs::{self, File, OpenOptions};
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
@@ -59,9 +62,11 @@ use crate::themes::Taxonomy;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const META_FILE: &str = "meta-normsearch.json";
+const DOCUMENTS_FILE: &str = "documents.json";
+const INPUTS_FILE: &str = "inputs.tsv";
 const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = ".lock";
 const GEN_PREFIX: &str = "gen-";
@@ -225,6 +230,11 @@ pub fn anchor_of_words<'a>(words: impl Iterator<Item = &'a str>) -> String {
 // The record of a generation.
 
 /// What a generation records about itself (`meta-normsearch.json`).
+///
+/// Every search reads it, so it holds only what is small: the documents
+/// and the input stamps, which grow with the corpus, have files of their
+/// own (`documents.json`, read when a command needs it; `inputs.tsv`, read
+/// by the freshness check beside the search).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Meta {
     /// [`SCHEMA_VERSION`] at build time.
@@ -237,11 +247,8 @@ pub struct Meta {
     pub built_at: u64,
     /// The corpus folder it was built from, as given.
     pub corpus: PathBuf,
-    /// Size and modification time of every input file, taken with the
-    /// fingerprint: the cheap first check of [`Index::freshness`].
-    pub inputs: Vec<Stamp>,
-    /// The documents, in manifest order.
-    pub documents: Vec<DocumentMeta>,
+    /// Number of documents (listed by [`Index::documents`]).
+    pub documents: usize,
     /// Every theme id of the taxonomy, pillars first in taxonomy order.
     pub themes: Vec<String>,
     /// Number of passages.
@@ -251,29 +258,75 @@ pub struct Meta {
 }
 
 /// An input file's size and modification time (both `None` when the file
-/// is absent, e.g. a corpus folder without its own lexicon).
+/// is absent, e.g. a corpus folder without its own lexicon), taken with the
+/// fingerprint: the cheap first check of [`Index::freshness`]. One row of
+/// `inputs.tsv` (the path last: it is the only column that can hold a tab).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Stamp {
-    /// Absolute path.
-    pub path: PathBuf,
     /// Size in bytes.
     pub len: Option<u64>,
     /// Modification time, nanoseconds since the Unix epoch.
     pub modified_ns: Option<u64>,
+    /// Absolute path.
+    pub path: PathBuf,
 }
 
 impl Stamp {
     fn of(path: PathBuf) -> Stamp {
-        let meta = fs::metadata(&path).ok();
+        let (len, modified_ns) = Stamp::now(&path);
         Stamp {
-            len: meta.as_ref().map(|m| m.len()),
-            modified_ns: meta
-                .and_then(|m| m.modified().ok())
-                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-                .map(|d| d.as_nanos() as u64),
+            len,
+            modified_ns,
             path,
         }
     }
+
+    /// The size and modification time `path` has now.
+    fn now(path: &Path) -> (Option<u64>, Option<u64>) {
+        let meta = fs::metadata(path).ok();
+        (
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as u64),
+        )
+    }
+
+    /// Whether the file still has this size and modification time.
+    fn holds(&self) -> bool {
+        Stamp::now(&self.path) == (self.len, self.modified_ns)
+    }
+}
+
+/// A tab-separated table with a header row: readable, and far cheaper to
+/// read than JSON for thousands of rows.
+fn tsv() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(b'\t');
+    b
+}
+
+fn write_stamps(path: &Path, stamps: &[Stamp]) -> crate::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .from_writer(Vec::new());
+    for s in stamps {
+        w.serialize(s)
+            .map_err(|e| UserError::Other(format!("cannot record the input stamps: {e}")))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| UserError::Other(format!("cannot record the input stamps: {e}")))?;
+    write_synced(path, &bytes)
+}
+
+fn read_stamps(path: &Path) -> Result<Vec<Stamp>, String> {
+    tsv()
+        .from_path(path)
+        .map_err(|e| e.to_string())?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
 }
 
 /// Every file the index is built from: the manifest, the texts, and the
@@ -572,30 +625,38 @@ pub fn build(
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs()),
         corpus: corpus_dir.to_path_buf(),
-        inputs,
-        documents: corpus
-            .documents
-            .iter()
-            .zip(&prepared)
-            .map(|(d, p)| DocumentMeta {
-                id: d.id.clone(),
-                title: d.title.clone(),
-                issuer: d.issuer.clone(),
-                date: d.date.to_string(),
-                year: d.date.year,
-                kind: d.kind.clone(),
-                passages: p.passages,
-            })
-            .collect(),
+        documents: corpus.documents.len(),
         themes: theme_ids(&analyser.taxonomy),
         passages,
         bytes,
     };
-    let meta_json = serde_json::to_vec_pretty(&meta)
-        .map_err(|e| UserError::Other(format!("cannot record the index's metadata: {e}")))?;
-    write_synced(&gen_dir.join(META_FILE), &meta_json)?;
+    let documents: Vec<DocumentMeta> = corpus
+        .documents
+        .iter()
+        .zip(&prepared)
+        .map(|(d, p)| DocumentMeta {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            issuer: d.issuer.clone(),
+            date: d.date.to_string(),
+            year: d.date.year,
+            kind: d.kind.clone(),
+            passages: p.passages,
+        })
+        .collect();
+    let record = |what: &str, e: serde_json::Error| {
+        UserError::Other(format!("cannot record the index's {what}: {e}"))
+    };
+    write_synced(
+        &gen_dir.join(DOCUMENTS_FILE),
+        &serde_json::to_vec(&documents).map_err(|e| record("documents", e))?,
+    )?;
+    write_stamps(&gen_dir.join(INPUTS_FILE), &inputs)?;
     write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
     write_synced(&gen_dir.join(LEXICON_COMPILED), &lexicon.compiled())?;
+    // Last: a generation with its record is complete.
+    let meta_json = serde_json::to_vec_pretty(&meta).map_err(|e| record("metadata", e))?;
+    write_synced(&gen_dir.join(META_FILE), &meta_json)?;
     sync_dir(&gen_dir)?;
 
     // The switch: from here on readers open the new generation.
@@ -964,6 +1025,8 @@ pub struct Index {
     reader: IndexReader,
     fields: Fields,
     meta: Meta,
+    /// Read on first use: most searches never need it.
+    documents: OnceLock<Vec<DocumentMeta>>,
     lexicon: Lexicon,
 }
 
@@ -1070,6 +1133,7 @@ impl Index {
             reader,
             fields,
             meta,
+            documents: OnceLock::new(),
             lexicon,
         })
     }
@@ -1104,6 +1168,41 @@ impl Index {
         &self.lexicon
     }
 
+    /// The documents, in manifest order (read from the generation on
+    /// first use).
+    pub fn documents(&self) -> crate::Result<&[DocumentMeta]> {
+        if let Some(d) = self.documents.get() {
+            return Ok(d);
+        }
+        let path = self.generation.join(DOCUMENTS_FILE);
+        let name = self.generation_name();
+        let index_dir = self.generation.parent().unwrap_or(Path::new("."));
+        let bytes = fs::read(&path).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("cannot read {name}/{DOCUMENTS_FILE} ({e})"),
+            )
+        })?;
+        let documents: Vec<DocumentMeta> = serde_json::from_slice(&bytes).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("{name}/{DOCUMENTS_FILE} is corrupted ({e})"),
+            )
+        })?;
+        Ok(self.documents.get_or_init(|| documents))
+    }
+
+    /// The document ids, in manifest order.
+    pub fn document_ids(&self) -> crate::Result<Vec<&str>> {
+        Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect())
+    }
+
+    fn generation_name(&self) -> String {
+        self.generation
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    }
+
     /// Compares the index with the inputs now in `corpus_dir`.
     ///
     /// Every query asks, so the common case is cheap: when the program is
@@ -1112,16 +1211,82 @@ impl Index {
     /// Otherwise the inputs are hashed again and compared with the
     /// fingerprint (a file touched but unchanged is still fresh).
     pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
-        if self.meta.program_version == env!("CARGO_PKG_VERSION")
-            && !self.meta.inputs.is_empty()
-            && self.same_corpus_dir(corpus_dir)
-            && self
-                .meta
-                .inputs
-                .iter()
-                .all(|s| Stamp::of(s.path.clone()) == *s)
+        self.freshness_check().run(corpus_dir)
+    }
+
+    /// [`Index::freshness`] on a thread of its own, so that a search can
+    /// run beside it: on a large corpus, a stat of every text costs as
+    /// much as the search.
+    pub fn freshness_in_background(&self, corpus_dir: &Path) -> PendingFreshness {
+        let check = self.freshness_check();
+        let dir = corpus_dir.to_path_buf();
+        match std::thread::Builder::new()
+            .name("freshness".into())
+            .spawn(move || check.run(&dir))
         {
-            return Freshness::Fresh;
+            Ok(handle) => PendingFreshness::Running(handle),
+            // No thread to be had: check now instead.
+            Err(_) => PendingFreshness::Done(self.freshness(corpus_dir)),
+        }
+    }
+
+    fn freshness_check(&self) -> FreshnessCheck {
+        FreshnessCheck {
+            inputs: self.generation.join(INPUTS_FILE),
+            program_version: self.meta.program_version.clone(),
+            fingerprint: self.meta.fingerprint.clone(),
+        }
+    }
+
+    /// Passage counts per document id.
+    pub fn passages_per_document(&self) -> crate::Result<BTreeMap<String, usize>> {
+        Ok(self
+            .documents()?
+            .iter()
+            .map(|d| (d.id.clone(), d.passages))
+            .collect())
+    }
+}
+
+/// A freshness check under way ([`Index::freshness_in_background`]).
+#[derive(Debug)]
+pub enum PendingFreshness {
+    /// Running on its own thread.
+    Running(std::thread::JoinHandle<Freshness>),
+    /// Already known.
+    Done(Freshness),
+}
+
+impl PendingFreshness {
+    /// Waits for the answer.
+    pub fn wait(self) -> Freshness {
+        match self {
+            PendingFreshness::Running(handle) => handle.join().unwrap_or_else(|_| {
+                Freshness::Stale("the freshness check failed unexpectedly".into())
+            }),
+            PendingFreshness::Done(f) => f,
+        }
+    }
+}
+
+/// What a freshness check needs of an index, owned so that it can run on a
+/// thread of its own.
+#[derive(Debug, Clone)]
+struct FreshnessCheck {
+    inputs: PathBuf,
+    program_version: String,
+    fingerprint: String,
+}
+
+impl FreshnessCheck {
+    fn run(&self, corpus_dir: &Path) -> Freshness {
+        if self.program_version == env!("CARGO_PKG_VERSION") {
+            // An unreadable table is only a reason to hash.
+            if let Ok(stamps) = read_stamps(&self.inputs) {
+                if same_corpus_dir(&stamps, corpus_dir) && stamps.iter().all(Stamp::holds) {
+                    return Freshness::Fresh;
+                }
+            }
         }
         let now = (|| -> crate::Result<String> {
             let corpus = Corpus::load(corpus_dir)?;
@@ -1130,30 +1295,23 @@ impl Index {
             fingerprint(&corpus, lexicon.source_bytes(), taxonomy.source_bytes())
         })();
         match now {
-            Ok(f) if f == self.meta.fingerprint => Freshness::Fresh,
+            Ok(f) if f == self.fingerprint => Freshness::Fresh,
             Ok(_) => Freshness::Stale(
                 "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
             ),
             Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
         }
     }
+}
 
-    /// Whether `corpus_dir` names the folder (or the manifest) the index
-    /// was built from; the manifest is the first stamp.
-    fn same_corpus_dir(&self, corpus_dir: &Path) -> bool {
-        let given = std::path::absolute(corpus_dir).unwrap_or_else(|_| corpus_dir.to_path_buf());
-        let manifest = &self.meta.inputs[0].path;
-        *manifest == given || manifest.parent() == Some(given.as_path())
-    }
-
-    /// Passage counts per document id.
-    pub fn passages_per_document(&self) -> BTreeMap<String, usize> {
-        self.meta
-            .documents
-            .iter()
-            .map(|d| (d.id.clone(), d.passages))
-            .collect()
-    }
+/// Whether `corpus_dir` names the folder (or the manifest) the index was
+/// built from; the manifest is the first stamp.
+fn same_corpus_dir(stamps: &[Stamp], corpus_dir: &Path) -> bool {
+    let Some(manifest) = stamps.first().map(|s| &s.path) else {
+        return false;
+    };
+    let given = std::path::absolute(corpus_dir).unwrap_or_else(|_| corpus_dir.to_path_buf());
+    *manifest == given || manifest.parent() == Some(given.as_path())
 }
 
 #[cfg(test)]
@@ -1215,7 +1373,17 @@ mod tests {
         let searcher = index.searcher();
         assert_eq!(searcher.num_docs() as usize, summary.passages);
         assert_eq!(searcher.segment_readers().len(), 1);
-        assert_eq!(index.meta().documents.len(), 4);
+        assert_eq!(index.meta().documents, 4);
+        let documents = index.documents().unwrap();
+        assert_eq!(documents.len(), 4);
+        assert_eq!(
+            index
+                .passages_per_document()
+                .unwrap()
+                .values()
+                .sum::<usize>(),
+            summary.passages
+        );
 
         // Touching a text without changing it does not.
         let doc = corpus.path().join("sweden-2014-unga-68-243-submission.txt");
@@ -1248,6 +1416,10 @@ mod tests {
             index.freshness(corpus.path()),
             Freshness::Stale(_)
         ));
+        assert!(matches!(
+            index.freshness_in_background(corpus.path()).wait(),
+            Freshness::Stale(_)
+        ));
 
         // A rebuild switches generations and keeps one previous.
         let second = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
@@ -1259,6 +1431,10 @@ mod tests {
         let reopened = Index::open(&index_dir).unwrap();
         assert!(reopened.generation().ends_with("gen-3"));
         assert_eq!(reopened.freshness(corpus.path()), Freshness::Fresh);
+        assert_eq!(
+            reopened.freshness_in_background(corpus.path()).wait(),
+            Freshness::Fresh
+        );
         // The old reader still answers from its generation.
         assert_eq!(index.searcher().num_docs() as usize, summary.passages);
     }
@@ -1367,6 +1543,40 @@ mod tests {
         let reader = index.reader().unwrap();
         assert_eq!(reader.searcher().segment_readers().len(), 1);
         assert_eq!(reader.searcher().num_docs(), 10);
+    }
+
+    #[test]
+    fn input_stamps_round_trip_through_their_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a \"quoted\"\tname.txt");
+        fs::write(&file, "text").unwrap();
+        let stamps = vec![
+            Stamp::of(file.clone()),
+            Stamp::of(dir.path().join("absent.toml")),
+        ];
+        assert_eq!(stamps[0].len, Some(4));
+        assert_eq!(stamps[1].len, None);
+        let table = dir.path().join(INPUTS_FILE);
+        write_stamps(&table, &stamps).unwrap();
+        assert_eq!(read_stamps(&table).unwrap(), stamps);
+        assert!(stamps.iter().all(Stamp::holds));
+        fs::write(&file, "longer text").unwrap();
+        assert!(!stamps[0].holds());
+        fs::write(&table, "len\tmodified_ns\tpath\nnot a number\t1\t/x\n").unwrap();
+        assert!(read_stamps(&table).is_err());
+    }
+
+    #[test]
+    fn a_damaged_stamp_table_falls_back_to_the_fingerprint() {
+        let corpus = corpus_copy();
+        let index_dir = corpus.path().join("index");
+        build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+        let index = Index::open(&index_dir).unwrap();
+        fs::write(index.generation().join(INPUTS_FILE), "garbage").unwrap();
+        assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
+        fs::write(index.generation().join(DOCUMENTS_FILE), "[").unwrap();
+        let err = index.documents().unwrap_err().to_string();
+        assert!(err.contains("documents.json is corrupted"), "{err}");
     }
 
     #[test]

@@ -113,8 +113,11 @@ pub struct SearchRequest {
     pub sort: Sort,
     /// Count every matching passage; otherwise `total` may be a lower
     /// bound (see [`SearchResults::total_exact`]). A pass over every match,
-    /// though one that scores nothing: cheap for a word (its document
-    /// frequency), dearer for phrases, which check positions.
+    /// though one that scores nothing, and one that rules out skipping
+    /// the postings that cannot reach the top: dear for several words on a
+    /// large index. Counted anyway where it is cheap: one word (its
+    /// document frequency), a query whose ranking visits every match, an
+    /// index of at most [`ALWAYS_COUNTED`] passages.
     pub count: bool,
     /// Count matching passages per source and theme
     /// ([`SearchResults::facets`]): a pass over every match that reads
@@ -319,12 +322,14 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
     let plan = Plan::new(index, &searcher, request, &query);
     let recall = plan.recall();
 
-    // A pass that visits every match anyway counts them for free.
-    let fuse_count = request.count && !request.facets;
-    let mut total = None;
     // Clamped to the passages there are: tantivy sizes its heap by the
     // limit, and a huge `--limit` or `--offset` would overflow it.
     let passages = (searcher.num_docs() as usize).max(1);
+    let count = counts_every_match(request.count, recall.term, passages);
+    // A pass that visits every match anyway counts them for free (with
+    // facets, their pass counts).
+    let fuse_count = !request.facets;
+    let mut total = None;
     let page: Vec<(Score, DocAddress)> = match request.sort {
         Sort::Relevance => {
             // Pages within one pool are cut from the same ranking, so
@@ -403,7 +408,7 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         let (n, counted) = facet_counts(index, &searcher, &*recall.query)?;
         total = Some(n);
         facets = counted;
-    } else if request.count && total.is_none() {
+    } else if count && total.is_none() {
         total = Some(searcher.search(&*recall.query, &Count)?);
     }
     let total_exact = total.is_some();
@@ -483,6 +488,16 @@ fn facet_counts(
 /// words side by side, passage kind) rarely lift a passage from below it
 /// into the first page, as the relevance set measures.
 const RERANK_POOL: usize = 100;
+
+/// Up to this many passages, counting every match of any query takes well
+/// under a millisecond, so totals are exact whether asked for or not.
+pub const ALWAYS_COUNTED: usize = 50_000;
+
+/// Whether a search counts every match: when asked, for one term (its
+/// document frequency is the count), and on a small index.
+fn counts_every_match(asked: bool, one_term: bool, passages: usize) -> bool {
+    asked || one_term || passages <= ALWAYS_COUNTED
+}
 
 /// The query as a tree both passes read: tantivy's boolean semantics (with
 /// a `Must` clause, `Should` clauses only add to the score; without one, at
@@ -880,9 +895,7 @@ fn parents_with_children(themes: &[String]) -> Vec<String> {
 }
 
 fn check_ids(index: &Index, request: &SearchRequest, query: &Query) -> crate::Result<()> {
-    let meta = index.meta();
-    let sources: Vec<&str> = meta.documents.iter().map(|d| d.id.as_str()).collect();
-    let themes: Vec<&str> = meta.themes.iter().map(String::as_str).collect();
+    let themes: Vec<&str> = index.meta().themes.iter().map(String::as_str).collect();
     let mut wanted_sources: Vec<&str> = request.sources.iter().map(String::as_str).collect();
     let mut wanted_themes: Vec<&str> = request.themes.iter().map(String::as_str).collect();
     for f in query.filters() {
@@ -899,12 +912,16 @@ fn check_ids(index: &Index, request: &SearchRequest, query: &Query) -> crate::Re
             ids.join(", ")
         }
     };
-    if let Some(bad) = wanted_sources.iter().find(|s| !sources.contains(s)) {
-        return Err(UserError::Other(format!(
-            "unknown source `{bad}`; valid sources: {}",
-            list(&sources)
-        ))
-        .into());
+    // The document list is read only for a query that names a source.
+    if !wanted_sources.is_empty() {
+        let sources = index.document_ids()?;
+        if let Some(bad) = wanted_sources.iter().find(|s| !sources.contains(s)) {
+            return Err(UserError::Other(format!(
+                "unknown source `{bad}`; valid sources: {}",
+                list(&sources)
+            ))
+            .into());
+        }
     }
     if let Some(bad) = wanted_themes.iter().find(|t| !themes.contains(t)) {
         return Err(UserError::Other(format!(
@@ -1279,13 +1296,8 @@ pub fn find(index: &Index, reference: &str) -> crate::Result<Vec<Hit>> {
     let f = index.fields();
     let searcher = index.searcher();
     let doc_query = |doc: &str| -> crate::Result<Box<dyn TantivyQuery>> {
-        if !index.meta().documents.iter().any(|d| d.id == doc) {
-            let ids: Vec<&str> = index
-                .meta()
-                .documents
-                .iter()
-                .map(|d| d.id.as_str())
-                .collect();
+        let ids = index.document_ids()?;
+        if !ids.contains(&doc) {
             return Err(UserError::Other(format!(
                 "unknown document `{doc}`; valid documents: {}",
                 ids.join(", ")
@@ -1548,7 +1560,7 @@ pub fn passage(index: &Index, reference: &str) -> crate::Result<Hit> {
         hit.rank = 0;
         return Ok(hit);
     }
-    let counts = index.passages_per_document();
+    let counts = index.passages_per_document()?;
     let hint = match reference
         .split_once(':')
         .and_then(|(d, _)| counts.get(d).map(|c| (d, c)))
@@ -2112,6 +2124,14 @@ mod tests {
         let json = serde_json::to_value(&r).unwrap();
         assert_eq!(json.get("total_exact").is_some(), !r.total_exact);
         assert!(counted.total_exact && counted.facets == Facets::default());
+    }
+
+    #[test]
+    fn large_indexes_count_several_words_only_when_asked() {
+        assert!(counts_every_match(true, false, 10 * ALWAYS_COUNTED));
+        assert!(counts_every_match(false, true, 10 * ALWAYS_COUNTED));
+        assert!(counts_every_match(false, false, ALWAYS_COUNTED));
+        assert!(!counts_every_match(false, false, ALWAYS_COUNTED + 1));
     }
 
     #[test]

@@ -416,13 +416,13 @@ impl Shell {
     }
 
     /// The document ids, in manifest order (for completion).
-    pub fn document_ids(&self) -> Vec<String> {
-        self.index
-            .meta()
-            .documents
-            .iter()
-            .map(|d| d.id.clone())
-            .collect()
+    pub fn document_ids(&self) -> crate::Result<Vec<String>> {
+        Ok(self
+            .index
+            .document_ids()?
+            .into_iter()
+            .map(str::to_string)
+            .collect())
     }
 
     /// The theme ids, pillars first (for completion).
@@ -472,7 +472,7 @@ impl Shell {
             }
             Line::More => self.more(out)?,
             Line::Sources(ids) => {
-                let valid = self.document_ids();
+                let valid = self.document_ids()?;
                 check_ids("source", &ids, &valid)?;
                 self.session.sources = ids;
                 self.filters_line(out)?;
@@ -589,8 +589,8 @@ impl Shell {
         })
     }
 
-    fn list_sources(&self, out: &mut impl WriteColor) -> io::Result<()> {
-        let docs = &self.index.meta().documents;
+    fn list_sources(&self, out: &mut impl WriteColor) -> Result<(), Failure> {
+        let docs = self.index.documents()?;
         let id_width = docs.iter().map(|d| d.id.chars().count()).max().unwrap_or(0);
         let kind_width = docs
             .iter()
@@ -614,7 +614,8 @@ impl Shell {
             docs.len(),
             if docs.len() == 1 { "" } else { "s" },
             self.index.meta().passages
-        )
+        )?;
+        Ok(())
     }
 
     fn list_themes(&mut self, out: &mut impl WriteColor) -> Result<(), Failure> {

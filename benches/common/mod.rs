@@ -312,12 +312,9 @@ impl QueryClass {
     pub fn request(&self, index: &Index) -> SearchRequest {
         let mut r = SearchRequest::new(self.query);
         if self.source_filter {
-            let first = index
-                .meta()
-                .documents
-                .first()
-                .expect("an index with documents");
-            r.sources.push(first.id.clone());
+            let ids = index.document_ids().expect("a readable document list");
+            let first = ids.first().expect("an index with documents");
+            r.sources.push(first.to_string());
         }
         if let Some(theme) = self.theme {
             r.themes.push(theme.to_string());

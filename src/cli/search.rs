@@ -6,7 +6,7 @@
 //! none do, 2 on errors.
 
 use super::Global;
-use crate::index::{self, Freshness, Index};
+use crate::index::{self, Freshness, Index, PendingFreshness};
 use crate::present::{color_choice, render};
 use crate::query::year_range;
 use crate::search::{search, SearchRequest, Sort};
@@ -55,6 +55,11 @@ pub struct SearchArgs {
     /// One JSON document with the hits, their citations and highlights.
     #[arg(long)]
     pub json: bool,
+    /// Count every matching passage. Without it, a large index (over
+    /// 50,000 passages) may say "at least N" for several words: counting
+    /// them is a pass over every match.
+    #[arg(long)]
+    pub count: bool,
     /// Also count the matching passages per source and per theme (a pass
     /// over every match: slower on a large corpus).
     #[arg(long)]
@@ -77,7 +82,7 @@ pub enum SortArg {
 /// Runs `search`.
 pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     let request = request(args)?;
-    let index = open_or_build(global)?;
+    let (index, freshness) = open_checking(global)?;
     if args.explain {
         let expanded = crate::search::expand(&index, &request)?;
         if args.json {
@@ -87,7 +92,10 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
             writeln!(out, "{}", expanded.explain())?;
         }
     }
-    let results = search(&index, &request)?;
+    let results = search(&index, &request);
+    // Before the hits, so that a stale index is said first.
+    warn_if_stale(freshness, global);
+    let results = results?;
 
     if args.json {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -109,6 +117,14 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
 /// Opens the index, building it first when there is none and warning on
 /// stderr when it is stale (it still answers).
 pub(super) fn open_or_build(global: &Global) -> Result<Index> {
+    let (index, freshness) = open_checking(global)?;
+    warn_if_stale(freshness, global);
+    Ok(index)
+}
+
+/// Opens the index, building it first when there is none, and starts
+/// checking its freshness beside whatever the caller does next.
+fn open_checking(global: &Global) -> Result<(Index, PendingFreshness)> {
     if !index::exists(&global.index) {
         // Announced once it is done, so that a build that fails prints its
         // error alone (the progress bar shows on a terminal meanwhile).
@@ -121,14 +137,19 @@ pub(super) fn open_or_build(global: &Global) -> Result<Index> {
         );
     }
     let index = Index::open(&global.index)?;
-    if let Freshness::Stale(reason) = index.freshness(&global.corpus) {
+    let freshness = index.freshness_in_background(&global.corpus);
+    Ok((index, freshness))
+}
+
+/// Waits for the freshness check; warns on stderr when the index is stale.
+fn warn_if_stale(freshness: PendingFreshness, global: &Global) {
+    if let Freshness::Stale(reason) = freshness.wait() {
         eprintln!(
             "normsearch: warning: the index in {} is stale: {reason}; \
              run `normsearch index` to rebuild it",
             global.index.display()
         );
     }
-    Ok(index)
 }
 
 /// The request the arguments describe.
@@ -150,7 +171,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
             SortArg::Relevance => Sort::Relevance,
             SortArg::Date => Sort::Date,
         },
-        count: true,
+        count: args.count,
         facets: args.facets,
     })
 }

@@ -80,7 +80,7 @@ fn interactive(shell: &mut Shell) -> Result<ExitCode> {
         Editor::with_config(config).context("cannot start the line editor")?;
     let colour = color_choice() != ColorChoice::Never;
     editor.set_helper(Some(PromptHelper {
-        docs: shell.document_ids(),
+        docs: shell.document_ids()?,
         themes: shell.theme_ids(),
         colour,
     }));
