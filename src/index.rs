@@ -1211,30 +1211,45 @@ impl Index {
     /// Otherwise the inputs are hashed again and compared with the
     /// fingerprint (a file touched but unchanged is still fresh).
     pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
-        self.freshness_check().run(corpus_dir)
+        if self.meta.program_version == env!("CARGO_PKG_VERSION")
+            && stamps_hold(&self.generation, corpus_dir)
+        {
+            return Freshness::Fresh;
+        }
+        self.fingerprint_freshness(corpus_dir)
     }
 
-    /// [`Index::freshness`] on a thread of its own, so that a search can
-    /// run beside it: on a large corpus, a stat of every text costs as
-    /// much as the search.
-    pub fn freshness_in_background(&self, corpus_dir: &Path) -> PendingFreshness {
-        let check = self.freshness_check();
-        let dir = corpus_dir.to_path_buf();
-        match std::thread::Builder::new()
-            .name("freshness".into())
-            .spawn(move || check.run(&dir))
-        {
-            Ok(handle) => PendingFreshness::Running(handle),
-            // No thread to be had: check now instead.
-            Err(_) => PendingFreshness::Done(self.freshness(corpus_dir)),
+    /// [`Index::freshness`], with the stamps compared by `check` (started
+    /// before this index was opened, to run beside the opening and the
+    /// search).
+    pub fn freshness_after(&self, check: StampCheck, corpus_dir: &Path) -> Freshness {
+        let same_generation = check.generation.as_deref() == Some(self.generation.as_path());
+        match check.handle.map(std::thread::JoinHandle::join) {
+            // A rebuild switched generations in between, or the check
+            // could not run: check this generation's stamps now.
+            _ if !same_generation => self.freshness(corpus_dir),
+            Some(Ok(true)) if self.meta.program_version == env!("CARGO_PKG_VERSION") => {
+                Freshness::Fresh
+            }
+            Some(Ok(_)) => self.fingerprint_freshness(corpus_dir),
+            _ => self.freshness(corpus_dir),
         }
     }
 
-    fn freshness_check(&self) -> FreshnessCheck {
-        FreshnessCheck {
-            inputs: self.generation.join(INPUTS_FILE),
-            program_version: self.meta.program_version.clone(),
-            fingerprint: self.meta.fingerprint.clone(),
+    /// The slow half of [`Index::freshness`]: hash the inputs again.
+    fn fingerprint_freshness(&self, corpus_dir: &Path) -> Freshness {
+        let now = (|| -> crate::Result<String> {
+            let corpus = Corpus::load(corpus_dir)?;
+            let lexicon = Lexicon::load(corpus_dir)?;
+            let taxonomy = Taxonomy::load(corpus_dir)?;
+            fingerprint(&corpus, lexicon.source_bytes(), taxonomy.source_bytes())
+        })();
+        match now {
+            Ok(f) if f == self.meta.fingerprint => Freshness::Fresh,
+            Ok(_) => Freshness::Stale(
+                "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
+            ),
+            Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
         }
     }
 
@@ -1248,60 +1263,46 @@ impl Index {
     }
 }
 
-/// A freshness check under way ([`Index::freshness_in_background`]).
+/// The first half of a freshness check, on a thread of its own: whether
+/// every input still has the size and modification time the current
+/// generation recorded. On a large corpus a stat of every text costs as
+/// much as opening the index and searching it, so it runs beside them;
+/// [`Index::freshness_after`] takes the answer.
 #[derive(Debug)]
-pub enum PendingFreshness {
-    /// Running on its own thread.
-    Running(std::thread::JoinHandle<Freshness>),
-    /// Already known.
-    Done(Freshness),
+pub struct StampCheck {
+    generation: Option<PathBuf>,
+    handle: Option<std::thread::JoinHandle<bool>>,
 }
 
-impl PendingFreshness {
-    /// Waits for the answer.
-    pub fn wait(self) -> Freshness {
-        match self {
-            PendingFreshness::Running(handle) => handle.join().unwrap_or_else(|_| {
-                Freshness::Stale("the freshness check failed unexpectedly".into())
-            }),
-            PendingFreshness::Done(f) => f,
+impl StampCheck {
+    /// Starts checking the stamps of the generation `index_dir/CURRENT`
+    /// names against the files in `corpus_dir`.
+    pub fn start(index_dir: &Path, corpus_dir: &Path) -> StampCheck {
+        let Ok(Some(name)) = read_current(index_dir) else {
+            return StampCheck {
+                generation: None,
+                handle: None,
+            };
+        };
+        let generation = index_dir.join(name);
+        let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
+        let handle = std::thread::Builder::new()
+            .name("freshness".into())
+            .spawn(move || stamps_hold(&gen, &dir))
+            .ok();
+        StampCheck {
+            generation: Some(generation),
+            handle,
         }
     }
 }
 
-/// What a freshness check needs of an index, owned so that it can run on a
-/// thread of its own.
-#[derive(Debug, Clone)]
-struct FreshnessCheck {
-    inputs: PathBuf,
-    program_version: String,
-    fingerprint: String,
-}
-
-impl FreshnessCheck {
-    fn run(&self, corpus_dir: &Path) -> Freshness {
-        if self.program_version == env!("CARGO_PKG_VERSION") {
-            // An unreadable table is only a reason to hash.
-            if let Ok(stamps) = read_stamps(&self.inputs) {
-                if same_corpus_dir(&stamps, corpus_dir) && stamps.iter().all(Stamp::holds) {
-                    return Freshness::Fresh;
-                }
-            }
-        }
-        let now = (|| -> crate::Result<String> {
-            let corpus = Corpus::load(corpus_dir)?;
-            let lexicon = Lexicon::load(corpus_dir)?;
-            let taxonomy = Taxonomy::load(corpus_dir)?;
-            fingerprint(&corpus, lexicon.source_bytes(), taxonomy.source_bytes())
-        })();
-        match now {
-            Ok(f) if f == self.fingerprint => Freshness::Fresh,
-            Ok(_) => Freshness::Stale(
-                "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
-            ),
-            Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
-        }
-    }
+/// Whether the inputs recorded in `generation` still have their size and
+/// modification time, and are in `corpus_dir`. An unreadable table says
+/// no: the caller then hashes.
+fn stamps_hold(generation: &Path, corpus_dir: &Path) -> bool {
+    read_stamps(&generation.join(INPUTS_FILE))
+        .is_ok_and(|stamps| same_corpus_dir(&stamps, corpus_dir) && stamps.iter().all(Stamp::holds))
 }
 
 /// Whether `corpus_dir` names the folder (or the manifest) the index was
@@ -1416,8 +1417,9 @@ mod tests {
             index.freshness(corpus.path()),
             Freshness::Stale(_)
         ));
+        let check = StampCheck::start(&index_dir, corpus.path());
         assert!(matches!(
-            index.freshness_in_background(corpus.path()).wait(),
+            index.freshness_after(check, corpus.path()),
             Freshness::Stale(_)
         ));
 
@@ -1431,10 +1433,16 @@ mod tests {
         let reopened = Index::open(&index_dir).unwrap();
         assert!(reopened.generation().ends_with("gen-3"));
         assert_eq!(reopened.freshness(corpus.path()), Freshness::Fresh);
+        let check = StampCheck::start(&index_dir, corpus.path());
         assert_eq!(
-            reopened.freshness_in_background(corpus.path()).wait(),
+            reopened.freshness_after(check, corpus.path()),
             Freshness::Fresh
         );
+        // A check of another generation's stamps is done again.
+        let check = StampCheck::start(&index_dir, corpus.path());
+        assert_eq!(index.freshness_after(check, corpus.path()), {
+            index.freshness(corpus.path())
+        });
         // The old reader still answers from its generation.
         assert_eq!(index.searcher().num_docs() as usize, summary.passages);
     }

@@ -6,7 +6,7 @@
 //! none do, 2 on errors.
 
 use super::Global;
-use crate::index::{self, Freshness, Index, PendingFreshness};
+use crate::index::{self, Freshness, Index, StampCheck};
 use crate::present::{color_choice, render};
 use crate::query::year_range;
 use crate::search::{search, SearchRequest, Sort};
@@ -94,7 +94,7 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     }
     let results = search(&index, &request);
     // Before the hits, so that a stale index is said first.
-    warn_if_stale(freshness, global);
+    warn_if_stale(&index, freshness, global);
     let results = results?;
 
     if args.json {
@@ -118,13 +118,13 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
 /// stderr when it is stale (it still answers).
 pub(super) fn open_or_build(global: &Global) -> Result<Index> {
     let (index, freshness) = open_checking(global)?;
-    warn_if_stale(freshness, global);
+    warn_if_stale(&index, freshness, global);
     Ok(index)
 }
 
 /// Opens the index, building it first when there is none, and starts
 /// checking its freshness beside whatever the caller does next.
-fn open_checking(global: &Global) -> Result<(Index, PendingFreshness)> {
+fn open_checking(global: &Global) -> Result<(Index, StampCheck)> {
     if !index::exists(&global.index) {
         // Announced once it is done, so that a build that fails prints its
         // error alone (the progress bar shows on a terminal meanwhile).
@@ -136,14 +136,14 @@ fn open_checking(global: &Global) -> Result<(Index, PendingFreshness)> {
             super::index::summary_line(&summary, &global.index)
         );
     }
+    let stamps = StampCheck::start(&global.index, &global.corpus);
     let index = Index::open(&global.index)?;
-    let freshness = index.freshness_in_background(&global.corpus);
-    Ok((index, freshness))
+    Ok((index, stamps))
 }
 
 /// Waits for the freshness check; warns on stderr when the index is stale.
-fn warn_if_stale(freshness: PendingFreshness, global: &Global) {
-    if let Freshness::Stale(reason) = freshness.wait() {
+fn warn_if_stale(index: &Index, stamps: StampCheck, global: &Global) {
+    if let Freshness::Stale(reason) = index.freshness_after(stamps, &global.corpus) {
         eprintln!(
             "normsearch: warning: the index in {} is stale: {reason}; \
              run `normsearch index` to rebuild it",
