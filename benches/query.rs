@@ -5,8 +5,9 @@
 //! `NORMSEARCH_BENCH_MB` or `NORMSEARCH_BENCH_CORPUS` change it, see
 //! `benches/common/mod.rs`) and opened once; each iteration is one search
 //! on the warm searcher. Ours returns the page of ten cited, highlighted
-//! hits with the exact total (no facets: `--facets` asks for them), as
-//! `normsearch search` prints them; the baseline returns its top ten addresses. Every iteration
+//! hits with the total where it is cheap to count (no `--count`, no
+//! `--facets`), as `normsearch search` prints them; the baseline returns
+//! its top ten addresses. Every iteration
 //! asserts it found something.
 //!
 //! ```text

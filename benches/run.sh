@@ -222,7 +222,7 @@ measure_corpus() {
         echo "Speed-up from 1 to 2 threads: normsearch $(div "${sec[o1]}" "${sec[o2]}" 2)×, baseline $(div "${sec[b1]}" "${sec[b2]}" 2)×."
         echo "Index on disk: normsearch $(div "$ours_size" 1000000 1) MB ($(div "$ours_size" "$bytes" 2)× the corpus), baseline $(div "$base_size" 1000000 1) MB ($(div "$base_size" "$bytes" 2)×)."
         echo
-        echo "Warm queries ($runs timed runs per class after $runs untimed, one process, index opened once; ours returns ten cited, highlighted hits and the exact total (no facets unless asked for), the baseline its top ten addresses):"
+        echo "Warm queries ($runs timed runs per class after $runs untimed, one process, index opened once; ours returns ten cited, highlighted hits and the total where it is cheap to count, as \`normsearch search\` does without \`--count\` or \`--facets\` (≥ marks a lower bound), the baseline its top ten addresses):"
         echo
     } >> "$section"
     log "$name: warm queries"

@@ -340,10 +340,14 @@ fn query_table(
         } else {
             ("–".into(), "–".into(), "–".into())
         };
+        let matches = if first.total_exact {
+            first.total.to_string()
+        } else {
+            format!("≥ {}", first.total)
+        };
         println!(
-            "| {} | {shown} | {} | {} | {} | {} | {b50} | {b99} | {ratio} |",
+            "| {} | {shown} | {matches} | {} | {} | {} | {b50} | {b99} | {ratio} |",
             class.name,
-            first.total,
             ms(p50),
             ms(p99),
             ms(r50)

@@ -307,10 +307,12 @@ impl QueryClass {
             .filter(|t| !index.meta().themes.iter().any(|have| have == t))
     }
 
-    /// The request for our search: the default ten hits, with the filters
-    /// of the class.
+    /// The request for our search as `normsearch search` makes it: ten
+    /// hits, the total counted where that is cheap (no `--count`), the
+    /// filters of the class.
     pub fn request(&self, index: &Index) -> SearchRequest {
         let mut r = SearchRequest::new(self.query);
+        r.count = false;
         if self.source_filter {
             let ids = index.document_ids().expect("a readable document list");
             let first = ids.first().expect("an index with documents");
