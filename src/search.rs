@@ -73,9 +73,12 @@ use tantivy::{
 
 use crate::error::UserError;
 use crate::index::{theme_facet, Fields, Index};
+
+mod top_phrase;
 use crate::lexicon::Lexicon;
 use crate::query::{Filter, Juxtaposition, Node, Query, Term, TermKind, JUXTAPOSITION};
 use crate::segment::PassageKind;
+use top_phrase::top_phrase;
 
 /// How hits are ordered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -342,9 +345,17 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
             let ranking = plan.ranking();
             let first = ranking.as_ref().unwrap_or(&recall);
             let mut ranked: Vec<(Score, DocAddress)>;
+            // Uncounted, a phrase's best passages need not visit every
+            // passage holding its words.
+            let phrase = match (&ranking, &recall.phrase) {
+                (None, Some(terms)) if !count => Some(terms),
+                _ => None,
+            };
             loop {
                 let top = TopDocs::with_limit(pool).order_by_score();
-                let candidates = if ranking.is_none() && fuse_count && !recall.prunable {
+                let candidates = if let Some(terms) = phrase {
+                    top_phrase(&searcher, terms, pool)?
+                } else if ranking.is_none() && fuse_count && !recall.prunable {
                     let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
                     total = Some(n);
                     c
@@ -520,6 +531,10 @@ struct Leaf {
     /// (the words with their endings, next to their stems) that the first
     /// pass would pay for a third posting list per word for little change.
     late: bool,
+    /// An exact phrase's terms, in order (boosted or not): its best
+    /// passages can be found by [`top_phrase`] without reading every
+    /// match's positions.
+    phrase: Option<Vec<TantivyTerm>>,
 }
 
 /// A built query: its tree and leaves.
@@ -537,6 +552,8 @@ struct Recall {
     /// Whether tantivy can prune it by block-max WAND (a term, or a union
     /// or intersection of terms), so that top-k does not visit every match.
     prunable: bool,
+    /// The terms of the exact phrase it is, if it is one ([`Leaf::phrase`]).
+    phrase: Option<Vec<TantivyTerm>>,
 }
 
 impl Plan {
@@ -617,6 +634,7 @@ impl Plan {
                 query: union,
                 term: false,
                 prunable: true,
+                phrase: None,
             });
         }
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
@@ -626,6 +644,7 @@ impl Plan {
             query: Box::new(BooleanQuery::new(clauses)),
             term: false,
             prunable: false,
+            phrase: None,
         })
     }
 
@@ -686,6 +705,7 @@ impl Plan {
                     query: leaf.query.box_clone(),
                     term: leaf.term,
                     prunable: leaf.term,
+                    phrase: leaf.phrase.clone(),
                 };
             }
             Clause::Bool(clauses) => clauses,
@@ -708,6 +728,7 @@ impl Plan {
         Recall {
             prunable: all_terms && (union || intersection),
             term: false,
+            phrase: None,
             query: Box::new(BooleanQuery::new(
                 kept.into_iter().map(|(o, r)| (o, r.query)).collect(),
             )),
@@ -1014,6 +1035,7 @@ impl Builder<'_> {
             query,
             term,
             late: false,
+            phrase: None,
         });
         Clause::Leaf(self.leaves.len() - 1)
     }
@@ -1026,7 +1048,17 @@ impl Builder<'_> {
         } else {
             Box::new(BoostQuery::new(query, boost))
         };
-        self.leaf(query, tokens.len() == 1)
+        let clause = self.leaf(query, tokens.len() == 1);
+        if tokens.len() > 1 && slop == 0 {
+            let leaf = self.leaves.last_mut().expect("just pushed");
+            leaf.phrase = Some(
+                tokens
+                    .iter()
+                    .map(|t| TantivyTerm::from_field_text(field, t))
+                    .collect(),
+            );
+        }
+        clause
     }
 
     fn node(&mut self, node: &Node) -> Clause {
@@ -2023,6 +2055,47 @@ mod tests {
         "cyberspa* sovreignty~1",
         "NOT norms",
     ];
+
+    #[test]
+    fn the_best_phrase_passages_are_tantivys() {
+        let searcher = index().searcher();
+        let phrases = [
+            "\"international law\"",
+            "\"critical infrastructure\"",
+            "\"human rights\"",
+            "\"in the field of\"",
+            "\"of the\"",
+            "\"norms of responsible state behaviour\"",
+        ];
+        for q in phrases {
+            let plan = plan(q);
+            let terms = plan
+                .recall()
+                .phrase
+                .unwrap_or_else(|| panic!("{q}: a phrase"));
+            let query = PhraseQuery::new(terms.clone());
+            let all = searcher.search(&query, &Count).unwrap();
+            assert!(all > 0, "{q}");
+            for k in [1, 2, 3, 10, 100] {
+                let theirs = searcher
+                    .search(&query, &TopDocs::with_limit(k).order_by_score())
+                    .unwrap();
+                let ours = top_phrase(&searcher, &terms, k).unwrap();
+                assert_eq!(ours.len(), k.min(all), "{q} top {k}");
+                // The same scores; where scores tie, the earlier passage.
+                let scores = |v: &[(Score, DocAddress)]| v.iter().map(|r| r.0).collect::<Vec<_>>();
+                assert_eq!(scores(&ours), scores(&theirs), "{q} top {k}");
+                for (s, address) in &ours {
+                    let earlier_ties = theirs
+                        .iter()
+                        .chain(&ours)
+                        .filter(|(t, a)| t == s && a < address)
+                        .all(|r| ours.contains(r));
+                    assert!(earlier_ties, "{q} top {k}: a tie went to a later passage");
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_second_pass_scores_as_tantivy_does() {
