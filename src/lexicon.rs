@@ -239,10 +239,7 @@ impl Lexicon {
     }
 
     fn analyzer(&self, stemming: Stemming) -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
+        TextAnalyzer::builder(FoldedWords::default())
             .filter(LexiconFilter {
                 rules: Arc::clone(&self.rules),
                 stemming,
@@ -442,7 +439,7 @@ fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]
 /// allocates per new word of the vocabulary, not per word of the text.
 #[derive(Clone)]
 pub struct Analysis {
-    exact: TextAnalyzer,
+    exact: FoldedWords,
     folded: Vec<Token>,
     folded_len: usize,
     stemmed: Vec<Token>,
@@ -452,7 +449,7 @@ pub struct Analysis {
 impl Default for Analysis {
     fn default() -> Self {
         Analysis {
-            exact: exact_analyzer(),
+            exact: FoldedWords::default(),
             folded: Vec::new(),
             folded_len: 0,
             stemmed: Vec::new(),
@@ -485,11 +482,144 @@ impl Analysis {
 /// The exact analyser ([`EXACT_TOKENIZER`]): words split, lower-cased,
 /// accents folded. No stemming, no rewrites.
 pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(FoldedWords::default())
+}
+
+/// The exact analyser as a chain of tantivy's own tokenizer and filters:
+/// what [`FoldedWords`] does in one pass, and what it hands a word with
+/// letters outside ASCII to.
+fn exact_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// Splits, lower-cases and accent-folds words in one pass over the text:
+/// the tokens (text, offsets, positions) of [`SimpleTokenizer`], then
+/// [`RemoveLongFilter`] at [`MAX_TOKEN_BYTES`], [`LowerCaser`] and
+/// [`AsciiFoldingFilter`].
+///
+/// Why not the chain itself: every passage is split three times while it
+/// is indexed (the exact field, the stemmed field, the workers' analysis
+/// for themes and anchors), and the chain goes through three filter
+/// streams per word and decodes every character. Here a word of ASCII
+/// letters and digits (nearly all of them) is found byte by byte and
+/// lower-cased in place; a word with any other letter goes through the
+/// chain, so the two agree on every word.
+#[derive(Clone, Default)]
+struct FoldedWords {
+    token: Token,
+    /// Made at the first word outside ASCII.
+    chain: Option<TextAnalyzer>,
+}
+
+impl Tokenizer for FoldedWords {
+    type TokenStream<'a> = FoldedWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedWordsStream<'a> {
+        self.token.reset();
+        FoldedWordsStream {
+            text,
+            at: 0,
+            token: &mut self.token,
+            chain: &mut self.chain,
+        }
+    }
+}
+
+struct FoldedWordsStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    at: usize,
+    token: &'a mut Token,
+    chain: &'a mut Option<TextAnalyzer>,
+}
+
+impl FoldedWordsStream<'_> {
+    /// The character starting at byte `at` (a char boundary, not ASCII)
+    /// and whether [`SimpleTokenizer`] counts it as part of a word.
+    fn wide_char(&self, at: usize) -> (usize, bool) {
+        let c = self.text[at..].chars().next().unwrap_or(' ');
+        (c.len_utf8(), c.is_alphanumeric())
+    }
+}
+
+impl TokenStream for FoldedWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        loop {
+            self.token.text.clear();
+            // The start of the next word.
+            while self.at < bytes.len() {
+                let b = bytes[self.at];
+                if b.is_ascii() {
+                    if b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.at += 1;
+                } else {
+                    let (len, in_word) = self.wide_char(self.at);
+                    if in_word {
+                        break;
+                    }
+                    self.at += len;
+                }
+            }
+            if self.at >= bytes.len() {
+                return false;
+            }
+            let from = self.at;
+            let mut ascii = true;
+            while self.at < bytes.len() {
+                let b = bytes[self.at];
+                if b.is_ascii() {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.at += 1;
+                } else {
+                    let (len, in_word) = self.wide_char(self.at);
+                    if !in_word {
+                        break;
+                    }
+                    ascii = false;
+                    self.at += len;
+                }
+            }
+            // A dropped long word still takes its position, as it does
+            // in the chain (the filter drops tokens already numbered).
+            self.token.position = self.token.position.wrapping_add(1);
+            if self.at - from >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = self.at;
+            let word = &self.text[from..self.at];
+            if ascii {
+                self.token.text.push_str(word);
+                self.token.text.make_ascii_lowercase();
+            } else {
+                // The word is one run of letters and digits, so the chain
+                // gives it back as one token, lower-cased and folded.
+                let chain = self.chain.get_or_insert_with(exact_chain);
+                let mut stream = chain.token_stream(word);
+                if stream.advance() {
+                    self.token.text.push_str(&stream.token().text);
+                }
+            }
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// The exact-field words of `text`: split, lower-cased, accent-folded.
@@ -1446,6 +1576,62 @@ impl TokenStream for LexiconTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every token of `text` from `analyzer`, whole.
+    fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    fn same_as_chain(text: &str) {
+        let one_pass = all_tokens(&mut exact_analyzer(), text);
+        let chain = all_tokens(&mut exact_chain(), text);
+        assert_eq!(one_pass, chain, "{text:?}");
+    }
+
+    #[test]
+    fn one_pass_folding_gives_the_chains_tokens() {
+        for text in [
+            "",
+            "   ",
+            "Hello, happy tax payer!",
+            "CBMs and ICTs: the UN GGE's 2015 report (A/70/174), para. 13(f).",
+            "Café déjà-vu NAÏVE Straße œuvre ﬁnance Æsir ÉTAT",
+            "İstanbul ΣΟΦΊΑ Москва 東京 ١٢٣ x²",
+            "emoji 🙂 between\u{00AD}soft\u{2010}hyphens and curly “quotes” — dashes",
+            "combining e\u{0301}tat, tabs\tand\nnewlines",
+            // 39, 40 and 41 bytes: the limit drops words of 40 bytes and more.
+            &format!(
+                "a {} b {} c {} d",
+                "x".repeat(39),
+                "y".repeat(40),
+                "z".repeat(41)
+            ),
+            &format!("{} é{} end", "é".repeat(20), "e".repeat(38)),
+            "trailing word",
+            "ends in a wide letterß",
+        ] {
+            same_as_chain(text);
+        }
+    }
+
+    #[test]
+    fn one_pass_folding_gives_the_chains_tokens_on_the_corpus() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut texts = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                same_as_chain(&std::fs::read_to_string(&path).unwrap());
+                texts += 1;
+            }
+        }
+        assert!(texts > 0);
+    }
 
     fn lex() -> Lexicon {
         Lexicon::builtin()
