@@ -239,12 +239,28 @@ impl Lexicon {
     }
 
     fn analyzer(&self, stemming: Stemming) -> TextAnalyzer {
+        self.analyzer_with(stemming, None)
+    }
+
+    fn analyzer_with(&self, stemming: Stemming, handoff: Option<Arc<Handoff>>) -> TextAnalyzer {
         TextAnalyzer::builder(FoldedWords::default())
             .filter(LexiconFilter {
                 rules: Arc::clone(&self.rules),
                 stemming,
+                handoff,
             })
             .build()
+    }
+
+    /// Registers the analysers like [`register`](Self::register), with a
+    /// stemmed analyser that takes the tokens offered to `handoff` for a
+    /// text instead of analysing it again.
+    pub fn register_with_handoff(&self, index: &tantivy::Index, handoff: Arc<Handoff>) {
+        self.register(index);
+        index.tokenizers().register(
+            STEMMED_TOKENIZER,
+            self.analyzer_with(Stemming::Full, Some(handoff)),
+        );
     }
 
     /// The normalised, stemmed tokens of `text`, in order: what the index
@@ -1478,6 +1494,7 @@ fn compound_at(text: &str, words: &[Token], parts: &[String]) -> bool {
 struct LexiconFilter {
     rules: Arc<Rules>,
     stemming: Stemming,
+    handoff: Option<Arc<Handoff>>,
 }
 
 impl TokenFilter for LexiconFilter {
@@ -1487,6 +1504,7 @@ impl TokenFilter for LexiconFilter {
         LexiconTokenizer {
             rules: self.rules,
             stemming: self.stemming,
+            handoff: self.handoff,
             inner: tokenizer,
             words: Vec::new(),
         }
@@ -1497,6 +1515,8 @@ impl TokenFilter for LexiconFilter {
 struct LexiconTokenizer<T> {
     rules: Arc<Rules>,
     stemming: Stemming,
+    /// Analyses made ahead by the build's workers (see [`Handoff`]).
+    handoff: Option<Arc<Handoff>>,
     inner: T,
     /// Words of the text being analysed; kept between texts so that the
     /// indexer reuses their buffers instead of allocating per word.
@@ -1507,16 +1527,151 @@ impl<T: Tokenizer> Tokenizer for LexiconTokenizer<T> {
     type TokenStream<'a> = LexiconTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LexiconTokenStream<'a> {
-        let n = fill_words(&mut self.words, self.inner.token_stream(text));
-        let len = self
-            .rules
-            .normalize_in_place(text, &mut self.words[..n], self.stemming);
+        let claimed = match &self.handoff {
+            Some(handoff) => handoff.claim(text, &mut self.words),
+            None => None,
+        };
+        let len = claimed.unwrap_or_else(|| {
+            let n = fill_words(&mut self.words, self.inner.token_stream(text));
+            self.rules
+                .normalize_in_place(text, &mut self.words[..n], self.stemming)
+        });
         LexiconTokenStream {
             tokens: &mut self.words[..len],
             next: 0,
             none: Token::default(),
         }
     }
+}
+
+/// Stemmed tokens analysed ahead of indexing, handed from the build's
+/// workers to the stemmed analyser on tantivy's indexing threads.
+///
+/// Why: the workers analyse every passage anyway (its themes are tagged
+/// from the stemmed tokens), and tantivy's indexing thread, which would
+/// analyse it again, is the build's busiest thread. tantivy's own way in,
+/// a pre-tokenized value, is copied twice inside tantivy and would be
+/// stored with its tokens.
+///
+/// A text is known by where it lies in memory: a worker offers the tokens
+/// of the text inside the document it is about to add, and the analyser
+/// takes them when tantivy hands it that same text. Its length and hash
+/// are checked too, so tokens left over by a failed build never pass for
+/// another text's. A text nobody offered for (headings, queries) is
+/// analysed as usual. Token buffers go round between the two sides, so
+/// nothing is allocated per passage once the build runs.
+#[derive(Default)]
+pub struct Handoff {
+    inner: std::sync::Mutex<HandoffState>,
+}
+
+#[derive(Default)]
+struct HandoffState {
+    /// Offered analyses by the address of their text.
+    waiting: FastMap<usize, Offered>,
+    /// Spent token buffers, to be filled again.
+    spare: Vec<Vec<Token>>,
+}
+
+struct Offered {
+    len: usize,
+    hash: u64,
+    tokens: Vec<Token>,
+    /// How many of `tokens` are the text's (the rest are spent buffers).
+    n: usize,
+}
+
+/// Spent buffers kept for reuse; beyond this they are freed.
+const HANDOFF_SPARE: usize = 256;
+
+/// Offers waiting beyond this are not made. tantivy's queue holds at most
+/// 10,000 documents, so only texts that were never claimed (a tantivy
+/// that copied them before analysis) could pile up this far: the build
+/// then analyses them again instead of growing without end.
+const HANDOFF_MAX_WAITING: usize = 20_000;
+
+impl fmt::Debug for Handoff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let waiting = self.state().waiting.len();
+        f.debug_struct("Handoff")
+            .field("waiting", &waiting)
+            .finish()
+    }
+}
+
+impl Handoff {
+    fn state(&self) -> std::sync::MutexGuard<'_, HandoffState> {
+        // A panic elsewhere cannot leave the map half-updated in a way
+        // that matters: every entry is checked when it is claimed.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Offers `analysis`'s stemmed tokens for `text`, which must not move
+    /// until it has been indexed (the text inside a document being added).
+    pub fn offer(&self, text: &str, analysis: &Analysis) {
+        let mut tokens = {
+            let mut state = self.state();
+            if state.waiting.len() >= HANDOFF_MAX_WAITING {
+                return;
+            }
+            state.spare.pop().unwrap_or_default()
+        };
+        let n = fill_tokens(&mut tokens, analysis.stemmed());
+        let offered = Offered {
+            len: text.len(),
+            hash: text_hash(text),
+            tokens,
+            n,
+        };
+        self.state().waiting.insert(text.as_ptr() as usize, offered);
+    }
+
+    /// Analyses offered and not yet claimed.
+    pub fn waiting(&self) -> usize {
+        self.state().waiting.len()
+    }
+
+    /// The tokens offered for `text`, swapped into `words`; how many.
+    fn claim(&self, text: &str, words: &mut Vec<Token>) -> Option<usize> {
+        let hash = text_hash(text);
+        let mut state = self.state();
+        let offered = state.waiting.remove(&(text.as_ptr() as usize))?;
+        if offered.len != text.len() || offered.hash != hash {
+            return None;
+        }
+        let Offered { mut tokens, n, .. } = offered;
+        std::mem::swap(words, &mut tokens);
+        if state.spare.len() < HANDOFF_SPARE {
+            state.spare.push(tokens);
+        }
+        Some(n)
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = FxHasher::default();
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Copies `from` into `words`, reusing the buffers already there; returns
+/// how many it wrote.
+fn fill_tokens(words: &mut Vec<Token>, from: &[Token]) -> usize {
+    if words.len() < from.len() {
+        words.resize_with(from.len(), Token::default);
+    }
+    for (w, t) in words.iter_mut().zip(from) {
+        w.text.clear();
+        w.text.push_str(&t.text);
+        w.offset_from = t.offset_from;
+        w.offset_to = t.offset_to;
+        w.position = t.position;
+        w.position_length = t.position_length;
+    }
+    from.len()
 }
 
 /// Copies the tokens of `stream` into `words`, reusing the buffers already
@@ -1591,6 +1746,35 @@ mod tests {
         let one_pass = all_tokens(&mut exact_analyzer(), text);
         let chain = all_tokens(&mut exact_chain(), text);
         assert_eq!(one_pass, chain, "{text:?}");
+    }
+
+    #[test]
+    fn the_stemmed_analyser_takes_offered_tokens_for_that_text_only() {
+        let l = lex();
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let handoff = Arc::new(Handoff::default());
+        l.register_with_handoff(&index, Arc::clone(&handoff));
+        let mut analyzer = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
+        let texts = |a: &mut TextAnalyzer, t: &str| -> Vec<String> {
+            all_tokens(a, t).into_iter().map(|t| t.text).collect()
+        };
+
+        let text = String::from("Confidence-building measures");
+        let mut other = Analysis::default();
+        l.analyse_into("alpha beta gamma", &mut other);
+        handoff.offer(&text, &other);
+        assert_eq!(handoff.waiting(), 1);
+        // Offered tokens are taken (here another text's, to tell them apart).
+        assert_eq!(texts(&mut analyzer, &text), ["alpha", "beta", "gamma"]);
+        assert_eq!(handoff.waiting(), 0);
+        // Once only, and never for the same words elsewhere in memory.
+        assert_eq!(texts(&mut analyzer, &text), l.analyze(&text));
+        handoff.offer(&text, &other);
+        let copy = text.clone();
+        assert_eq!(texts(&mut analyzer, &copy), l.analyze(&text));
+        // Nor for a shorter text at the same address.
+        assert_eq!(texts(&mut analyzer, &text[..10]), l.analyze(&text[..10]));
+        assert_eq!(handoff.waiting(), 0);
     }
 
     #[test]
