@@ -453,25 +453,13 @@ fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]
 ///
 /// Reused from one passage to the next, so that analysing a corpus
 /// allocates per new word of the vocabulary, not per word of the text.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Analysis {
     exact: FoldedWords,
     folded: Vec<Token>,
     folded_len: usize,
     stemmed: Vec<Token>,
     stemmed_len: usize,
-}
-
-impl Default for Analysis {
-    fn default() -> Self {
-        Analysis {
-            exact: FoldedWords::default(),
-            folded: Vec::new(),
-            folded_len: 0,
-            stemmed: Vec::new(),
-            stemmed_len: 0,
-        }
-    }
 }
 
 impl fmt::Debug for Analysis {
