@@ -239,15 +239,28 @@ impl Lexicon {
     }
 
     fn analyzer(&self, stemming: Stemming) -> TextAnalyzer {
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
+        self.analyzer_with(stemming, None)
+    }
+
+    fn analyzer_with(&self, stemming: Stemming, handoff: Option<Arc<Handoff>>) -> TextAnalyzer {
+        TextAnalyzer::builder(FoldedWords::default())
             .filter(LexiconFilter {
                 rules: Arc::clone(&self.rules),
                 stemming,
+                handoff,
             })
             .build()
+    }
+
+    /// Registers the analysers like [`register`](Self::register), with a
+    /// stemmed analyser that takes the tokens offered to `handoff` for a
+    /// text instead of analysing it again.
+    pub fn register_with_handoff(&self, index: &tantivy::Index, handoff: Arc<Handoff>) {
+        self.register(index);
+        index.tokenizers().register(
+            STEMMED_TOKENIZER,
+            self.analyzer_with(Stemming::Full, Some(handoff)),
+        );
     }
 
     /// The normalised, stemmed tokens of `text`, in order: what the index
@@ -440,25 +453,13 @@ fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]
 ///
 /// Reused from one passage to the next, so that analysing a corpus
 /// allocates per new word of the vocabulary, not per word of the text.
-#[derive(Clone)]
+#[derive(Clone, Default)]
 pub struct Analysis {
-    exact: TextAnalyzer,
+    exact: FoldedWords,
     folded: Vec<Token>,
     folded_len: usize,
     stemmed: Vec<Token>,
     stemmed_len: usize,
-}
-
-impl Default for Analysis {
-    fn default() -> Self {
-        Analysis {
-            exact: exact_analyzer(),
-            folded: Vec::new(),
-            folded_len: 0,
-            stemmed: Vec::new(),
-            stemmed_len: 0,
-        }
-    }
 }
 
 impl fmt::Debug for Analysis {
@@ -485,11 +486,144 @@ impl Analysis {
 /// The exact analyser ([`EXACT_TOKENIZER`]): words split, lower-cased,
 /// accents folded. No stemming, no rewrites.
 pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(FoldedWords::default())
+}
+
+/// The exact analyser as a chain of tantivy's own tokenizer and filters:
+/// what [`FoldedWords`] does in one pass, and what it hands a word with
+/// letters outside ASCII to.
+fn exact_chain() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
+}
+
+/// Splits, lower-cases and accent-folds words in one pass over the text:
+/// the tokens (text, offsets, positions) of [`SimpleTokenizer`], then
+/// [`RemoveLongFilter`] at [`MAX_TOKEN_BYTES`], [`LowerCaser`] and
+/// [`AsciiFoldingFilter`].
+///
+/// Why not the chain itself: every passage is split three times while it
+/// is indexed (the exact field, the stemmed field, the workers' analysis
+/// for themes and anchors), and the chain goes through three filter
+/// streams per word and decodes every character. Here a word of ASCII
+/// letters and digits (nearly all of them) is found byte by byte and
+/// lower-cased in place; a word with any other letter goes through the
+/// chain, so the two agree on every word.
+#[derive(Clone, Default)]
+struct FoldedWords {
+    token: Token,
+    /// Made at the first word outside ASCII.
+    chain: Option<TextAnalyzer>,
+}
+
+impl Tokenizer for FoldedWords {
+    type TokenStream<'a> = FoldedWordsStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FoldedWordsStream<'a> {
+        self.token.reset();
+        FoldedWordsStream {
+            text,
+            at: 0,
+            token: &mut self.token,
+            chain: &mut self.chain,
+        }
+    }
+}
+
+struct FoldedWordsStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    at: usize,
+    token: &'a mut Token,
+    chain: &'a mut Option<TextAnalyzer>,
+}
+
+impl FoldedWordsStream<'_> {
+    /// The character starting at byte `at` (a char boundary, not ASCII)
+    /// and whether [`SimpleTokenizer`] counts it as part of a word.
+    fn wide_char(&self, at: usize) -> (usize, bool) {
+        let c = self.text[at..].chars().next().unwrap_or(' ');
+        (c.len_utf8(), c.is_alphanumeric())
+    }
+}
+
+impl TokenStream for FoldedWordsStream<'_> {
+    fn advance(&mut self) -> bool {
+        let bytes = self.text.as_bytes();
+        loop {
+            self.token.text.clear();
+            // The start of the next word.
+            while self.at < bytes.len() {
+                let b = bytes[self.at];
+                if b.is_ascii() {
+                    if b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.at += 1;
+                } else {
+                    let (len, in_word) = self.wide_char(self.at);
+                    if in_word {
+                        break;
+                    }
+                    self.at += len;
+                }
+            }
+            if self.at >= bytes.len() {
+                return false;
+            }
+            let from = self.at;
+            let mut ascii = true;
+            while self.at < bytes.len() {
+                let b = bytes[self.at];
+                if b.is_ascii() {
+                    if !b.is_ascii_alphanumeric() {
+                        break;
+                    }
+                    self.at += 1;
+                } else {
+                    let (len, in_word) = self.wide_char(self.at);
+                    if !in_word {
+                        break;
+                    }
+                    ascii = false;
+                    self.at += len;
+                }
+            }
+            // A dropped long word still takes its position, as it does
+            // in the chain (the filter drops tokens already numbered).
+            self.token.position = self.token.position.wrapping_add(1);
+            if self.at - from >= MAX_TOKEN_BYTES {
+                continue;
+            }
+            self.token.offset_from = from;
+            self.token.offset_to = self.at;
+            let word = &self.text[from..self.at];
+            if ascii {
+                self.token.text.push_str(word);
+                self.token.text.make_ascii_lowercase();
+            } else {
+                // The word is one run of letters and digits, so the chain
+                // gives it back as one token, lower-cased and folded.
+                let chain = self.chain.get_or_insert_with(exact_chain);
+                let mut stream = chain.token_stream(word);
+                if stream.advance() {
+                    self.token.text.push_str(&stream.token().text);
+                }
+            }
+            return true;
+        }
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
 }
 
 /// The exact-field words of `text`: split, lower-cased, accent-folded.
@@ -1348,6 +1482,7 @@ fn compound_at(text: &str, words: &[Token], parts: &[String]) -> bool {
 struct LexiconFilter {
     rules: Arc<Rules>,
     stemming: Stemming,
+    handoff: Option<Arc<Handoff>>,
 }
 
 impl TokenFilter for LexiconFilter {
@@ -1357,6 +1492,7 @@ impl TokenFilter for LexiconFilter {
         LexiconTokenizer {
             rules: self.rules,
             stemming: self.stemming,
+            handoff: self.handoff,
             inner: tokenizer,
             words: Vec::new(),
         }
@@ -1367,6 +1503,8 @@ impl TokenFilter for LexiconFilter {
 struct LexiconTokenizer<T> {
     rules: Arc<Rules>,
     stemming: Stemming,
+    /// Analyses made ahead by the build's workers (see [`Handoff`]).
+    handoff: Option<Arc<Handoff>>,
     inner: T,
     /// Words of the text being analysed; kept between texts so that the
     /// indexer reuses their buffers instead of allocating per word.
@@ -1377,16 +1515,151 @@ impl<T: Tokenizer> Tokenizer for LexiconTokenizer<T> {
     type TokenStream<'a> = LexiconTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LexiconTokenStream<'a> {
-        let n = fill_words(&mut self.words, self.inner.token_stream(text));
-        let len = self
-            .rules
-            .normalize_in_place(text, &mut self.words[..n], self.stemming);
+        let claimed = match &self.handoff {
+            Some(handoff) => handoff.claim(text, &mut self.words),
+            None => None,
+        };
+        let len = claimed.unwrap_or_else(|| {
+            let n = fill_words(&mut self.words, self.inner.token_stream(text));
+            self.rules
+                .normalize_in_place(text, &mut self.words[..n], self.stemming)
+        });
         LexiconTokenStream {
             tokens: &mut self.words[..len],
             next: 0,
             none: Token::default(),
         }
     }
+}
+
+/// Stemmed tokens analysed ahead of indexing, handed from the build's
+/// workers to the stemmed analyser on tantivy's indexing threads.
+///
+/// Why: the workers analyse every passage anyway (its themes are tagged
+/// from the stemmed tokens), and tantivy's indexing thread, which would
+/// analyse it again, is the build's busiest thread. tantivy's own way in,
+/// a pre-tokenized value, is copied twice inside tantivy and would be
+/// stored with its tokens.
+///
+/// A text is known by where it lies in memory: a worker offers the tokens
+/// of the text inside the document it is about to add, and the analyser
+/// takes them when tantivy hands it that same text. Its length and hash
+/// are checked too, so tokens left over by a failed build never pass for
+/// another text's. A text nobody offered for (headings, queries) is
+/// analysed as usual. Token buffers go round between the two sides, so
+/// nothing is allocated per passage once the build runs.
+#[derive(Default)]
+pub struct Handoff {
+    inner: std::sync::Mutex<HandoffState>,
+}
+
+#[derive(Default)]
+struct HandoffState {
+    /// Offered analyses by the address of their text.
+    waiting: FastMap<usize, Offered>,
+    /// Spent token buffers, to be filled again.
+    spare: Vec<Vec<Token>>,
+}
+
+struct Offered {
+    len: usize,
+    hash: u64,
+    tokens: Vec<Token>,
+    /// How many of `tokens` are the text's (the rest are spent buffers).
+    n: usize,
+}
+
+/// Spent buffers kept for reuse; beyond this they are freed.
+const HANDOFF_SPARE: usize = 256;
+
+/// Offers waiting beyond this are not made. tantivy's queue holds at most
+/// 10,000 documents, so only texts that were never claimed (a tantivy
+/// that copied them before analysis) could pile up this far: the build
+/// then analyses them again instead of growing without end.
+const HANDOFF_MAX_WAITING: usize = 20_000;
+
+impl fmt::Debug for Handoff {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let waiting = self.state().waiting.len();
+        f.debug_struct("Handoff")
+            .field("waiting", &waiting)
+            .finish()
+    }
+}
+
+impl Handoff {
+    fn state(&self) -> std::sync::MutexGuard<'_, HandoffState> {
+        // A panic elsewhere cannot leave the map half-updated in a way
+        // that matters: every entry is checked when it is claimed.
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Offers `analysis`'s stemmed tokens for `text`, which must not move
+    /// until it has been indexed (the text inside a document being added).
+    pub fn offer(&self, text: &str, analysis: &Analysis) {
+        let mut tokens = {
+            let mut state = self.state();
+            if state.waiting.len() >= HANDOFF_MAX_WAITING {
+                return;
+            }
+            state.spare.pop().unwrap_or_default()
+        };
+        let n = fill_tokens(&mut tokens, analysis.stemmed());
+        let offered = Offered {
+            len: text.len(),
+            hash: text_hash(text),
+            tokens,
+            n,
+        };
+        self.state().waiting.insert(text.as_ptr() as usize, offered);
+    }
+
+    /// Analyses offered and not yet claimed.
+    pub fn waiting(&self) -> usize {
+        self.state().waiting.len()
+    }
+
+    /// The tokens offered for `text`, swapped into `words`; how many.
+    fn claim(&self, text: &str, words: &mut Vec<Token>) -> Option<usize> {
+        let hash = text_hash(text);
+        let mut state = self.state();
+        let offered = state.waiting.remove(&(text.as_ptr() as usize))?;
+        if offered.len != text.len() || offered.hash != hash {
+            return None;
+        }
+        let Offered { mut tokens, n, .. } = offered;
+        std::mem::swap(words, &mut tokens);
+        if state.spare.len() < HANDOFF_SPARE {
+            state.spare.push(tokens);
+        }
+        Some(n)
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::Hasher as _;
+    let mut h = FxHasher::default();
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// Copies `from` into `words`, reusing the buffers already there; returns
+/// how many it wrote.
+fn fill_tokens(words: &mut Vec<Token>, from: &[Token]) -> usize {
+    if words.len() < from.len() {
+        words.resize_with(from.len(), Token::default);
+    }
+    for (w, t) in words.iter_mut().zip(from) {
+        w.text.clear();
+        w.text.push_str(&t.text);
+        w.offset_from = t.offset_from;
+        w.offset_to = t.offset_to;
+        w.position = t.position;
+        w.position_length = t.position_length;
+    }
+    from.len()
 }
 
 /// Copies the tokens of `stream` into `words`, reusing the buffers already
@@ -1446,6 +1719,91 @@ impl TokenStream for LexiconTokenStream<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every token of `text` from `analyzer`, whole.
+    fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+        let mut stream = analyzer.token_stream(text);
+        let mut out = Vec::new();
+        while stream.advance() {
+            out.push(stream.token().clone());
+        }
+        out
+    }
+
+    fn same_as_chain(text: &str) {
+        let one_pass = all_tokens(&mut exact_analyzer(), text);
+        let chain = all_tokens(&mut exact_chain(), text);
+        assert_eq!(one_pass, chain, "{text:?}");
+    }
+
+    #[test]
+    fn the_stemmed_analyser_takes_offered_tokens_for_that_text_only() {
+        let l = lex();
+        let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let handoff = Arc::new(Handoff::default());
+        l.register_with_handoff(&index, Arc::clone(&handoff));
+        let mut analyzer = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
+        let texts = |a: &mut TextAnalyzer, t: &str| -> Vec<String> {
+            all_tokens(a, t).into_iter().map(|t| t.text).collect()
+        };
+
+        let text = String::from("Confidence-building measures");
+        let mut other = Analysis::default();
+        l.analyse_into("alpha beta gamma", &mut other);
+        handoff.offer(&text, &other);
+        assert_eq!(handoff.waiting(), 1);
+        // Offered tokens are taken (here another text's, to tell them apart).
+        assert_eq!(texts(&mut analyzer, &text), ["alpha", "beta", "gamma"]);
+        assert_eq!(handoff.waiting(), 0);
+        // Once only, and never for the same words elsewhere in memory.
+        assert_eq!(texts(&mut analyzer, &text), l.analyze(&text));
+        handoff.offer(&text, &other);
+        let copy = text.clone();
+        assert_eq!(texts(&mut analyzer, &copy), l.analyze(&text));
+        // Nor for a shorter text at the same address.
+        assert_eq!(texts(&mut analyzer, &text[..10]), l.analyze(&text[..10]));
+        assert_eq!(handoff.waiting(), 0);
+    }
+
+    #[test]
+    fn one_pass_folding_gives_the_chains_tokens() {
+        for text in [
+            "",
+            "   ",
+            "Hello, happy tax payer!",
+            "CBMs and ICTs: the UN GGE's 2015 report (A/70/174), para. 13(f).",
+            "Café déjà-vu NAÏVE Straße œuvre ﬁnance Æsir ÉTAT",
+            "İstanbul ΣΟΦΊΑ Москва 東京 ١٢٣ x²",
+            "emoji 🙂 between\u{00AD}soft\u{2010}hyphens and curly “quotes” — dashes",
+            "combining e\u{0301}tat, tabs\tand\nnewlines",
+            // 39, 40 and 41 bytes: the limit drops words of 40 bytes and more.
+            &format!(
+                "a {} b {} c {} d",
+                "x".repeat(39),
+                "y".repeat(40),
+                "z".repeat(41)
+            ),
+            &format!("{} é{} end", "é".repeat(20), "e".repeat(38)),
+            "trailing word",
+            "ends in a wide letterß",
+        ] {
+            same_as_chain(text);
+        }
+    }
+
+    #[test]
+    fn one_pass_folding_gives_the_chains_tokens_on_the_corpus() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut texts = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                same_as_chain(&std::fs::read_to_string(&path).unwrap());
+                texts += 1;
+            }
+        }
+        assert!(texts > 0);
+    }
 
     fn lex() -> Lexicon {
         Lexicon::builtin()

@@ -9,7 +9,7 @@
 
 use crate::corpus::{Corpus, Document};
 use crate::lexicon::{Analysis, Lexicon};
-use crate::segment::{self, Segmentation};
+use crate::segment::{self, Passage, Segmentation};
 use crate::themes::{Tagger, Taxonomy};
 use crate::Result;
 use rayon::prelude::*;
@@ -66,7 +66,7 @@ impl Analyser {
 
     /// Segments and tags one text.
     pub fn analyse_text(&self, doc: &Document, text: &str) -> Segmentation {
-        self.analyse_with_anchors(doc, text).0
+        self.analyse_with_anchors(doc, text, |_, _, _| {}).0
     }
 
     /// Segments and tags one text, and gives each passage's anchor.
@@ -74,7 +74,12 @@ impl Analyser {
     /// Each passage is analysed once: the folded words give the anchor,
     /// the stemmed tokens the themes (the indexer would otherwise split,
     /// fold and stem every passage once for each).
-    fn analyse_with_anchors(&self, doc: &Document, text: &str) -> (Segmentation, Vec<String>) {
+    fn analyse_with_anchors(
+        &self,
+        doc: &Document,
+        text: &str,
+        mut each: impl FnMut(&Passage, &str, &Analysis),
+    ) -> (Segmentation, Vec<String>) {
         let mut seg = segment::segment(doc, text);
         let mut analysis = Analysis::default();
         let mut anchors = Vec::with_capacity(seg.passages.len());
@@ -86,18 +91,32 @@ impl Analyser {
                 .into_iter()
                 .map(|t| t.id)
                 .collect();
-            anchors.push(crate::index::anchor_of_words(
-                analysis.folded().iter().map(|t| t.text.as_str()),
-            ));
+            let anchor =
+                crate::index::anchor_of_words(analysis.folded().iter().map(|t| t.text.as_str()));
+            each(p, &anchor, &analysis);
+            anchors.push(anchor);
         }
         (seg, anchors)
     }
 
     /// Reads, segments and tags one document.
     pub fn analyse_one(&self, corpus: &Corpus, index: usize) -> Result<Analysed> {
+        self.analyse_one_with(corpus, index, |_, _, _| {})
+    }
+
+    /// Reads, segments and tags one document, and shows `each` every
+    /// passage (tagged), its anchor and its analysis as soon as they are
+    /// made: the indexer adds the passage there and then, and hands its
+    /// stemmed tokens on rather than have them made again.
+    pub fn analyse_one_with(
+        &self,
+        corpus: &Corpus,
+        index: usize,
+        each: impl FnMut(&Passage, &str, &Analysis),
+    ) -> Result<Analysed> {
         let doc = &corpus.documents[index];
         let text = corpus.read_text(doc, self.lossy)?;
-        let (segmentation, anchors) = self.analyse_with_anchors(doc, &text.text);
+        let (segmentation, anchors) = self.analyse_with_anchors(doc, &text.text, each);
         Ok(Analysed {
             index,
             bytes: text.bytes,
