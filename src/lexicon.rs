@@ -1551,6 +1551,8 @@ impl<T: Tokenizer> Tokenizer for LexiconTokenizer<T> {
 #[derive(Default)]
 pub struct Handoff {
     inner: std::sync::Mutex<HandoffState>,
+    /// Signalled on every claim, for workers waiting to offer.
+    claimed: std::sync::Condvar,
 }
 
 #[derive(Default)]
@@ -1559,6 +1561,8 @@ struct HandoffState {
     waiting: FastMap<usize, Offered>,
     /// Spent token buffers, to be filled again.
     spare: Vec<Vec<Token>>,
+    /// Claims stopped coming while offers waited: workers no longer wait.
+    stalled: bool,
 }
 
 struct Offered {
@@ -1577,6 +1581,17 @@ const HANDOFF_SPARE: usize = 256;
 /// that copied them before analysis) could pile up this far: the build
 /// then analyses them again instead of growing without end.
 const HANDOFF_MAX_WAITING: usize = 20_000;
+
+/// Offers waiting beyond this make a worker wait for the indexing threads
+/// to claim some before it offers (and adds) another passage. Each offer
+/// holds a passage's tokens, several kilobytes: with tantivy's queue full
+/// of offered passages, a build held hundreds of megabytes more than it
+/// needs to keep the indexing threads busy.
+const HANDOFF_QUEUE: usize = 1_000;
+
+/// How long a worker waits for a claim before deciding claims have
+/// stopped (longer than an indexing thread takes to write a segment).
+const HANDOFF_PATIENCE: std::time::Duration = std::time::Duration::from_secs(10);
 
 impl fmt::Debug for Handoff {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -1601,6 +1616,16 @@ impl Handoff {
     pub fn offer(&self, text: &str, analysis: &Analysis) {
         let mut tokens = {
             let mut state = self.state();
+            while state.waiting.len() >= HANDOFF_QUEUE && !state.stalled {
+                let (s, wait) = self
+                    .claimed
+                    .wait_timeout(state, HANDOFF_PATIENCE)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                state = s;
+                if wait.timed_out() {
+                    state.stalled = true;
+                }
+            }
             if state.waiting.len() >= HANDOFF_MAX_WAITING {
                 return;
             }
@@ -1626,6 +1651,7 @@ impl Handoff {
         let hash = text_hash(text);
         let mut state = self.state();
         let offered = state.waiting.remove(&(text.as_ptr() as usize))?;
+        self.claimed.notify_all();
         if offered.len != text.len() || offered.hash != hash {
             return None;
         }
