@@ -54,6 +54,8 @@
 //! query is located in it: a phrase becomes one span from its first word to
 //! its last. Spans are `[start, end)` in Unicode characters of `text`.
 
+mod top_phrase;
+
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::time::{Duration, Instant};
@@ -73,8 +75,6 @@ use tantivy::{
 
 use crate::error::UserError;
 use crate::index::{theme_facet, Fields, Index};
-
-mod top_phrase;
 use crate::lexicon::Lexicon;
 use crate::query::{Filter, Juxtaposition, Node, Query, Term, TermKind, JUXTAPOSITION};
 use crate::segment::PassageKind;
