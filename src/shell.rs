@@ -829,7 +829,7 @@ fn help(out: &mut impl WriteColor) -> io::Result<()> {
     }
     writeln!(
         out,
-        "Tab completes commands and ids; Ctrl-C drops the line; Ctrl-D leaves."
+        "Tab completes commands, ids and file names; Ctrl-C drops the line; Ctrl-D leaves."
     )
 }
 

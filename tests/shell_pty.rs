@@ -35,8 +35,14 @@ fn index_dir() -> &'static Path {
 
 /// `normsearch ARGS` on a terminal, keeping its history under `data`.
 fn spawn(args: &[&str], data: &Path) -> PtySession {
+    spawn_in(args, data, &repo())
+}
+
+/// [`spawn`] in the working folder `cwd`.
+fn spawn_in(args: &[&str], data: &Path, cwd: &Path) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_normsearch"));
     cmd.args(args)
+        .current_dir(cwd)
         .env("NORMSEARCH_CORPUS", repo().join("corpus"))
         .env("NORMSEARCH_INDEX", index_dir())
         .env("XDG_DATA_HOME", data)
@@ -113,6 +119,25 @@ fn tab_completes_commands_and_ids() {
     // would have been refused with the list of valid ones).
     p.exp_string("1. norway-2017:").unwrap();
     assert_eq!(ctrl_d(p), 0);
+}
+
+#[test]
+fn tab_completes_the_file_name_of_an_export() {
+    let data = tempfile::tempdir().unwrap();
+    let cwd = tempfile::tempdir().unwrap();
+    std::fs::create_dir(cwd.path().join("saved-hits")).unwrap();
+    let mut p = spawn_in(&["shell"], data.path(), cwd.path());
+    p.exp_string("normsearch> ").unwrap();
+    p.send_line("anonymity").unwrap();
+    p.exp_string("passages match").unwrap();
+    p.exp_string("normsearch> ").unwrap();
+    // `sav` completes to the folder; the name typed after it lands there.
+    p.send(":export sav\t").unwrap();
+    p.send_line("hits.csv").unwrap();
+    p.exp_string("normsearch> ").unwrap();
+    assert_eq!(ctrl_d(p), 0);
+    let written = std::fs::read_to_string(cwd.path().join("saved-hits/hits.csv")).unwrap();
+    assert!(written.lines().count() > 1, "{written}");
 }
 
 #[test]

@@ -18,7 +18,7 @@ use crate::present::color_choice;
 use crate::shell::{complete, hint, history_path, Flow, Shell};
 use crate::themes::Taxonomy;
 use anyhow::{Context as _, Result};
-use rustyline::completion::Completer;
+use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
@@ -83,6 +83,7 @@ fn interactive(shell: &mut Shell) -> Result<ExitCode> {
         docs: shell.document_ids()?,
         themes: shell.theme_ids(),
         colour,
+        files: FilenameCompleter::new(),
     }));
 
     let history = history_path();
@@ -132,11 +133,13 @@ fn interactive(shell: &mut Shell) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Completion of commands and ids, usage hints after a command name.
+/// Completion of commands, ids and file names, usage hints after a
+/// command name.
 struct PromptHelper {
     docs: Vec<String>,
     themes: Vec<String>,
     colour: bool,
+    files: FilenameCompleter,
 }
 
 impl Completer for PromptHelper {
@@ -148,6 +151,11 @@ impl Completer for PromptHelper {
         pos: usize,
         _ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<String>)> {
+        // `:export FILE`: the file name, as a shell completes it.
+        if line.trim_start().starts_with(":export ") {
+            let (start, found) = self.files.complete_path(line, pos)?;
+            return Ok((start, found.into_iter().map(|p| p.replacement).collect()));
+        }
         Ok(complete(line, pos, &self.docs, &self.themes))
     }
 }
