@@ -1,27 +1,220 @@
-//! The best passages for an exact phrase without checking the phrase in
-//! every passage that holds its words.
+//! The best passages for phrases, and for unions of words and phrases,
+//! without checking a phrase in every passage that holds its words.
 //!
 //! tantivy ranks a phrase by visiting every passage holding all its words
 //! and counting the phrase's occurrences there from their positions: on a
-//! large corpus, most of a phrase query's time. But a passage cannot hold
-//! the phrase more often than it holds the phrase's rarest word, and BM25
-//! grows with the count: the score the phrase would get if it occurred as
-//! often as that word bounds its real score. That bound costs a term
-//! frequency and a field norm, both at hand while reading the rarest word's
-//! postings; once `k` passages are found, a passage whose bound cannot beat
-//! the k-th is passed over without reading a position.
+//! large corpus, most of a phrase query's time, and an acronym's too (it
+//! stands for its spelled-out phrase). But a passage cannot hold the phrase
+//! more often than it holds the phrase's rarest word, and BM25 grows with
+//! the count: the score the phrase would get if it occurred as often as
+//! that word bounds its real score. That bound costs a term frequency and
+//! a field norm, both at hand while reading the rarest word's postings;
+//! once `k` passages are found, a passage whose bound (summed over the
+//! union's clauses) cannot beat the k-th is passed over without reading a
+//! position.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
 
-use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query as _};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::BlockSegmentPostings;
+use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query as _, Scorer, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocSet, Score, Searcher, Term};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term, TERMINATED};
+
+/// A clause whose score the first pass can bound: a word, or an exact
+/// phrase (its words in order, side by side), with its boost.
+#[derive(Debug, Clone)]
+pub(super) struct Bounded {
+    /// The word, or the phrase's words.
+    pub terms: Vec<Term>,
+    /// What its score is multiplied by.
+    pub boost: Score,
+}
+
+/// What a clause needs while a segment is read.
+struct Clause<'a> {
+    boost: Score,
+    /// The clause's own BM25 weight (a phrase's sums its words' IDFs).
+    bm25: Bm25Weight,
+    /// The word whose postings drive the clause: itself, or the phrase's
+    /// rarest.
+    driver: &'a Term,
+    /// The phrase query's weight; `None` for a word.
+    phrase: Option<Box<dyn Weight>>,
+}
+
+/// A clause's driving postings in one segment.
+struct Cursor {
+    postings: BlockSegmentPostings,
+    at: usize,
+    norms: FieldNormReader,
+    /// The phrase's scorer; `None` for a word.
+    phrase: Option<Box<dyn Scorer>>,
+}
+
+impl Cursor {
+    fn doc(&self) -> DocId {
+        self.postings
+            .docs()
+            .get(self.at)
+            .copied()
+            .unwrap_or(TERMINATED)
+    }
+
+    fn advance(&mut self) {
+        self.at += 1;
+        if self.at >= self.postings.docs().len() && !self.postings.docs().is_empty() {
+            self.postings.advance();
+            self.at = 0;
+        }
+    }
+}
+
+/// The `k` best passages for the union of `clauses` (each passage scored
+/// by the sum of the clauses it matches, times their boosts), best first:
+/// the passages `TopDocs` over the same `BooleanQuery` of `Should` clauses
+/// finds, ties going to the earlier passage (sums may differ from
+/// tantivy's in the last bits: they are added in another order).
+pub(super) fn top_union(
+    searcher: &Searcher,
+    clauses: &[Bounded],
+    k: usize,
+) -> tantivy::Result<Vec<(Score, DocAddress)>> {
+    if k == 0 || clauses.iter().any(|c| c.terms.is_empty()) {
+        return Ok(Vec::new());
+    }
+    // One phrase: its rarest word's postings block by block, with no
+    // union to merge (a boost changes no order).
+    if let [only] = clauses {
+        if only.terms.len() > 1 {
+            let found = top_phrase(searcher, &only.terms, k)?;
+            return Ok(found
+                .into_iter()
+                .map(|(s, a)| (s * only.boost, a))
+                .collect());
+        }
+    }
+    let scoring = EnableScoring::enabled_from_searcher(searcher);
+    let mut plan = Vec::with_capacity(clauses.len());
+    for c in clauses {
+        let mut driver = &c.terms[0];
+        let mut fewest = u64::MAX;
+        for term in &c.terms {
+            let n = searcher.doc_freq(term)?;
+            if n < fewest {
+                (driver, fewest) = (term, n);
+            }
+        }
+        let phrase = match c.terms.len() {
+            1 => None,
+            _ => Some(PhraseQuery::new(c.terms.clone()).weight(scoring)?),
+        };
+        plan.push(Clause {
+            boost: c.boost,
+            bm25: Bm25Weight::for_terms(searcher, &c.terms)?,
+            driver,
+            phrase,
+        });
+    }
+
+    // The worst of the best `k` on top.
+    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let mut cursors: Vec<(usize, Cursor)> = Vec::with_capacity(plan.len());
+        for (i, c) in plan.iter().enumerate() {
+            let field = c.driver.field();
+            let Some(postings) = reader
+                .inverted_index(field)?
+                .read_block_postings(c.driver, IndexRecordOption::WithFreqs)?
+            else {
+                continue;
+            };
+            let phrase = match &c.phrase {
+                Some(w) => Some(w.scorer(reader, 1.0)?),
+                None => None,
+            };
+            cursors.push((
+                i,
+                Cursor {
+                    postings,
+                    at: 0,
+                    norms: reader.get_fieldnorms_reader(field)?,
+                    phrase,
+                },
+            ));
+        }
+        loop {
+            let doc = cursors
+                .iter()
+                .map(|(_, c)| c.doc())
+                .min()
+                .unwrap_or(TERMINATED);
+            if doc == TERMINATED {
+                break;
+            }
+            let here = |c: &Cursor| c.doc() == doc;
+            let full = best.len() == k;
+            let skip = full && {
+                let bound: Score = cursors
+                    .iter()
+                    .filter(|(_, c)| here(c))
+                    .map(|(i, c)| {
+                        let p = &plan[*i];
+                        p.boost
+                            * p.bm25
+                                .score(c.norms.fieldnorm_id(doc), c.postings.freq(c.at))
+                    })
+                    .sum();
+                // A tie goes to the passage found first.
+                bound <= best.peek().map_or(Score::MIN, |w| w.0.score)
+            };
+            let mut score: Option<Score> = None;
+            for (i, c) in cursors.iter_mut().filter(|(_, c)| here(c)) {
+                if !skip {
+                    let p = &plan[*i];
+                    let s = match &mut c.phrase {
+                        None => Some(
+                            p.bm25
+                                .score(c.norms.fieldnorm_id(doc), c.postings.freq(c.at)),
+                        ),
+                        Some(phrase) => {
+                            // Forward only: the scorer may already be past `doc`.
+                            if phrase.doc() < doc {
+                                phrase.seek(doc);
+                            }
+                            (phrase.doc() == doc).then(|| phrase.score())
+                        }
+                    };
+                    if let Some(s) = s {
+                        *score.get_or_insert(0.0) += p.boost * s;
+                    }
+                }
+                c.advance();
+            }
+            if let Some(score) = score.filter(|_| !reader.is_deleted(doc)) {
+                best.push(Reverse(Ranked {
+                    score,
+                    address: DocAddress::new(ord as u32, doc),
+                }));
+                if best.len() > k {
+                    best.pop();
+                }
+            }
+        }
+    }
+    let mut out: Vec<(Score, DocAddress)> = best
+        .into_iter()
+        .map(|Reverse(r)| (r.score, r.address))
+        .collect();
+    out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    Ok(out)
+}
 
 /// The `k` best passages for the exact phrase `terms` (in order, adjacent)
 /// by its BM25 score, best first: the passages and scores `TopDocs` over a
 /// [`PhraseQuery`] finds, ties going to the earlier passage.
-pub(super) fn top_phrase(
+fn top_phrase(
     searcher: &Searcher,
     terms: &[Term],
     k: usize,
