@@ -98,14 +98,7 @@ pub(super) fn top_union(
     let scoring = EnableScoring::enabled_from_searcher(searcher);
     let mut plan = Vec::with_capacity(clauses.len());
     for c in clauses {
-        let mut driver = &c.terms[0];
-        let mut fewest = u64::MAX;
-        for term in &c.terms {
-            let n = searcher.doc_freq(term)?;
-            if n < fewest {
-                (driver, fewest) = (term, n);
-            }
-        }
+        let driver = rarest(searcher, &c.terms)?;
         let phrase = match c.terms.len() {
             1 => None,
             _ => Some(PhraseQuery::new(c.terms.clone()).weight(scoring)?),
@@ -119,7 +112,7 @@ pub(super) fn top_union(
     }
 
     // The worst of the best `k` on top.
-    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut best = Best::new(k);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let mut cursors: Vec<(usize, Cursor)> = Vec::with_capacity(plan.len());
         for (i, c) in plan.iter().enumerate() {
@@ -154,8 +147,7 @@ pub(super) fn top_union(
                 break;
             }
             let here = |c: &Cursor| c.doc() == doc;
-            let full = best.len() == k;
-            let skip = full && {
+            let skip = best.worst().is_some_and(|worst| {
                 let bound: Score = cursors
                     .iter()
                     .filter(|(_, c)| here(c))
@@ -167,8 +159,8 @@ pub(super) fn top_union(
                     })
                     .sum();
                 // A tie goes to the passage found first.
-                bound <= best.peek().map_or(Score::MIN, |w| w.0.score)
-            };
+                bound <= worst
+            });
             let mut score: Option<Score> = None;
             for (i, c) in cursors.iter_mut().filter(|(_, c)| here(c)) {
                 if !skip {
@@ -193,22 +185,11 @@ pub(super) fn top_union(
                 c.advance();
             }
             if let Some(score) = score.filter(|_| !reader.is_deleted(doc)) {
-                best.push(Reverse(Ranked {
-                    score,
-                    address: DocAddress::new(ord as u32, doc),
-                }));
-                if best.len() > k {
-                    best.pop();
-                }
+                best.push(score, DocAddress::new(ord as u32, doc));
             }
         }
     }
-    let mut out: Vec<(Score, DocAddress)> = best
-        .into_iter()
-        .map(|Reverse(r)| (r.score, r.address))
-        .collect();
-    out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(out)
+    Ok(best.into_sorted())
 }
 
 /// The `k` best passages for the exact phrase `terms` (in order, adjacent)
@@ -231,17 +212,10 @@ fn top_phrase(
     // The phrase's own BM25 weight: the bound is its score at the rarest
     // word's frequency.
     let bm25 = Bm25Weight::for_terms(searcher, terms)?;
-    let mut rarest = first;
-    let mut fewest = u64::MAX;
-    for term in terms {
-        let n = searcher.doc_freq(term)?;
-        if n < fewest {
-            (rarest, fewest) = (term, n);
-        }
-    }
+    let rarest = rarest(searcher, terms)?;
 
     // The worst of the best `k` on top.
-    let mut best: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
+    let mut best = Best::new(k);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
         let Some(mut postings) = reader
             .inverted_index(field)?
@@ -257,10 +231,10 @@ fn top_phrase(
                 break;
             }
             for (i, &doc) in docs.iter().enumerate() {
-                if best.len() == k {
+                if let Some(worst) = best.worst() {
                     let bound = bm25.score(norms.fieldnorm_id(doc), postings.freq(i));
                     // A tie goes to the passage found first.
-                    if bound <= best.peek().map_or(Score::MIN, |w| w.0.score) {
+                    if bound <= worst {
                         continue;
                     }
                 }
@@ -274,23 +248,66 @@ fn top_phrase(
                 if phrase.doc() != doc {
                     continue;
                 }
-                best.push(Reverse(Ranked {
-                    score: phrase.score(),
-                    address: DocAddress::new(ord as u32, doc),
-                }));
-                if best.len() > k {
-                    best.pop();
-                }
+                best.push(phrase.score(), DocAddress::new(ord as u32, doc));
             }
             postings.advance();
         }
     }
-    let mut out: Vec<(Score, DocAddress)> = best
-        .into_iter()
-        .map(|Reverse(r)| (r.score, r.address))
-        .collect();
-    out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    Ok(out)
+    Ok(best.into_sorted())
+}
+
+/// The word of `terms` in the fewest passages: the one whose postings
+/// bound a phrase most tightly and cost least to read.
+fn rarest<'t>(searcher: &Searcher, terms: &'t [Term]) -> tantivy::Result<&'t Term> {
+    let mut rarest = &terms[0];
+    let mut fewest = u64::MAX;
+    for term in terms {
+        let n = searcher.doc_freq(term)?;
+        if n < fewest {
+            (rarest, fewest) = (term, n);
+        }
+    }
+    Ok(rarest)
+}
+
+/// The best `k` passages found so far, the worst on top.
+struct Best {
+    k: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+}
+
+impl Best {
+    fn new(k: usize) -> Best {
+        Best {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    /// The score a passage must beat to get in, once `k` are in.
+    fn worst(&self) -> Option<Score> {
+        (self.heap.len() == self.k)
+            .then(|| self.heap.peek().map(|w| w.0.score))
+            .flatten()
+    }
+
+    fn push(&mut self, score: Score, address: DocAddress) {
+        self.heap.push(Reverse(Ranked { score, address }));
+        if self.heap.len() > self.k {
+            self.heap.pop();
+        }
+    }
+
+    /// Best first; ties, earlier passage first.
+    fn into_sorted(self) -> Vec<(Score, DocAddress)> {
+        let mut out: Vec<(Score, DocAddress)> = self
+            .heap
+            .into_iter()
+            .map(|Reverse(r)| (r.score, r.address))
+            .collect();
+        out.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        out
+    }
 }
 
 /// A passage and its score, greater when better: a higher score, or the
