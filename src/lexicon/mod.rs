@@ -66,7 +66,7 @@ pub const NORMALIZED_TOKENIZER: &str = "ns_norm";
 pub const EXACT_TOKENIZER: &str = "ns_exact";
 
 /// The lexicon shipped inside the program.
-const BUILTIN: &str = include_str!("../corpus/lexicon.toml");
+const BUILTIN: &str = include_str!("../../corpus/lexicon.toml");
 
 /// The file name looked for in a corpus folder.
 const FILE_NAME: &str = "lexicon.toml";
