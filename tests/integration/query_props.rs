@@ -52,8 +52,9 @@ fn check(request: &SearchRequest) -> Result<(), TestCaseError> {
             );
             prop_assert!(!message.contains('\n'), "{message}");
         }
-        Err(Error::User(UserError::Other(message))) => {
+        Err(Error::User(e @ UserError::UnknownId { .. })) => {
             // An unknown source or theme named in the query.
+            let message = e.to_string();
             prop_assert!(
                 message.starts_with("unknown source") || message.starts_with("unknown theme"),
                 "{message}"

@@ -12,9 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::repo;
 
 /// An index of the founding corpus, built once for all the tests.
 fn index_dir() -> &'static Path {
@@ -40,7 +38,7 @@ fn spawn(args: &[&str], data: &Path) -> PtySession {
 
 /// [`spawn`] in the working folder `cwd`.
 fn spawn_in(args: &[&str], data: &Path, cwd: &Path) -> PtySession {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_normsearch"));
+    let mut cmd = Command::new(crate::util::binary());
     cmd.args(args)
         .current_dir(cwd)
         .env("NORMSEARCH_CORPUS", repo().join("corpus"))

@@ -2,7 +2,7 @@
 //! checker, and cut into passages in every layout.
 
 #[allow(dead_code)] // the benches' helpers, used here in part
-#[path = "../benches/common/mod.rs"]
+#[path = "../../benches/common/mod.rs"]
 mod common;
 
 use std::fs;

@@ -8,13 +8,11 @@
 //! many points and a query sorted by date has one answer only.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::{binary, repo};
 
 /// The founding corpus's documents: (id, file, kind).
 const FOUNDING: &[(&str, &str, &str)] = &[
@@ -64,10 +62,6 @@ fn make_corpus(dir: &Path, copies: usize, variant: char) {
         }
     }
     std::fs::write(dir.join("corpus.toml"), manifest).unwrap();
-}
-
-fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("normsearch")
 }
 
 fn index_cmd(index: &Path, corpus: &Path) -> Command {

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::{binary, normsearch, repo};
 
 /// Every file and folder under `root` with its size and modification time.
 fn snapshot(root: &Path) -> BTreeMap<PathBuf, (u64, Option<SystemTime>)> {
@@ -44,8 +42,7 @@ fn every_command_writes_only_inside_the_index_folder() {
         std::fs::create_dir(d).unwrap();
     }
     let run = |args: &[&str]| {
-        let out = Command::cargo_bin("normsearch")
-            .unwrap()
+        let out = Command::new(binary())
             .current_dir(&cwd)
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -131,11 +128,7 @@ fn no_manifest_reads_outside_the_corpus_folder() {
         let work = tricky(&file);
         let w = work.path();
         for args in [&["index"][..], &["passages"], &["search", "zanzibarian"]] {
-            let out = Command::cargo_bin("normsearch")
-                .unwrap()
-                .current_dir(w)
-                .env("NORMSEARCH_CORPUS", w.join("corpus"))
-                .env("NORMSEARCH_INDEX", w.join("index"))
+            let out = normsearch(w, &w.join("corpus"))
                 .args(args)
                 .output()
                 .unwrap();

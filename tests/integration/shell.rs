@@ -5,24 +5,18 @@
 
 use assert_cmd::Command;
 use normsearch::index::Index;
-use normsearch::search::{self, Hit, SearchResults};
-use normsearch::shell::{COMMANDS, CSV_HEADER};
+use normsearch::present::table::csv_header;
+use normsearch::search::{Hit, SearchResults};
+use normsearch::shell::COMMANDS;
+use normsearch::Engine;
 use std::path::Path;
 use std::sync::OnceLock;
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::{output, repo, Run};
 
 /// The binary, run in `dir` on the founding corpus and `dir/index`.
 fn normsearch(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("normsearch").expect("binary built");
-    cmd.current_dir(dir)
-        .env("NORMSEARCH_CORPUS", repo().join("corpus"))
-        .env("NORMSEARCH_INDEX", dir.join("index"))
-        .env_remove("NO_COLOR")
-        .env_remove("XDG_DATA_HOME");
-    cmd
+    crate::util::normsearch(dir, &repo().join("corpus"))
 }
 
 /// One folder with a built index, shared by the tests that only read.
@@ -34,21 +28,6 @@ fn shared() -> &'static Path {
         dir
     })
     .path()
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn output(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
 }
 
 /// `normsearch shell` in `dir` with these lines on stdin.
@@ -252,8 +231,8 @@ fn bad_lines_are_reported_and_the_session_goes_on() {
         "column 1",
         "column 7",
         ":frobnicate is not a command; type :help",
-        "unknown source \"narnia-2020\"; valid ids: norway-2017, ccdcoe-2016, sweden-2014, usa-2011",
-        "unknown theme \"nonsense\"; valid ids: ",
+        "unknown source `narnia-2020`; valid sources: norway-2017, ccdcoe-2016, sweden-2014, usa-2011",
+        "unknown theme `nonsense`; valid themes: ",
         "usage: :year",
         "1 to 1000",
         "on or off",
@@ -298,11 +277,11 @@ fn show_gives_the_hit_in_context_as_show_does() {
 #[test]
 fn show_lists_the_footnotes_a_passage_references() {
     let hits = search_json(&["norms", "--limit", "100"]).hits;
-    let index = Index::open(&shared().join("index")).unwrap();
+    let engine = Engine::open(&repo().join("corpus"), &shared().join("index")).unwrap();
     let (hit, notes) = hits
         .iter()
         .find_map(|h| {
-            let (_, notes) = search::context(&index, h, 1, 1).unwrap();
+            let notes = engine.context_of(h, 1).unwrap().footnotes;
             (!notes.is_empty()).then_some((h, notes))
         })
         .expect("a hit that references a footnote");
@@ -421,7 +400,7 @@ fn export_writes_every_hit_as_json_lines_or_csv() {
     assert_eq!(hits, expected.hits);
 
     let mut csv = csv::Reader::from_path(dir.path().join("hits.CSV")).unwrap();
-    assert_eq!(csv.headers().unwrap(), CSV_HEADER.as_slice());
+    assert_eq!(csv.headers().unwrap(), csv_header::<Hit>().as_slice());
     let rows: Vec<csv::StringRecord> = csv.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), expected.hits.len());
     for (row, hit) in rows.iter().zip(&expected.hits) {
@@ -484,8 +463,7 @@ fn corpus_and_index_flags_work_for_the_prompt() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("elsewhere");
     let run = output(
-        Command::cargo_bin("normsearch")
-            .unwrap()
+        Command::new(crate::util::binary())
             .current_dir(dir.path())
             .env_remove("NORMSEARCH_CORPUS")
             .env_remove("NORMSEARCH_INDEX")

@@ -9,18 +9,11 @@ use std::path::Path;
 use std::process::Stdio;
 use std::sync::OnceLock;
 
-#[allow(dead_code)]
-mod support;
-use support::workspace;
+use crate::util::{output, workspace, Run};
 
 /// The binary, run in `dir` on `dir/corpus` and `dir/index`.
 fn normsearch(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("normsearch").expect("binary built");
-    cmd.current_dir(dir)
-        .env("NORMSEARCH_CORPUS", dir.join("corpus"))
-        .env("NORMSEARCH_INDEX", dir.join("index"))
-        .env_remove("NO_COLOR");
-    cmd
+    crate::util::normsearch(dir, &dir.join("corpus"))
 }
 
 /// One workspace with a built index, shared by the read-only tests.
@@ -34,19 +27,8 @@ fn shared() -> &'static Path {
     .path()
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = normsearch(dir).args(args).output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
+    output(normsearch(dir).args(args))
 }
 
 /// `search --json` with `args`, decoded.
@@ -109,8 +91,8 @@ fn json_has_the_documented_shape() {
             "kind",
             "label",
             "lines",
+            "n",
             "page",
-            "paragraph",
             "rank",
             "score",
             "section",
@@ -167,7 +149,7 @@ fn citations_point_at_lines_holding_the_passage() {
             first,
             last
         );
-        assert_eq!(h.id, format!("{}:{}", h.doc, h.paragraph));
+        assert_eq!(h.id, format!("{}:{}", h.doc, h.n));
         assert_eq!(h.anchor.len(), 10);
     }
 }
@@ -403,8 +385,7 @@ fn a_stale_index_warns_and_answers() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let bin = assert_cmd::cargo::cargo_bin("normsearch");
-    let mut child = std::process::Command::new(bin)
+    let mut child = std::process::Command::new(crate::util::binary())
         .current_dir(shared())
         .env("NORMSEARCH_CORPUS", shared().join("corpus"))
         .env("NORMSEARCH_INDEX", shared().join("index"))

@@ -4,13 +4,11 @@
 //! `--no-wait`, stops with a clear message); the index is never damaged.
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::{process, repo};
 
 /// The founding corpus copied `copies` times under new ids into `dir`;
 /// variant B adds a paragraph, so the two variants answer the query below
@@ -39,13 +37,7 @@ fn make_corpus(dir: &Path, copies: usize, variant: char) {
 }
 
 fn normsearch(index: &Path, corpus: &Path) -> Command {
-    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("normsearch"));
-    cmd.arg("--corpus")
-        .arg(corpus)
-        .arg("--index")
-        .arg(index)
-        .stdin(Stdio::null());
-    cmd
+    process(index, corpus)
 }
 
 fn build(index: &Path, corpus: &Path) -> Output {

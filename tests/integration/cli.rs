@@ -4,18 +4,13 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::Path;
 
-#[allow(dead_code)]
-mod support;
-use support::repo;
+use crate::util::repo;
 
 /// The binary, run from a fresh temporary directory with the founding
 /// corpus passed through the environment.
 fn normsearch(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("normsearch").expect("binary built");
-    cmd.current_dir(dir)
-        .env("NORMSEARCH_CORPUS", repo().join("corpus"))
-        .env("NORMSEARCH_INDEX", dir.join("index"))
-        .env("NO_COLOR", "1");
+    let mut cmd = crate::util::normsearch(dir, &repo().join("corpus"));
+    cmd.env("NO_COLOR", "1");
     cmd
 }
 
@@ -127,7 +122,7 @@ fn unknown_document_lists_valid_ids() {
         .assert()
         .code(2)
         .stderr(predicate::str::starts_with(
-            "normsearch: error: unknown document \"nowhere-2020\"",
+            "normsearch: error: unknown document `nowhere-2020`",
         ))
         .stderr(predicate::str::contains(
             "norway-2017, ccdcoe-2016, sweden-2014, usa-2011",
