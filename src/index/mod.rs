@@ -18,6 +18,8 @@
 //!     inputs.tsv             size and modification time of every input
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
+//!     theme-cues.json        the taxonomy's decisive terms, analysed: the
+//!                            themes a query names (read by searches)
 //!   gen-6/           the previous generation, kept for readers still on it
 //! ```
 //!
@@ -38,6 +40,7 @@
 mod build;
 mod freshness;
 mod generation;
+mod theme_cues;
 mod meta;
 mod schema;
 #[cfg(test)]
@@ -59,6 +62,7 @@ pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
 pub use generation::{current_generation, exists, is_index_entry};
 use generation::{hold_generation, read_current};
 pub use meta::{DocumentMeta, Meta, ThemeMeta};
+pub use theme_cues::ThemeCues;
 pub use schema::{kind_code, schema, source_facet, theme_facet, Fields};
 
 /// Version of the schema and folder layout. An index built with another
@@ -157,6 +161,8 @@ pub struct Index {
     meta: Meta,
     /// Read on first use: most searches never need it.
     documents: OnceLock<Vec<DocumentMeta>>,
+    /// Read on first use.
+    theme_cues: OnceLock<ThemeCues>,
     lexicon: Lexicon,
     /// The shared lock that keeps builds from removing this generation
     /// while it is read (released when the index is dropped).
@@ -272,6 +278,7 @@ impl Index {
             fields,
             meta,
             documents: OnceLock::new(),
+            theme_cues: OnceLock::new(),
             lexicon,
             _hold: hold,
         })
@@ -300,6 +307,13 @@ impl Index {
     /// What the generation records about itself.
     pub fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    /// The decisive terms of the taxonomy the index was built with: the
+    /// themes a query names.
+    pub fn theme_cues(&self) -> &ThemeCues {
+        self.theme_cues
+            .get_or_init(|| ThemeCues::load(&self.generation))
     }
 
     /// The lexicon the index was built with (queries must use the same).

@@ -120,6 +120,7 @@ pub(super) fn read_hit(
         themes,
         text: text(f.text),
         highlights: Vec::new(),
+        phrase: None,
         doc,
     })
 }

@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Query as TantivyQuery};
-use tantivy::DocAddress;
+use tantivy::{DocAddress, Score};
 
 /// The founding corpus, indexed once for all tests of this module.
 fn index() -> &'static Index {
@@ -350,13 +350,29 @@ fn whole(plan: &Plan, clause: &Clause) -> Box<dyn TantivyQuery> {
         Clause::Bool(cs) => Box::new(BooleanQuery::new(
             cs.iter().map(|(o, c)| (*o, whole(plan, c))).collect(),
         )),
+        Clause::Fallback { exact, near: None } => whole(plan, exact),
+        Clause::Fallback {
+            exact,
+            near: Some(near),
+        } => Box::new(BooleanQuery::new(vec![
+            (tantivy::query::Occur::Should, whole(plan, exact)),
+            (tantivy::query::Occur::Should, whole(plan, near)),
+        ])),
     }
 }
 
 fn plan(q: &str) -> Plan {
     let request = SearchRequest::new(q);
     let query = expand(index(), &request).unwrap();
-    Plan::new(index(), &index().searcher(), &request, &query)
+    Plan::new(
+        index(),
+        &index().searcher(),
+        &request,
+        &query,
+        RankingFeatures::ALL,
+        false,
+        &[],
+    )
 }
 
 const SHAPES: &[&str] = &[
@@ -438,7 +454,9 @@ fn the_second_pass_scores_as_tantivy_does() {
                 PassageKind::ListItem => RANKING.list_item,
                 PassageKind::Footnote => RANKING.footnote,
             };
-            let got = got.unwrap_or_else(|| panic!("{q}: {} not matched", hit.id));
+            let got = got
+                .unwrap_or_else(|| panic!("{q}: {} not matched", hit.id))
+                .score;
             assert!(
                 (got - expected * factor).abs() <= 1e-4 * got.abs().max(1.0),
                 "{q}: {} scored {got}, tantivy {expected} × {factor}",
@@ -493,7 +511,7 @@ fn pages_match_the_exhaustive_ranking() {
             .unwrap()
             .into_iter()
             .zip(addresses)
-            .map(|(s, a)| (s.unwrap(), a))
+            .map(|(s, a)| (s.unwrap().score, a))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let r = run(q);
