@@ -40,11 +40,11 @@
 mod build;
 mod freshness;
 mod generation;
-mod theme_cues;
 mod meta;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod theme_cues;
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -62,8 +62,8 @@ pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
 pub use generation::{current_generation, exists, is_index_entry};
 use generation::{hold_generation, read_current};
 pub use meta::{DocumentMeta, Meta, ThemeMeta};
-pub use theme_cues::ThemeCues;
 pub use schema::{kind_code, schema, source_facet, theme_facet, Fields};
+pub use theme_cues::ThemeCues;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].

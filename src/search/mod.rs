@@ -80,12 +80,12 @@ use tantivy::{DocAddress, Order};
 
 use crate::error::{IdKind, UserError};
 use crate::index::Index;
+use crate::lexicon::Expansions;
 use crate::query::{Filter, Query, TermKind};
 use crate::segment::PassageKind;
 use clauses::is_stopword;
 use highlight::positive_leaves;
 use lookup::read_hit;
-use crate::lexicon::Expansions;
 use plan::{Plan, Scored};
 use top_phrase::top_union;
 

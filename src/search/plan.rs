@@ -112,7 +112,12 @@ impl Plan {
         let themed = (rank.theme > 0.0 && !themes.is_empty() && !request.exact).then(|| {
             let any: Vec<(Occur, Box<dyn TantivyQuery>)> = themes
                 .iter()
-                .map(|t| (Occur::Should, filter_leaf(index.fields(), &Filter::Theme(t.clone()))))
+                .map(|t| {
+                    (
+                        Occur::Should,
+                        filter_leaf(index.fields(), &Filter::Theme(t.clone())),
+                    )
+                })
                 .collect();
             builder.leaves.push(Leaf {
                 query: Box::new(BooleanQuery::new(any)),
