@@ -8,8 +8,8 @@
 use std::collections::BTreeMap;
 
 use normsearch::index::{build, BuildOptions, Index, Silent};
-use normsearch::lexicon::{FormKind, Lexicon};
-use normsearch::search::{search, SearchRequest};
+use normsearch::lexicon::Lexicon;
+use normsearch::search::{search_with, RankingFeatures, SearchRequest};
 
 /// The paragraph that names form `k` of concept `c`.
 fn paragraph(c: usize, k: usize, form: &str) -> String {
@@ -51,16 +51,23 @@ fn every_name_of_every_concept_finds_the_others_below_itself() {
     build(&corpus, &dir.path().join("index"), &opts, &Silent).unwrap();
     let index = Index::open(&dir.path().join("index")).unwrap();
 
+    let unthemed = RankingFeatures {
+        theme_boost: false,
+        ..RankingFeatures::ALL
+    };
     let mut failures = Vec::new();
     for (c, concept) in concepts.iter().enumerate() {
+        // A concept with one English name holds its names in other
+        // languages, for the per-language analysis: nothing to find yet.
         if concept.forms.len() < 2 {
-            failures.push(format!("{}: a concept needs two names", concept.id));
             continue;
         }
         for (k, (form, kind)) in concept.forms.iter().enumerate() {
             let mut request = SearchRequest::new(format!("\"{form}\""));
             request.limit = 1000;
-            let hits = match search(&index, &request) {
+            // The fixture's paragraphs carry themes of their own; the order
+            // tested is the concept's.
+            let hits = match search_with(&index, &request, unthemed) {
                 Ok(r) => r.hits,
                 Err(e) => {
                     failures.push(format!("{} {form:?}: {e}", concept.id));
@@ -68,12 +75,37 @@ fn every_name_of_every_concept_finds_the_others_below_itself() {
                 }
             };
             let of = |h: &normsearch::search::Hit| owner.get(h.text.trim()).copied();
+            let typed = lexicon.analyze(form);
+            // Another name that holds the one typed (`UN GGE` for `GGE`)
+            // is found as typed, and may rank level with it.
+            let holds = |h: &normsearch::search::Hit| {
+                lexicon
+                    .analyze(&h.text)
+                    .windows(typed.len())
+                    .any(|w| w == typed.as_slice())
+            };
+            // A paragraph whose name holds two of the concept's names
+            // (`Council of Europe Convention on Cybercrime`) adds both.
+            let names = |h: &normsearch::search::Hit| {
+                let words = lexicon.analyze(&h.text);
+                concept
+                    .forms
+                    .iter()
+                    .filter(|(f, _)| {
+                        let t = lexicon.analyze(f);
+                        words.windows(t.len()).any(|w| w == t.as_slice())
+                    })
+                    .count()
+            };
             let own = hits.iter().position(|h| of(h) == Some((c, k)));
-            let other = hits
+            let other = hits.iter().position(|h| {
+                matches!(of(h), Some((hc, hk)) if hc == c && hk != k) && !holds(h) && names(h) == 1
+            });
+            let found_other = hits
                 .iter()
-                .position(|h| matches!(of(h), Some((hc, hk)) if hc == c && hk != k));
+                .any(|h| matches!(of(h), Some((hc, hk)) if hc == c && hk != k));
             match (own, other) {
-                (_, None) => failures.push(format!(
+                (_, None) if !found_other => failures.push(format!(
                     "{} {kind:?} {form:?}: finds no other name of the concept",
                     concept.id
                 )),
@@ -81,12 +113,10 @@ fn every_name_of_every_concept_finds_the_others_below_itself() {
                     "{} {kind:?} {form:?}: misses its own paragraph",
                     concept.id
                 )),
-                (Some(o), Some(x)) if x < o && *kind != FormKind::Symbol => {
-                    failures.push(format!(
-                        "{} {kind:?} {form:?}: another name ranks above the one typed",
-                        concept.id
-                    ))
-                }
+                (Some(o), Some(x)) if x < o => failures.push(format!(
+                    "{} {kind:?} {form:?}: another name ranks above the one typed",
+                    concept.id
+                )),
                 _ => {}
             }
         }

@@ -60,23 +60,23 @@ const P: usize = 5;
 /// for ties that change order. Every group the judgments form must have
 /// one.
 const FLOORS: &[(&str, f64)] = &[
-    ("overall", 0.64),              // 0.652
-    ("file founding", 0.78),        // 0.792
-    ("file extra", 0.55),           // 0.561
-    ("file lang", 0.51),            // 0.521
-    ("category acronym", 0.75),     // 0.761
-    ("category concept", 0.49),     // 0.502
-    ("category near-phrase", 0.67), // 0.688
-    ("category phrase", 0.68),      // 0.697
-    ("category spelling", 0.70),    // 0.712
-    ("category stemming", 0.54),    // 0.553
-    ("category theme", 0.54),       // 0.559
-    ("category topical", 0.69),     // 0.703
-    ("lang en", 0.68),              // 0.698
-    ("lang fr", 0.65),              // 0.664
-    ("lang es", 0.68),              // 0.696
-    ("lang ru", 0.14),              // 0.156
-    ("lang any", 0.56),             // 0.572
+    ("overall", 0.69),              // 0.706
+    ("file founding", 0.85),        // 0.863
+    ("file extra", 0.57),           // 0.585
+    ("file lang", 0.57),            // 0.584
+    ("category acronym", 0.77),     // 0.788
+    ("category concept", 0.58),     // 0.597
+    ("category near-phrase", 0.77), // 0.789
+    ("category phrase", 0.79),      // 0.804
+    ("category spelling", 0.70),    // 0.718
+    ("category stemming", 0.55),    // 0.565
+    ("category theme", 0.68),       // 0.692
+    ("category topical", 0.71),     // 0.721
+    ("lang en", 0.74),              // 0.750
+    ("lang fr", 0.71),              // 0.725
+    ("lang es", 0.73),              // 0.747
+    ("lang ru", 0.24),              // 0.255
+    ("lang any", 0.56),             // 0.581
 ];
 
 /// The query categories a judgment may use.
