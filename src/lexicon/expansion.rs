@@ -208,11 +208,27 @@ impl Rules {
             };
             let concept = &self.concepts[c as usize];
             let typed = &concept.forms[f as usize];
+            // A name that holds the one typed, or another name offered
+            // (`transparency and confidence-building measures` beside
+            // `confidence-building measures`), finds nothing more.
+            let offered: Vec<&Form> = concept
+                .forms
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != f as usize)
+                .map(|(_, form)| form)
+                .collect();
             let alternatives: Vec<(u32, u32)> = concept
                 .forms
                 .iter()
                 .enumerate()
-                .filter(|&(k, other)| k != f as usize && !redundant(other, typed))
+                .filter(|&(k, other)| {
+                    k != f as usize
+                        && !redundant(other, typed)
+                        && !offered
+                            .iter()
+                            .any(|o| !std::ptr::eq(*o, other) && redundant(other, o))
+                })
                 .map(|(k, _)| (c, k as u32))
                 .collect();
             if !alternatives.is_empty() {
@@ -230,7 +246,7 @@ impl Rules {
 
 /// Whether `other` holds every word of `typed` in a row: it then matches
 /// only passages the typed form matches already (`cyber espionage` for
-/// `espionage`).
+/// `espionage`). An acronym never is: it is one word of its own.
 fn redundant(other: &Form, typed: &Form) -> bool {
     other.kind != FormKind::Acronym
         && other.tokens.len() > typed.tokens.len()
