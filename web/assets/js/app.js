@@ -33,10 +33,13 @@ let serial = 0;
 const hook = (window.__normsearch ??= {});
 hook.renders = 0;
 
-/** Says `text` through the polite live region (also when it repeats). */
+/**
+ * Says `text` through the polite live region. A repeated message gets a
+ * trailing no-break space every other time, so the change is announced.
+ */
 function announce(text) {
-  liveRegion.textContent = "";
-  if (text) setTimeout(() => (liveRegion.textContent = text), 50);
+  const same = text && liveRegion.textContent.replace(/\u00a0$/, "") === text;
+  liveRegion.textContent = same && !liveRegion.textContent.endsWith("\u00a0") ? `${text}\u00a0` : text || "";
 }
 
 function saveEntry() {

@@ -129,6 +129,14 @@ export function sectionChain(section, cls = "section") {
   return h("p", { class: cls }, h("span", { class: "sigil", "aria-hidden": "true" }, "§ "), h("span", { class: "visually-hidden" }, "Section: "), items);
 }
 
+/** The byline of a passage or document: issuer · date (the date never broken). */
+export function byline(record) {
+  return h("p", { class: "byline" },
+    record.issuer || null,
+    record.issuer && record.date ? " · " : null,
+    record.date ? h("span", { class: "date" }, record.date) : null);
+}
+
 /** `1 passage` / `29 passages`. */
 export function plural(n, one, many) {
   return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;

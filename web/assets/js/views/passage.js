@@ -7,7 +7,7 @@
 
 import * as api from "../api.js";
 import { FORMATS, copyCitation } from "../cite.js";
-import { h, highlight, kindName, locationParts, sectionChain } from "../dom.js";
+import { byline, h, highlight, kindName, locationParts, sectionChain } from "../dom.js";
 import { lastHighlights } from "./search.js";
 
 function sameSection(a, b) {
@@ -92,7 +92,7 @@ export async function render(ctx) {
       h("p", { class: "hit-meta" }, h("span", { class: "pid" }, p.id), p.kind !== "body" ? h("span", { class: "kind" }, kindName(p.kind)) : null,
         h("span", { class: "anchor", title: "Content anchor: stays the same when passage numbers shift" }, `anchor ${p.anchor}`)),
       h("h1", { id: "passage-title" }, p.title),
-      h("p", { class: "byline" }, [p.issuer, p.date].filter(Boolean).join(" · "))),
+      byline(p)),
     h("section", { class: "context", "aria-label": "The passage in context" },
       beforeEls.length ? h("div", { class: "neighbours before" }, beforeEls) : null,
       h("article", { class: "focus-passage", "aria-labelledby": "passage-title", dataset: { id: p.id } },

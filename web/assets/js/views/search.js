@@ -8,7 +8,7 @@
 
 import * as api from "../api.js";
 import { citeMenu } from "../cite.js";
-import { frag, h, highlight, kindName, locationParts, plural, sectionChain } from "../dom.js";
+import { byline, frag, h, highlight, kindName, locationParts, plural, sectionChain } from "../dom.js";
 
 export const PAGE_SIZE = 20;
 
@@ -203,7 +203,7 @@ export function hitView(hit, state, labels, ctx) {
         hit.score > 0 ? h("span", { class: "score" }, `score ${hit.score.toFixed(2)}`) : null),
       h("h2", { class: "hit-title", id: titleId },
         h("a", { class: "hit-link", href, dataset: { id: hit.id } }, hit.title)),
-      h("p", { class: "byline" }, [hit.issuer, hit.date].filter(Boolean).join(" · ")),
+      byline(hit),
       sectionChain(hit.section),
       loc.length ? h("p", { class: "loc" }, loc.join(" · ")) : null,
       h("p", { class: "text passage-text" }, highlight(hit.text || "", hit.highlights)),

@@ -3,7 +3,7 @@
 // From `/api/sources`. Each document links to a search limited to it.
 
 import * as api from "../api.js";
-import { h, plural } from "../dom.js";
+import { byline, h, plural } from "../dom.js";
 
 /** Renders the documents page. */
 export async function render(ctx) {
@@ -15,7 +15,7 @@ export async function render(ctx) {
     h("ol", { class: "docs", role: "list" }, docs.map((d) =>
       h("li", { class: "doc", dataset: { id: d.id } },
         h("h2", null, d.title),
-        h("p", { class: "byline" }, [d.issuer, d.date].filter(Boolean).join(" · ")),
+        byline(d),
         h("dl", { class: "doc-facts" },
           h("div", null, h("dt", null, "id"), h("dd", null, h("code", null, d.id))),
           h("div", null, h("dt", null, "kind"), h("dd", null, d.kind)),
