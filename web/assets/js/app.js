@@ -71,11 +71,19 @@ function back() {
   else navigate("/");
 }
 
+/** Replaces an empty page's content with a notice while its first answer is awaited. */
+function placeholder(text) {
+  const shown = main.querySelector(":scope > .notice");
+  if (main.children.length && !shown) return;
+  main.replaceChildren(h("p", { class: "notice" }, text));
+}
+
 function setBusy(on) {
   if (on) {
     main.setAttribute("aria-busy", "true");
     main.dataset.state = "loading";
     document.documentElement.classList.add("is-loading");
+    placeholder("Loading…");
   } else {
     main.removeAttribute("aria-busy");
     document.documentElement.classList.remove("is-loading");
@@ -177,9 +185,11 @@ async function route({ focus = null, restore = null } = {}) {
     setQuery,
     wide: () => wideQuery.matches,
     building: (attempt) => {
-      if (attempt === 1) announce("The index is being built; the results follow when it is ready.");
+      const notice = "The index is being built for the first time; the results follow when it is ready.";
+      if (attempt === 1) announce(notice);
       setBusy(true);
       main.dataset.state = "building";
+      placeholder(notice);
     },
     /** Replaces the page's content with `node`, once, unless a newer navigation started. */
     commit(node, { title, announce: said = "", state = "ready", focusBox = false } = {}) {

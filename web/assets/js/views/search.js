@@ -231,7 +231,7 @@ const EXAMPLES = [
   ["sovereignty", "one word, in any of its forms"],
   ["critical infrastructure theme:norms", "words within one theme"],
   ["attribution year:2014..2017", "words within a range of years"],
-  ["behaviour -footnote", "US and UK spellings alike, leaving a word out"],
+  ["behavior -military", "US and UK spellings alike, leaving a word out"],
 ];
 
 const SYNTAX = [
