@@ -62,6 +62,7 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     profile = tempfile.mkdtemp()
+    s = None
     try:
         for _ in range(100):
             try:
@@ -93,8 +94,10 @@ def main():
                 time.sleep(0.02)
             if i and t:  # the first load warms the caches
                 rows.append(t)
-        wd(base, "DELETE", s)
     finally:
+        if s:
+            # Ending the session ends its Chromium; killing the driver alone would not.
+            wd(base, "DELETE", s)
         driver.terminate()
         driver.wait()
         shutil.rmtree(profile, ignore_errors=True)
