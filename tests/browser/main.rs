@@ -1,16 +1,19 @@
 //! The web page in a real browser: headless Chromium, driven through
-//! chromedriver (see `support.rs`), against the development mock server
-//! (`web/dev/mock.py`, which answers the API from this build's binary on the
-//! founding corpus). One scenario, as a user goes: load, type a query, see the
-//! ranked hits with the phrase marked as one span, narrow by a facet, open a
-//! passage in context, copy citations, go back, use the keys; screenshots
-//! are saved under `target/screenshots/`.
+//! chromedriver (see `support.rs`), against `normsearch serve` (this
+//! build's binary, on an ephemeral port, over the founding corpus). One
+//! scenario, as a user goes: load, type a query, see the ranked hits with
+//! the phrase marked as one span, narrow by a facet, open a passage in
+//! context, copy citations, go back, use the keys; screenshots are saved
+//! under `target/screenshots/`, and the time to the first result on screen
+//! is measured with the Performance API and printed (a figure, not an
+//! assertion).
 //!
 //! Skips (says so on stderr) when neither chromium nor chromedriver is
-//! installed, unless `NORMSEARCH_REQUIRE_BROWSER` is set.
+//! installed, unless `NORMSEARCH_REQUIRE_BROWSER` is set (CI sets it).
 
 mod support;
 
+use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
@@ -19,16 +22,28 @@ use support::{Browser, ServerProcess};
 
 const PHRASE: &str = "\"confidence-building measures\"";
 
-/// Starts the mock on a free port over the founding corpus, with a fresh index.
-fn mock_server(index: &Path) -> ServerProcess {
+/// Starts `normsearch serve` on a free port over the founding corpus, with
+/// the index in `index` (built first, so the timings measure answers, not
+/// the build; the first-build state is checked by the integration tests).
+fn server(index: &Path) -> ServerProcess {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut cmd = Command::new("python3");
-    cmd.arg(repo.join("web/dev/mock.py"))
-        .args(["--port", "0", "--binary", env!("CARGO_BIN_EXE_normsearch")])
-        .arg("--corpus")
-        .arg(repo.join("corpus"))
-        .arg("--index")
-        .arg(index);
+    let base = |cmd: &mut Command| {
+        cmd.arg("--corpus")
+            .arg(repo.join("corpus"))
+            .arg("--index")
+            .arg(index);
+    };
+    let mut build = Command::new(env!("CARGO_BIN_EXE_normsearch"));
+    base(&mut build);
+    let built = build.arg("index").output().expect("normsearch index runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_normsearch"));
+    base(&mut cmd);
+    cmd.args(["serve", "--bind", "127.0.0.1:0"]);
     ServerProcess::spawn(cmd)
 }
 
@@ -73,7 +88,7 @@ fn ids(v: &Value) -> Vec<String> {
 #[test]
 fn search_narrow_open_cite_and_go_back() {
     let index = tempfile::tempdir().unwrap();
-    let server = mock_server(&index.path().join("index"));
+    let server = server(&index.path().join("index"));
     let Some(mut b) = Browser::start(&server.url) else {
         return;
     };
@@ -261,4 +276,26 @@ fn search_narrow_open_cite_and_go_back() {
     );
     assert_eq!(folded, json!(true), "the filters start folded on a phone");
     b.screenshot("browser-results-phone");
+
+    // The time to the first result on screen, on a fresh load of a results
+    // URL (the page, its modules and one API answer): measured, printed.
+    b.set_window_size(1280, 900);
+    let mut firsts = Vec::new();
+    for _ in 0..5 {
+        b.goto(&format!(
+            "/?q={}",
+            url::form_urlencoded::byte_serialize(PHRASE.as_bytes()).collect::<String>()
+        ));
+        if let Some(ms) = b.timings()["first_render"].as_f64() {
+            firsts.push(ms);
+        }
+    }
+    firsts.sort_by(f64::total_cmp);
+    if let Some(median) = firsts.get(firsts.len() / 2) {
+        let _ = writeln!(
+            std::io::stderr(),
+            "first result on screen: median {median:.1} ms of {} loads ({firsts:?})",
+            firsts.len()
+        );
+    }
 }

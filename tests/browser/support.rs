@@ -1,6 +1,5 @@
 //! Browser-test support: drives the web page in headless Chromium through
-//! chromedriver, as a user would, for any server that serves it (the
-//! development mock in `web/dev/mock.py` or `normsearch serve`).
+//! chromedriver, as a user would, for any server that serves it (`normsearch serve`).
 //!
 //! Input: the base URL of a running server. Output: a [`Browser`] whose
 //! helpers act on the page (type a query, click a facet, open a passage,

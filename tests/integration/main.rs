@@ -14,6 +14,7 @@ mod query_props;
 mod search_cli;
 mod search_relevance;
 mod segmentation;
+mod serve;
 mod shell;
 mod shell_pty;
 mod themes_quality;

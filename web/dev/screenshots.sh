@@ -4,7 +4,7 @@
 #
 #   web/dev/screenshots.sh [BASE_URL] [OUT_DIR]
 #
-# BASE_URL defaults to a running mock (python3 web/dev/mock.py) on port 7700;
+# BASE_URL defaults to a running `normsearch serve` on port 7700;
 # OUT_DIR to target/screenshots/dev; PAGES (names, space-separated) limits
 # the pages; LAPTOP_HEIGHT and PHONE_HEIGHT make taller shots to see a whole
 # page. Needs Debian's `chromium`.
