@@ -88,6 +88,8 @@ pub struct Engine {
     check: Mutex<Option<StampCheck>>,
     /// Theme counts of the generation they were counted on.
     theme_counts: Mutex<Option<(PathBuf, Vec<ThemeCount>)>>,
+    /// Held while a new generation is opened.
+    reloading: Mutex<()>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -112,6 +114,7 @@ impl Engine {
             current: RwLock::new(Arc::new(index)),
             check: Mutex::new(Some(check)),
             theme_counts: Mutex::new(None),
+            reloading: Mutex::new(()),
         })
     }
 
@@ -172,6 +175,17 @@ impl Engine {
     /// Opens the generation `CURRENT` names if it is not the one held;
     /// whether it did.
     pub fn reload(&self) -> crate::Result<bool> {
+        let held = self.held();
+        if index::current_generation(&self.index_dir)?.as_deref() == Some(held.generation()) {
+            return Ok(false);
+        }
+        // One thread opens the new generation; the others asking at the
+        // moment of the switch wait for it rather than each opening it
+        // (a server would otherwise open it once per request in flight).
+        let _one = self
+            .reloading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let held = self.held();
         if index::current_generation(&self.index_dir)?.as_deref() == Some(held.generation()) {
             return Ok(false);
