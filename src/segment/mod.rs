@@ -24,13 +24,18 @@ mod boilerplate;
 mod clean;
 mod footnotes;
 mod lines;
+mod markup;
+mod numbers;
+mod profile;
+mod warnings;
+
+pub use profile::{NoteForm, PageSource, Profile, TextKind};
 
 use crate::corpus::Document;
 use blocks::{Style, UnitKind};
 use lines::Line;
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
 
 /// What kind of passage this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,10 +111,16 @@ pub enum DropReason {
     TableOfContents,
     /// Bare footnote numbers standing apart from their texts.
     FootnoteMarker,
-    /// Markup with no words (rules, image placeholders, stray symbols).
+    /// Markup: rules, images, stray symbols, tags and attributes, link
+    /// targets, scripts and styles.
     Markup,
     /// The authors' byline repeated from the manifest.
     Byline,
+    /// Front matter of a static site's page (YAML or TOML between fences).
+    FrontMatter,
+    /// Site navigation and page chrome: menus, breadcrumbs, skip and share
+    /// links, page footers.
+    Navigation,
 }
 
 impl DropReason {
@@ -130,6 +141,8 @@ impl DropReason {
             DropReason::FootnoteMarker => "footnote-marker",
             DropReason::Markup => "markup",
             DropReason::Byline => "byline",
+            DropReason::FrontMatter => "front-matter",
+            DropReason::Navigation => "navigation",
         }
     }
 }
@@ -159,12 +172,19 @@ pub struct Heading {
 /// The result of segmenting one document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Segmentation {
+    /// What the text was found to be, and the conventions it was cut by.
+    #[serde(default)]
+    pub profile: Profile,
     /// Passages in reading order.
     pub passages: Vec<Passage>,
     /// Headings in reading order.
     pub headings: Vec<Heading>,
     /// Lines left out, in line order.
     pub dropped: Vec<Dropped>,
+    /// What looks wrong in the result, one line each, for a librarian to
+    /// check (`normsearch passages` prints them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What a source line turned out to be.
@@ -182,103 +202,107 @@ pub(crate) enum Role {
     FootnoteText,
 }
 
-/// The word-at-a-time multiplicative hash of rustc (FxHash), for the short
-/// string keys the passes look up once per line or word. SipHash, the
-/// standard default, guards against hash flooding by hostile input; a
-/// document only slows its own segmentation, and SipHash took a tenth of the
-/// running time.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
+/// A hash map keyed with rustc's FxHash: the passes look short string keys
+/// up once per line or word, and SipHash, the standard default, guards
+/// against hash flooding at a cost that took a tenth of the running time;
+/// a hostile document only slows its own segmentation.
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// A hash set keyed with rustc's FxHash (see [`FastMap`]).
+pub(crate) type FastSet<K> = rustc_hash::FxHashSet<K>;
+
+/// A span of a line's text left out of the passage text: a footnote
+/// reference (kept as a link), a stray footnote marker, or markup (a link's
+/// target, a kramdown attribute, an image).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cut {
+    /// Byte range within the line's text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// What is cut.
+    pub what: CutWhat,
 }
 
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
+/// What a [`Cut`] takes out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CutWhat {
+    /// A reference to this footnote.
+    Ref(u32),
+    /// A footnote marker standing apart from its note.
+    Marker,
+    /// Markup.
+    Markup,
 }
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// A hash map keyed with [`FxHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A hash set keyed with [`FxHasher`].
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Cuts one document's text into passages.
 ///
-/// `doc` supplies the id and the metadata used to recognise running headers
-/// and bylines (title, container, authors). Never panics, whatever the text.
+/// `doc` supplies the id and the metadata used to recognise running headers,
+/// titles and bylines (title, container, authors). Never panics, whatever
+/// the text.
 pub fn segment(doc: &Document, text: &str) -> Segmentation {
-    let lines = lines::split(text);
-    let layout = lines::measure(&lines);
+    let mut lines = lines::split(text);
     let mut roles: Vec<Role> = lines
         .iter()
         .map(|l| if l.blank { Role::Blank } else { Role::Content })
         .collect();
-    let printed = boilerplate::mark(&lines, doc, &mut roles);
+    let markup = markup::mark(&mut lines, &mut roles);
+    let lines = lines;
+    let layout = lines::measure(&lines, &roles);
+    let found = boilerplate::mark(&lines, &layout, doc, &markup.hints, &mut roles);
     let notes = footnotes::detect(&lines, &layout, &mut roles);
-    for (l, r) in lines.iter().zip(roles.iter_mut()) {
-        if *r == Role::Content && lines::bare_number(l.text).is_some() {
-            *r = Role::Dropped(DropReason::PageNumber);
+    let labels = numbers::classify(&lines, &mut roles);
+    let profile = profile::decide(&markup, &layout, &found, &notes);
+
+    // What is cut from each line's text: references (where a reference
+    // ends a line, it cannot be a heading) and markup.
+    let mut cuts: Vec<Vec<Cut>> = vec![Vec::new(); lines.len()];
+    for m in &notes.marks {
+        cuts[m.line].push(Cut {
+            start: m.start,
+            end: m.end,
+            what: if m.marker {
+                CutWhat::Marker
+            } else {
+                CutWhat::Ref(m.num)
+            },
+        });
+    }
+    if markup.markdown || profile.kind == TextKind::Web {
+        for (i, l) in lines.iter().enumerate() {
+            let note = roles[i] == Role::FootnoteText;
+            if matches!(roles[i], Role::Content | Role::FootnoteText) {
+                markup::inline_cuts(l.text, note, &mut cuts[i]);
+            }
         }
     }
-    // Glued references cut from each line's text, and where a reference
-    // ends a line (such a line cannot be a heading).
-    let mut cuts: Vec<Vec<&footnotes::RefMark>> = vec![Vec::new(); lines.len()];
-    for m in &notes.marks {
-        cuts[m.line].push(m);
+    for c in cuts.iter_mut().filter(|c| c.len() > 1) {
+        c.sort_by_key(|c| c.start);
     }
     let ref_ends: Vec<Option<usize>> = cuts
         .iter()
         .zip(&lines)
-        .map(|(c, l)| c.iter().find(|m| m.end == l.text.len()).map(|m| m.start))
+        .map(|(c, l)| {
+            c.iter()
+                .find(|m| m.end == l.text.len() && matches!(m.what, CutWhat::Ref(_)))
+                .map(|m| m.start)
+        })
         .collect();
-    let units = blocks::build(&lines, &layout, &roles, &ref_ends);
-    let pages = pages(&lines, &layout, &roles, &printed);
+    let units = blocks::build(
+        &lines,
+        &layout,
+        &roles,
+        &blocks::Evidence {
+            ref_ends: &ref_ends,
+            hints: &markup.hints,
+            labels: &labels,
+            explicit_headings: profile.kind == TextKind::Web && markup.headings >= 2,
+            recurs: &found.recurs,
+        },
+    );
+    let pages = match profile.kind {
+        TextKind::Web => None,
+        _ => pages(&lines, &layout, &roles, &found.printed),
+    };
 
     let texts: Vec<&str> = lines
         .iter()
@@ -290,6 +314,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     let mut texts = Texts {
         lines: &lines,
         cuts: &cuts,
+        hints: &markup.hints,
         vocab: &vocab,
         raw: String::new(),
         piece: String::new(),
@@ -311,61 +336,100 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     );
     items.sort_by_key(|(first, _)| *first);
 
-    let mut seg = Segmentation::default();
+    let mut seg = Segmentation {
+        profile: profile.clone(),
+        ..Segmentation::default()
+    };
+    let title_keys: Vec<String> = [Some(&doc.title), doc.container.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|t| letters_key(t))
+        .filter(|k| !k.is_empty())
+        .collect();
     let mut stack = SectionStack::default();
-    let mut parent_label: Option<String> = None;
+    let mut labels_in = Labels::default();
     for (_, item) in items {
         let (kind, idx, label, chunks) = match item {
             Item::Unit(u) => match &u.kind {
                 UnitKind::Heading(style) => {
-                    let bullet = match blocks::marker(lines[u.lines[0]].text) {
-                        Some((blocks::Marker::Bullet, _, len)) => len,
-                        _ => 0,
+                    let first = lines[u.lines[0]].text;
+                    let (skip, glued) = match blocks::marker(first) {
+                        Some((blocks::Marker::Bullet, _, len)) => (len, None),
+                        // "1.1Purpose": the label glued to the title gets
+                        // its space back.
+                        Some((_, Some(label), len))
+                            if !first[..len].ends_with(char::is_whitespace)
+                                && first[len..].starts_with(char::is_alphabetic) =>
+                        {
+                            (len, Some(label))
+                        }
+                        _ => (0, None),
                     };
-                    let text = texts.text(&u.lines, bullet, false);
-                    let text = text.trim_start_matches('#').trim().to_string();
-                    if text.is_empty() {
+                    let text = texts.text(&u.lines, skip, false);
+                    let text = text.trim_start_matches('#').trim();
+                    let text = match glued {
+                        Some(label) => format!("{label} {text}"),
+                        None => text.to_string(),
+                    };
+                    if !text.chars().any(char::is_alphanumeric) {
+                        for &i in &u.lines {
+                            seg.dropped.push(Dropped {
+                                line: lines[i].no,
+                                reason: DropReason::Markup,
+                                text: lines[i].raw.to_string(),
+                            });
+                        }
                         continue;
                     }
-                    let level = stack.push(style.clone(), &lines[u.lines[0]], text.clone());
+                    let heading_lines = [
+                        lines[u.lines[0]].no,
+                        lines[*u.lines.last().unwrap_or(&0)].no,
+                    ];
+                    // The document's title at its head, or its running
+                    // title anywhere, is no section of the passages.
+                    let key = letters_key(&text);
+                    let title = (seg.passages.is_empty() && is_title(&key, &title_keys))
+                        || found.running.contains(&boilerplate::key(&text));
+                    let level = if title {
+                        1
+                    } else {
+                        stack.push(style.clone(), &lines[u.lines[0]], text.clone())
+                    };
                     seg.headings.push(Heading {
                         level,
                         text,
-                        lines: [
-                            lines[u.lines[0]].no,
-                            lines[*u.lines.last().unwrap_or(&0)].no,
-                        ],
+                        lines: heading_lines,
                     });
-                    parent_label = None;
+                    labels_in = Labels::default();
                     continue;
                 }
                 UnitKind::Passage(kind) => {
-                    let mut label = u.label.clone();
-                    if *kind == PassageKind::Body && u.marker == Some(blocks::Marker::Number) {
-                        parent_label = label.clone();
-                    } else if u.marker == Some(blocks::Marker::Letter) {
-                        if let (Some(p), Some(l)) = (&parent_label, &label) {
-                            let letter = l.trim_matches(|c| c == '(' || c == ')' || c == '.');
-                            label = Some(format!("{}({letter})", p.trim_end_matches('.')));
-                        }
-                    }
+                    let label = labels_in.compose(u.label.as_deref(), u.marker);
                     (*kind, &u.lines, label, texts.chunks(&u.lines, u.marker_len))
                 }
             },
-            Item::Note(n) => {
-                let len = lines[n.lines[0]]
-                    .text
-                    .strip_prefix(&n.num.to_string())
-                    .filter(|rest| rest.starts_with([' ', '.']))
-                    .map_or(0, |_| n.num.to_string().len());
-                (
-                    PassageKind::Footnote,
-                    &n.lines,
-                    Some(n.num.to_string()),
-                    texts.chunks(&n.lines, len),
-                )
-            }
+            Item::Note(n) => (
+                PassageKind::Footnote,
+                &n.lines,
+                Some(n.num.to_string()),
+                texts.chunks(&n.lines, n.marker_len),
+            ),
         };
+        // The document's title at its head, set apart as a paragraph: a
+        // heading, and no section.
+        if seg.passages.is_empty()
+            && kind == PassageKind::Body
+            && label.is_none()
+            && chunks.len() == 1
+            && is_title(&letters_key(&chunks[0].text), &title_keys)
+        {
+            seg.headings.push(Heading {
+                level: 1,
+                text: chunks[0].text.clone(),
+                lines: [lines[idx[0]].no, lines[idx[idx.len() - 1]].no],
+            });
+            continue;
+        }
         if !chunks
             .iter()
             .any(|c| c.text.chars().any(char::is_alphanumeric))
@@ -384,10 +448,14 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
         // A line two chunks share gives its references to the first.
         let mut refs_from = 0;
         for chunk in chunks {
-            let footnotes: Vec<u32> = idx[refs_from.max(chunk.first)..=chunk.last]
-                .iter()
-                .flat_map(|&i| cuts[i].iter().filter(|m| !m.marker).map(|m| m.num))
-                .collect();
+            let mut footnotes: Vec<u32> = Vec::new();
+            for &i in &idx[refs_from.max(chunk.first)..=chunk.last] {
+                for c in &cuts[i] {
+                    if let CutWhat::Ref(n) = c.what {
+                        footnotes.push(n);
+                    }
+                }
+            }
             refs_from = chunk.last + 1;
             let first = idx[chunk.first];
             seg.passages.push(Passage {
@@ -410,12 +478,20 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
             Role::Dropped(reason) => *reason,
             Role::FootnoteMarker => DropReason::FootnoteMarker,
             _ => {
-                for m in cuts[i].iter().filter(|m| m.marker) {
-                    seg.dropped.push(Dropped {
-                        line: l.no,
-                        reason: DropReason::FootnoteMarker,
-                        text: l.text[m.start..m.end].to_string(),
-                    });
+                for c in &cuts[i] {
+                    let reason = match c.what {
+                        CutWhat::Marker => DropReason::FootnoteMarker,
+                        CutWhat::Markup => DropReason::Markup,
+                        CutWhat::Ref(_) => continue,
+                    };
+                    let fragment = &l.text[c.start..c.end];
+                    if c.what == CutWhat::Marker || fragment.chars().any(char::is_alphanumeric) {
+                        seg.dropped.push(Dropped {
+                            line: l.no,
+                            reason,
+                            text: fragment.to_string(),
+                        });
+                    }
                 }
                 continue;
             }
@@ -427,18 +503,98 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
         });
     }
     seg.dropped.sort_by_key(|d| d.line);
+    seg.warnings = warnings::check(&seg, &lines, &roles, &found.printed);
     seg
 }
 
-/// Passages longer than this many words, made of lines longer than
-/// [`LONG_LINE`] on average, are cut at sentence ends.
+/// A comparison key of letters and digits only, lower-cased: titles are
+/// written in capitals, with or without their subtitle's punctuation.
+fn letters_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// Whether a heading (its [`letters_key`]) is the document's title: the
+/// title itself, or a part of it of three words or more (a title set over
+/// two lines, its subtitle apart).
+fn is_title(key: &str, titles: &[String]) -> bool {
+    !key.is_empty()
+        && titles.iter().any(|t| {
+            t == key
+                || (key.split(' ').nth(2).is_some()
+                    && (format!(" {t} ").contains(&format!(" {key} "))
+                        || format!(" {key} ").contains(&format!(" {t} "))))
+        })
+}
+
+/// The labels above the current passage, to compose a sub-paragraph's
+/// label with its paragraph's (`13` and `(f)` make `13(f)`, `3`, `(a)` and
+/// `ii.` make `3(a)(ii)`).
+#[derive(Default)]
+struct Labels {
+    /// The numbered paragraph's label.
+    number: Option<String>,
+    /// The lettered sub-paragraph's letter, under the number.
+    letter: Option<String>,
+}
+
+impl Labels {
+    /// The label of a passage with the `label` and `marker` of its unit.
+    fn compose(&mut self, label: Option<&str>, marker: Option<blocks::Marker>) -> Option<String> {
+        use blocks::Marker;
+        let label = label?;
+        let bare = |l: &str| {
+            l.trim_matches(|c| c == '(' || c == ')' || c == '.')
+                .to_string()
+        };
+        match marker {
+            Some(Marker::Number) | Some(Marker::Dotted(_)) => {
+                self.number = Some(label.to_string());
+                self.letter = None;
+                Some(label.to_string())
+            }
+            Some(Marker::Letter) if self.number.is_some() => {
+                // "i." after "h." is a letter; after none, a numeral.
+                let l = bare(label);
+                let numeral = l == "i" && self.letter.as_deref() != Some("h");
+                self.roman_or_letter(&l, numeral)
+            }
+            Some(Marker::Roman)
+                if self.number.is_some() && label.chars().any(char::is_lowercase) =>
+            {
+                self.roman_or_letter(&bare(label), true)
+            }
+            _ => Some(label.to_string()),
+        }
+    }
+
+    fn roman_or_letter(&mut self, l: &str, numeral: bool) -> Option<String> {
+        let number = self.number.as_deref()?.trim_end_matches(['.', ')']);
+        if numeral {
+            return Some(match &self.letter {
+                Some(letter) => format!("{number}({letter})({l})"),
+                None => format!("{number}({l})"),
+            });
+        }
+        self.letter = Some(l.to_string());
+        Some(format!("{number}({l})"))
+    }
+}
+
+/// Passages longer than this many words are cut at sentence ends.
 const MAX_WORDS: usize = 400;
 /// The words a cut piece of an overlong passage holds at most, where its
 /// sentences allow.
 const PIECE_WORDS: usize = 300;
-/// The average line length, in characters, of text that was not wrapped
-/// into lines but extracted a page or a block at a time.
-const LONG_LINE: usize = 300;
 
 /// One passage's text, or a piece of an overlong one: the text and the
 /// positions in the unit's lines of its first and last line.
@@ -452,8 +608,11 @@ struct Chunk {
 /// to unit.
 struct Texts<'a, 'b> {
     lines: &'a [Line<'b>],
-    /// Glued references to cut out of each line.
-    cuts: &'a [Vec<&'a footnotes::RefMark>],
+    /// What to cut out of each line.
+    cuts: &'a [Vec<Cut>],
+    /// Per line: the structure its markup states (table cells are joined
+    /// with a bar).
+    hints: &'a [markup::Hint],
     vocab: &'a clean::Vocabulary,
     /// The unwrapped text of the unit.
     raw: String,
@@ -465,30 +624,37 @@ struct Texts<'a, 'b> {
 
 impl Texts<'_, '_> {
     /// Unwraps the lines `idx` into `raw`, without the first `marker_len`
-    /// bytes of the first (its list marker) and, if `cut`, without glued
-    /// reference numbers (headings keep theirs: they have no footnote list).
-    fn unwrap(&mut self, idx: &[usize], marker_len: usize, cut: bool) {
+    /// bytes of the first (its list marker), without markup and, if
+    /// `refs`, without footnote references (headings keep theirs: they
+    /// have no footnote list).
+    fn unwrap(&mut self, idx: &[usize], marker_len: usize, refs: bool) {
         let vocab = self.vocab;
         let keeps = |h: &str, t: &str| vocab.keeps_hyphen(h, t);
         self.raw.clear();
         self.starts.clear();
         for (k, &i) in idx.iter().enumerate() {
+            if k > 0 && self.hints[i] == markup::Hint::Cell && !self.raw.is_empty() {
+                self.raw.push_str(" |");
+            }
             self.starts.push(self.raw.len());
             let t = self.lines[i].text;
             let skip = if k == 0 { marker_len } else { 0 };
             let mut at = skip.min(t.len());
-            if !cut || self.cuts[i].is_empty() {
+            if self.cuts[i].is_empty() {
                 clean::join_into(&mut self.raw, &t[at..], &keeps);
                 continue;
             }
             self.piece.clear();
             for m in &self.cuts[i] {
+                if !refs && matches!(m.what, CutWhat::Ref(_)) {
+                    continue;
+                }
                 if m.start >= at {
                     self.piece.push_str(&t[at..m.start]);
                     at = m.end;
                 }
             }
-            self.piece.push_str(&t[at..]);
+            self.piece.push_str(&t[at.min(t.len())..]);
             clean::join_into(&mut self.raw, &self.piece, &keeps);
         }
     }
@@ -499,24 +665,64 @@ impl Texts<'_, '_> {
         clean::tidy(&self.raw)
     }
 
-    /// The clean text of a passage's lines, cut at sentence ends into
-    /// pieces of at most [`PIECE_WORDS`] words when it is over [`MAX_WORDS`]
-    /// words of text extracted a page or block per line: such text has no
-    /// paragraphs to go by, and one passage would hold pages.
+    /// The clean text of a passage's lines, cut into pieces of at most
+    /// [`PIECE_WORDS`] words when it is over [`MAX_WORDS`] words: at
+    /// sentence ends, or, in a run without one (a list that lost its
+    /// bullets), at line starts. Text extracted a page or a block per line
+    /// has no paragraphs to go by, and one passage would hold pages.
     fn chunks(&mut self, idx: &[usize], marker_len: usize) -> Vec<Chunk> {
         self.unwrap(idx, marker_len, true);
-        let whole = |raw: &str| Chunk {
-            text: clean::tidy(raw),
-            first: 0,
-            last: idx.len().saturating_sub(1),
-        };
-        let chars: usize = idx.iter().map(|&i| self.lines[i].chars).sum();
-        if chars < LONG_LINE * idx.len() || self.raw.split_whitespace().nth(MAX_WORDS).is_none() {
-            return vec![whole(&self.raw)];
+        if self.raw.split_whitespace().nth(MAX_WORDS).is_none() {
+            return vec![Chunk {
+                text: clean::tidy(&self.raw),
+                first: 0,
+                last: idx.len().saturating_sub(1),
+            }];
         }
-        let cuts = sentence_cuts(&self.raw, PIECE_WORDS);
-        if cuts.is_empty() {
-            return vec![whole(&self.raw)];
+        let mut cuts = sentence_cuts(&self.raw, PIECE_WORDS);
+        // Pieces still too long are cut at the line starts within them.
+        let mut bounds: Vec<usize> = Vec::with_capacity(cuts.len() + 2);
+        bounds.push(0);
+        bounds.extend(&cuts);
+        bounds.push(self.raw.len());
+        cuts.clear();
+        for w in bounds.windows(2) {
+            let (from, to) = (w[0], w[1]);
+            let mut words = 0;
+            let mut piece_start = from;
+            // A line's start may fall inside a character where a hyphen
+            // was taken back: step back to the character's start.
+            let raw = &self.raw;
+            let boundary = |mut s: usize| {
+                while !raw.is_char_boundary(s) {
+                    s -= 1;
+                }
+                s
+            };
+            for start in self
+                .starts
+                .iter()
+                .map(|&s| boundary(s))
+                .filter(|&s| s > from && s < to)
+            {
+                words += self.raw[piece_start..start].split_whitespace().count();
+                if words >= PIECE_WORDS && self.raw[start..to].split_whitespace().nth(10).is_some()
+                {
+                    cuts.push(start);
+                    words = 0;
+                }
+                piece_start = start;
+            }
+            let piece_words = self.raw[from..to].split_whitespace().count();
+            if piece_words <= MAX_WORDS {
+                // Only pieces over the limit keep their line cuts.
+                while cuts.last().is_some_and(|&c| c > from && c < to) {
+                    cuts.pop();
+                }
+            }
+            if to < self.raw.len() {
+                cuts.push(to);
+            }
         }
         let line_at = |pos: usize| self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
         let mut out = Vec::with_capacity(cuts.len() + 1);
@@ -540,37 +746,18 @@ impl Texts<'_, '_> {
 
 /// Byte positions at which to cut `text` into pieces of whole sentences of
 /// at most `most` words each where its sentences allow (a longer sentence
-/// stands alone): at the start of a word that begins with a capital, a
-/// digit or an opening quote after a full stop, question or exclamation
-/// mark.
+/// stands alone). Sentences are found by the Unicode rules (UAX #29).
 fn sentence_cuts(text: &str, most: usize) -> Vec<usize> {
+    use unicode_segmentation::UnicodeSegmentation;
     let mut cuts = Vec::new();
-    let mut words = 0;
-    // Words before the current piece.
-    let mut piece_from = 0;
-    // The latest sentence start in the current piece: byte, words before.
-    let mut sentence: Option<(usize, usize)> = None;
-    let mut prev_space = true;
-    for (i, c) in text.char_indices() {
-        let space = c.is_whitespace();
-        if !space && prev_space {
-            let before = text[..i].trim_end();
-            let closed = before
-                .trim_end_matches(['”', '"', '’', '\'', ')'])
-                .ends_with(['.', '!', '?']);
-            let opens = c.is_uppercase() || c.is_ascii_digit() || matches!(c, '“' | '"' | '‘');
-            if words > piece_from && closed && opens {
-                sentence = Some((i, words));
-            }
-            words += 1;
-            if words - piece_from > most {
-                if let Some((at, before)) = sentence.take() {
-                    cuts.push(at);
-                    piece_from = before;
-                }
-            }
+    let mut piece = 0;
+    for (at, sentence) in text.split_sentence_bound_indices() {
+        let words = sentence.split_whitespace().count();
+        if piece > 0 && piece + words > most {
+            cuts.push(at);
+            piece = 0;
         }
-        prev_space = space;
+        piece += words;
     }
     cuts
 }
@@ -666,7 +853,12 @@ fn pages(
     // among them is left out.
     let in_order = |printed: &[(usize, u32)]| {
         let run = increasing_run(printed);
-        (run.len() >= 3 && run.len() * 5 >= printed.len() * 3).then_some(run)
+        // A page sequence steps a page or two at a time (a blank page, a
+        // full-page figure), not by tens.
+        let mut steps: Vec<u32> = run.windows(2).map(|w| w[1].1 - w[0].1).collect();
+        steps.sort_unstable();
+        let plausible = steps.get(steps.len() / 2).is_some_and(|&s| s <= 3);
+        (run.len() >= 3 && run.len() * 5 >= printed.len() * 3 && plausible).then_some(run)
     };
     // Numbers in running headers and footers say what they are; bare
     // numbers may be a table's figures, so they serve only without those.
@@ -714,7 +906,10 @@ fn pages(
     let mut pending = false;
     let mut seen_content = false;
     for (l, r) in lines.iter().zip(roles) {
+        // A table of contents is no page break: it may fill less than a
+        // page or several.
         let signal = match r {
+            Role::Dropped(DropReason::TableOfContents) => false,
             Role::Dropped(reason) => reason.breaks_page(),
             Role::Content if !l.blank => l.form_feed || (layout.indent_marks_page && l.indented),
             _ => false,
@@ -736,7 +931,8 @@ fn pages(
         }
         out.push(page);
     }
-    (breaks > 0).then_some(out)
+    // One break gives two pages: too little to say the text shows pages.
+    (breaks > 1).then_some(out)
 }
 
 /// The longest subsequence of `(line, number)` pairs whose numbers grow.
@@ -793,12 +989,21 @@ fn numbers_head_pages(roles: &[Role], printed: &[(usize, u32)]) -> bool {
 pub fn unaccounted(text: &str, seg: &Segmentation) -> Vec<(char, usize)> {
     let mut count: HashMap<char, i64> = HashMap::new();
     let source = strip_html_tags(text);
+    // A superscript note mark (`²`) is kept as its number (`2`).
+    let fold = |c: char| match c {
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴'..='⁹' => char::from_u32(c as u32 - '⁴' as u32 + '4' as u32).unwrap_or(c),
+        c => c,
+    };
     for c in source.chars().filter(|c| c.is_alphanumeric()) {
-        *count.entry(c).or_default() += 1;
+        *count.entry(fold(c)).or_default() += 1;
     }
     let mut take = |s: &str| {
         for c in s.chars().filter(|c| c.is_alphanumeric()) {
-            *count.entry(c).or_default() -= 1;
+            *count.entry(fold(c)).or_default() -= 1;
         }
     };
     for p in &seg.passages {
@@ -960,10 +1165,26 @@ mod tests {
             assert!(words <= PIECE_WORDS, "{words} words");
             assert!(p.text.ends_with('.'), "cut inside a sentence: {}", p.text);
         }
-        // A long paragraph wrapped into ordinary lines is left whole.
+        // A paragraph over the limit wrapped into ordinary lines is cut at
+        // its sentence ends too; one of fewer words is left whole.
         let text = wrap(&paragraph(4, 40), 80).join("\n");
         let seg = segment(&doc(), &text);
-        assert_eq!(seg.passages.len(), 1);
+        check(&text, &seg);
+        assert!(seg.passages.len() >= 2);
+        for p in &seg.passages {
+            assert!(p.text.split_whitespace().count() <= PIECE_WORDS);
+            assert!(p.text.ends_with('.'), "cut inside a sentence: {}", p.text);
+        }
+        let text = wrap(&paragraph(5, 20), 80).join("\n");
+        assert_eq!(segment(&doc(), &text).passages.len(), 1);
+        // Without a sentence end, at line starts.
+        let text = wrap(&paragraph(6, 60).replace('.', ""), 80).join("\n");
+        let seg = segment(&doc(), &text);
+        check(&text, &seg);
+        assert!(seg
+            .passages
+            .iter()
+            .all(|p| p.text.split_whitespace().count() <= MAX_WORDS));
     }
 
     #[test]
