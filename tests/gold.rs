@@ -450,6 +450,123 @@ fn fixtures_hold_their_facts() {
     run("fixtures.toml");
 }
 
+/// The documents of `../shared/corpus-extra` as its `index.tsv` lists
+/// them, with the manifest entries `scripts/corpus-extra.sh` gives them.
+fn extra_documents() -> Vec<(Document, String)> {
+    let index = std::fs::read_to_string(extra_dir().join("index.tsv"))
+        .expect("../shared/corpus-extra/index.tsv reads");
+    index
+        .lines()
+        .skip(1)
+        .filter_map(|row| {
+            let cols: Vec<&str> = row.split('\t').collect();
+            let (file, country, language) = (cols.first()?, cols.get(1)?, cols.get(3)?);
+            let text =
+                String::from_utf8_lossy(&std::fs::read(extra_dir().join(file)).ok()?).into_owned();
+            let id = file.trim_end_matches(".txt");
+            let id = id.split("-cybersecurity-strategy-").next().unwrap_or(id);
+            let doc: Document = serde_json::from_value(serde_json::json!({
+                "id": id,
+                "file": file,
+                "title": format!("National Cybersecurity Strategy of {country}"),
+                "issuer": format!("Government of {country}"),
+                "date": "2020",
+                "kind": "national-strategy",
+                "language": language,
+            }))
+            .ok()?;
+            Some((doc, text))
+        })
+        .collect()
+}
+
+/// One line of the corpus-extra summary: what the segmenter made of a
+/// document, in the figures a reviewer compares from one run to the next.
+fn summary_row(doc: &Document, text: &str) -> String {
+    use normsearch::segment::PassageKind;
+    let seg = segment::segment(doc, text);
+    let count = |k: PassageKind| seg.passages.iter().filter(|p| p.kind == k).count();
+    let labelled = seg.passages.iter().filter(|p| p.label.is_some()).count();
+    let pages: Vec<u32> = seg.passages.iter().filter_map(|p| p.page).collect();
+    let pages = match (pages.iter().min(), pages.iter().max()) {
+        (Some(a), Some(b)) => format!("{a}-{b}"),
+        _ => "-".to_string(),
+    };
+    let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in &seg.dropped {
+        *reasons.entry(d.reason.as_str()).or_default() += 1;
+    }
+    let dropped: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    let longest = seg
+        .passages
+        .iter()
+        .map(|p| p.text.split_whitespace().count())
+        .max()
+        .unwrap_or(0);
+    [
+        doc.id.clone(),
+        seg.profile.kind.as_str().to_string(),
+        seg.passages.len().to_string(),
+        count(PassageKind::Body).to_string(),
+        count(PassageKind::ListItem).to_string(),
+        count(PassageKind::Footnote).to_string(),
+        labelled.to_string(),
+        seg.headings.len().to_string(),
+        pages,
+        longest.to_string(),
+        if dropped.is_empty() {
+            "-".to_string()
+        } else {
+            dropped.join(", ")
+        },
+        if seg.warnings.is_empty() {
+            "-".to_string()
+        } else {
+            seg.warnings.join(" | ")
+        },
+    ]
+    .join("\t")
+}
+
+/// The summary of the whole of corpus-extra, as committed in
+/// `tests/gold/corpus-extra-summary.tsv`.
+fn summary() -> String {
+    let mut out = String::from(
+        "doc\tkind\tpassages\tbody\tlist-items\tfootnotes\tlabelled\theadings\tpages\tlongest\tdropped\twarnings\n",
+    );
+    for (doc, text) in extra_documents() {
+        out.push_str(&summary_row(&doc, &text));
+        out.push('\n');
+    }
+    out
+}
+
+/// The committed summary of corpus-extra is the segmenter's current one:
+/// a change in how any document is cut shows in review as a change of that
+/// file. `scripts/corpus-extra-summary.sh` writes it anew.
+#[test]
+fn corpus_extra_summary_is_current() {
+    let path = repo().join("tests/gold/corpus-extra-summary.tsv");
+    let now = summary();
+    if std::env::var_os("NORMSEARCH_WRITE_SUMMARY").is_some() {
+        std::fs::write(&path, &now).expect("summary writes");
+        return;
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != now {
+        let changed: Vec<String> = now
+            .lines()
+            .filter(|l| !committed.lines().any(|c| c == *l))
+            .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join(" "))
+            .collect();
+        panic!(
+            "tests/gold/corpus-extra-summary.tsv is out of date for: {}\n\
+             run scripts/corpus-extra-summary.sh and review the difference",
+            changed.join("; ")
+        );
+    }
+}
+
 #[test]
 fn real_documents_hold_their_facts() {
     assert!(

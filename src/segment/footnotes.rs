@@ -124,11 +124,131 @@ fn glued_numbers(text: &str) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
 
 /// Finds references and notes, marking the notes' lines.
 pub(crate) fn detect(lines: &[Line], layout: &Layout, roles: &mut [Role]) -> Footnotes {
-    let out = explicit(lines, roles);
-    if !out.notes.is_empty() || !out.marks.is_empty() {
+    let mut out = explicit(lines, roles);
+    if !out.notes.is_empty() {
         return out;
     }
-    glued(lines, layout, roles)
+    // Without notes, only marks that cannot be anything else count as
+    // references: a superscript digit may be a unit's power (km²).
+    out.marks
+        .retain(|m| lines[m.line].text[m.start..].starts_with(['<', '[']));
+    if !out.marks.is_empty() {
+        return out;
+    }
+    let out = glued(lines, layout, roles);
+    if !out.notes.is_empty() {
+        return out;
+    }
+    foot_notes(lines, roles)
+}
+
+/// Whether a line reads as a note rather than a list's short item: three
+/// words or more, or a reference's marks (an address, a figure, "Ibid").
+fn note_like(text: &str) -> bool {
+    let rest = text.trim_start_matches(|c: char| c.is_ascii_digit());
+    let lower = rest.to_lowercase();
+    rest.split_whitespace().nth(2).is_some()
+        || lower.contains("ibid")
+        || lower.contains("http")
+        || lower.contains("www")
+        || rest.contains(|c: char| c.is_ascii_digit())
+}
+
+/// The notes' own sequence among `candidates` (line, number): from 1, 2
+/// or 3, each the next number or the one after it (an extraction may lose
+/// a note), over as many pages as can be — a numbered list at one page's
+/// foot is one page, notes run on from page to page. Two pages at least,
+/// else none.
+fn note_sequence(lines: &[Line], roles: &[Role], candidates: &[(usize, u32)]) -> Vec<(usize, u32)> {
+    // Per candidate: (pages, notes) of the best sequence ending there, and
+    // the candidate before it.
+    let mut best: Vec<((usize, usize), Option<usize>)> = Vec::with_capacity(candidates.len());
+    for (k, &(i, n)) in candidates.iter().enumerate() {
+        let mut here = if n <= 3 { Some(((1, 1), None)) } else { None };
+        for (j, &(pi, pn)) in candidates[..k].iter().enumerate() {
+            let ((pages, notes), _) = best[j];
+            if pages == 0 || n <= pn || n > pn + 2 {
+                continue;
+            }
+            let turn = (pi..i).any(|x| page_break(lines, roles, x));
+            let score = (pages + usize::from(turn), notes + 1);
+            if here.is_none_or(|(s, _)| score > s) {
+                here = Some((score, Some(j)));
+            }
+        }
+        best.push(here.unwrap_or(((0, 0), None)));
+    }
+    let Some(end) = (0..best.len()).max_by_key(|&k| best[k].0) else {
+        return Vec::new();
+    };
+    if best[end].0 .0 < 2 {
+        return Vec::new();
+    }
+    let mut run = Vec::new();
+    let mut at = Some(end);
+    while let Some(k) = at {
+        run.push(candidates[k]);
+        at = best[k].1;
+    }
+    run.reverse();
+    run
+}
+
+/// Notes at the page feet found by their own numbers, where the references
+/// in the text were lost (an extraction that drops superscripts) or are
+/// too few to go by: lines that start with a number and stand at a page
+/// foot, whose numbers run on from page to page (1, 2 / 3 / 4, 5…) over
+/// two pages at least. References glued to the text that name a note
+/// below them are cut and kept.
+fn foot_notes(lines: &[Line], roles: &mut [Role]) -> Footnotes {
+    let mut out = Footnotes::default();
+    // Lines that start with a number at a page foot; a list's item ends
+    // in a semicolon or a comma, a note seldom does.
+    let candidates = (0..lines.len())
+        .filter(|&i| roles[i] == Role::Content)
+        .filter(|&i| !lines[i].text.ends_with([';', ',']) && note_like(lines[i].text))
+        .filter_map(|i| leading_number(lines[i].text).map(|(n, _)| (i, n)))
+        .filter(|&(i, _)| foot_of_page(lines, roles, i));
+    let run = note_sequence(lines, roles, &candidates.take(600).collect::<Vec<_>>());
+    if run.len() < 3 {
+        return out;
+    }
+    for &(i, n) in &run {
+        if roles[i] != Role::Content {
+            // Read already with the block above it.
+            continue;
+        }
+        let (notes, _) = read_numbered(lines, roles, i, n, true);
+        out.notes.extend(notes);
+    }
+    if out.notes.is_empty() {
+        return out;
+    }
+    out.found(NoteForm::PageFoot);
+    // References: a glued number that names a note within the next eighty
+    // lines, each note referenced once.
+    let mut referenced = vec![false; out.notes.len()];
+    for i in 0..lines.len() {
+        if roles[i] != Role::Content {
+            continue;
+        }
+        for (s, e, n) in glued_numbers(lines[i].text) {
+            let at = out.notes.iter().enumerate().find(|(k, note)| {
+                !referenced[*k] && note.num == n && note.lines[0] > i && note.lines[0] <= i + 80
+            });
+            if let Some((k, _)) = at {
+                referenced[k] = true;
+                out.marks.push(RefMark {
+                    line: i,
+                    start: s,
+                    end: e,
+                    num: n,
+                    marker: false,
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Plain numbers glued to the text, with their notes at the page feet or in
@@ -384,11 +504,13 @@ fn leading_number(text: &str) -> Option<(u32, usize)> {
 }
 
 /// Whether line `j` marks a page break (a page number, a running header, a
-/// form feed, a page-start indent).
+/// form feed). A bare number counts: the page numbers among them are told
+/// from the paragraph numbers only after this pass.
 fn page_break(lines: &[Line], roles: &[Role], j: usize) -> bool {
     j >= lines.len()
         || lines[j].form_feed
         || matches!(roles[j], Role::Dropped(r) if r.breaks_page())
+        || (roles[j] == Role::Content && bare_number(lines[j].text).is_some())
 }
 
 /// Whether line `i` stands at a page foot: a page break follows within
