@@ -356,7 +356,7 @@ impl Tagger {
     }
 
     /// Like [`tag_tokens`](Self::tag_tokens), on the tokens of a
-    /// [`Lexicon::analyse_into`](crate::lexicon::Lexicon::analyse_into)
+    /// [`Lexicon::analyze_into`](crate::lexicon::Lexicon::analyze_into)
     /// (the indexer's path: no copy of the words).
     pub fn tag_analysed(&self, tokens: &[Token]) -> Vec<ThemeScore> {
         self.score(&self.count(tokens.iter().map(|t| t.text.as_str())))
