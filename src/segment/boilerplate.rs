@@ -11,251 +11,15 @@
 //! are marked later, once the footnote pass has claimed the bare numbers
 //! that are footnote markers.
 
+use super::contents::{is_toc_entry, mark_toc_regions};
+use super::keys::{digit_key, key, words, Keys};
 use super::lines::{
-    bare_number, is_alnum, lone_number, next_digit, push_lower, starts_lowercase, Layout, Line,
+    bare_number, is_alnum, lone_number, next_digit, starts_lowercase, Layout, Line,
 };
 use super::markup::Hint;
 use super::{DropReason, Role};
 use super::{FastMap, FastSet};
 use crate::corpus::Document;
-
-/// A comparison key: lower case, emphasis and heading marks removed,
-/// whitespace collapsed.
-pub(crate) fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_key(text, &mut out);
-    out
-}
-
-const KEEP: u8 = 0;
-const SKIP: u8 = 1;
-const SPACE: u8 = 2;
-/// A byte of a character beyond ASCII, decoded on its own.
-const WIDE: u8 = 3;
-
-/// What [`key`] does with each byte: emphasis and heading marks are
-/// skipped, whitespace collapses, other ASCII is kept.
-const KEY_CLASS: [u8; 256] = {
-    let mut t = [WIDE; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        t[b] = KEEP;
-        b += 1;
-    }
-    t[b'*' as usize] = SKIP;
-    t[b'_' as usize] = SKIP;
-    t[b'#' as usize] = SKIP;
-    t[b'`' as usize] = SKIP;
-    let mut b = 0x09;
-    while b <= 0x0d {
-        t[b] = SPACE;
-        b += 1;
-    }
-    t[b' ' as usize] = SPACE;
-    t
-};
-
-/// Appends the [`key`] of `text` to `out`.
-fn push_key(text: &str, out: &mut String) {
-    let start = out.len();
-    let mut space = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Runs of kept ASCII bytes are copied and lower-cased at once.
-        let run = i;
-        let kept = |i: usize| {
-            bytes
-                .get(i)
-                .is_some_and(|&b| KEY_CLASS[usize::from(b)] == KEEP)
-        };
-        loop {
-            while kept(i) {
-                i += 1;
-            }
-            // One space between kept bytes is what the key has there: the
-            // run goes on through it.
-            if i > run && bytes.get(i) == Some(&b' ') && kept(i + 1) {
-                i += 2;
-                continue;
-            }
-            break;
-        }
-        if i > run {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            let at = out.len();
-            out.push_str(&text[run..i]);
-            out[at..].make_ascii_lowercase();
-        }
-        let Some(&b) = bytes.get(i) else { break };
-        if b < 0x80 {
-            if KEY_CLASS[usize::from(b)] == SPACE {
-                space = out.len() > start;
-            }
-            i += 1;
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            space = out.len() > start;
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if c == '’' {
-            out.push('\'');
-        } else {
-            push_lower(c, out);
-        }
-    }
-}
-
-/// The keys of all lines of a document, in one buffer: a string per line
-/// would be an allocation per line.
-struct Keys {
-    buf: String,
-    ends: Vec<usize>,
-}
-
-impl Keys {
-    fn of(lines: &[Line]) -> Keys {
-        let mut buf = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
-        let ends = lines
-            .iter()
-            .map(|l| {
-                push_key(l.text, &mut buf);
-                buf.len()
-            })
-            .collect();
-        Keys { buf, ends }
-    }
-
-    fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.buf[start..self.ends[i]]
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
-    }
-}
-
-/// The key with every digit run replaced by `#`: page-numbered footers
-/// ("Page 3 of 40", "12 | National Strategy") share it across pages.
-fn digit_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut in_digits = false;
-    for c in key.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Words of a key, ignoring punctuation.
-fn words(key: &str) -> impl Iterator<Item = &str> {
-    key.split(|c: char| !is_alnum(c)).filter(|w| !w.is_empty())
-}
-
-/// Whether a line is a table-of-contents entry: dot leaders or a tab before
-/// a trailing page number.
-fn is_toc_entry(text: &str) -> bool {
-    // Without a trailing number or tag there is nothing to look at; most
-    // lines stop here.
-    if !text.ends_with(|c: char| c.is_ascii_digit() || c == '>') {
-        return has_inner_leader(text);
-    }
-    let t = trim_end_all(text, "</b>")
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
-    let t = trim_end_all(t, "<b>").trim_end();
-    if t.len() == text.len() {
-        // No trailing page number.
-        return false;
-    }
-    let t = trim_end_all(t, "</b>").trim_end();
-    let dots = t.len() - t.trim_end_matches(['.', ' ', '…', '·', '_']).len();
-    let leader = t.ends_with("....") || t.ends_with(". . .") || t.ends_with('…') || dots >= 6;
-    leader || text.contains('\t') && t.chars().any(char::is_alphabetic)
-}
-
-/// Whether a dot leader runs into a page number inside the line: contents
-/// extracted without their line breaks ("…… 1 Introduction …… 3 Cyber
-/// trends").
-fn has_inner_leader(text: &str) -> bool {
-    const LEADER: usize = 8;
-    let bytes = text.as_bytes();
-    // Eight dots in a row cover a position that is one less than a multiple
-    // of eight: only those need looking at to find where a leader may be.
-    let mut probe = LEADER - 1;
-    while probe < bytes.len() {
-        if bytes[probe] != b'.' {
-            probe += LEADER;
-            continue;
-        }
-        let start = bytes[..probe]
-            .iter()
-            .rposition(|&b| b != b'.')
-            .map_or(0, |p| p + 1);
-        let end = bytes[probe..]
-            .iter()
-            .position(|&b| b != b'.')
-            .map_or(bytes.len(), |p| probe + p);
-        if end - start >= LEADER {
-            let after = text[end..].trim_start_matches(['.', ' ', '\t']);
-            if after.starts_with(|c: char| c.is_ascii_digit()) {
-                return true;
-            }
-        }
-        probe = end + LEADER - 1;
-    }
-    false
-}
-
-/// `text.trim_end_matches(suffix)`, without the cost of setting up a
-/// substring searcher for each line.
-fn trim_end_all<'a>(mut text: &'a str, suffix: &str) -> &'a str {
-    while let Some(t) = text.strip_suffix(suffix) {
-        text = t;
-    }
-    text
-}
-
-/// Whether a line announces a table of contents.
-pub(crate) fn is_toc_title(text: &str) -> bool {
-    text.len() <= 40 && TOC_TITLES.contains(&key(text).trim_end_matches(':'))
-}
-
-/// Headings that announce a table of contents, in the corpus languages.
-const TOC_TITLES: &[&str] = &[
-    "table of contents",
-    "contents",
-    "content",
-    "table des matières",
-    "sommaire",
-    "índice",
-    "indice",
-    "contenido",
-    "tabla de contenido",
-    "содержание",
-    "оглавление",
-    "περιεχόμενα",
-    "saturs",
-];
 
 /// What the furniture pass found besides the lines it marked.
 #[derive(Debug, Default)]
@@ -659,11 +423,21 @@ fn mark_numbered_running_lines(
         {
             continue;
         }
-        groups.entry(digit_key(k)).or_default().push(i);
+        groups.entry(frame_of(k)).or_default().push(i);
     }
     let mut found = Vec::new();
+    let mut done: FastSet<&str> = FastSet::default();
+    for (lead, trail) in mirrored_frames(&groups, lines, keys) {
+        for frame in [lead, trail] {
+            done.insert(frame);
+            for &i in &groups[frame] {
+                roles[i] = Role::Dropped(DropReason::PageNumber);
+                found.push((i, digit_runs(keys.get(i)).first().copied().unwrap_or(0)));
+            }
+        }
+    }
     for (frame, members) in &groups {
-        if members.len() < 3 {
+        if members.len() < 3 || done.contains(frame.as_str()) {
             continue;
         }
         let runs: Vec<Vec<u32>> = members.iter().map(|&i| digit_runs(keys.get(i))).collect();
@@ -695,6 +469,19 @@ fn mark_numbered_running_lines(
         }
     }
     found
+}
+
+/// The frame a running line's key shares with the same line on other
+/// pages: its [`digit_key`], and where it holds one number, without the
+/// spaces beside it, which extractions keep on one page and lose on the
+/// next ("Page 485", "Page486").
+fn frame_of(key: &str) -> String {
+    let frame = digit_key(key);
+    if frame.matches('#').count() != 1 {
+        return frame;
+    }
+    let (before, after) = frame.split_once('#').unwrap_or((&frame, ""));
+    format!("{}#{}", before.trim_end(), after.trim_start())
 }
 
 /// The numbers of a key's digit runs, in order (runs too long to be page
@@ -737,22 +524,80 @@ fn varying_run(frame: &str, runs: &[Vec<u32>]) -> Option<(usize, bool)> {
         .filter(|(ok, _, _)| *ok)
         .map(|(_, at, leading)| (at, leading))
         .find(|&(at, _)| {
-            let numbers: Vec<(usize, u32)> = runs.iter().map(|r| r[at]).enumerate().collect();
-            let in_order = super::increasing_run(&numbers).len();
-            let grows = in_order >= 3 && in_order * 5 >= runs.len() * 4;
-            // A page a time, not the leaps of a note's number cited again.
-            let mut steps: Vec<u32> = runs
-                .windows(2)
-                .map(|w| w[1][at].saturating_sub(w[0][at]))
-                .collect();
-            steps.sort_unstable();
-            let paced = steps.get(steps.len() / 2).is_some_and(|&s| s <= 2);
-            let grows = grows && paced;
+            let numbers: Vec<u32> = runs.iter().map(|r| r[at]).collect();
+            let grows = page_paced(&numbers);
             let others_fixed = (0..n)
                 .filter(|&p| p != at)
                 .all(|p| runs.iter().all(|r| r[p] == runs[0][p]));
             grows && others_fixed && runs.len() >= 3
         })
+}
+
+/// Whether numbers read in line order run as page numbers do: growing, but
+/// for a stray one in five (an annex numbered anew), over three values at
+/// least, a page or two at a time (not the leaps of a note's number cited
+/// again).
+fn page_paced(numbers: &[u32]) -> bool {
+    let pairs: Vec<(usize, u32)> = numbers.iter().copied().enumerate().collect();
+    let in_order = super::pages::increasing_run(&pairs).len();
+    let mut steps: Vec<u32> = numbers
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .collect();
+    steps.sort_unstable();
+    let paced = steps.get(steps.len() / 2).is_some_and(|&s| s <= 2);
+    in_order >= 3 && in_order * 5 >= numbers.len() * 4 && paced
+}
+
+/// Facing pages mirror their running lines: "6 | Title" on the left,
+/// "Title | 7" on the right. Each frame alone may leap (a chapter opens
+/// on a right page, without the left one's line); the two together run a
+/// page at a time. Returns the pairs of frames (number first, number
+/// last) whose lines, read together in order, are page numbers.
+fn mirrored_frames<'a>(
+    groups: &'a FastMap<String, Vec<usize>>,
+    lines: &[Line],
+    keys: &Keys,
+) -> Vec<(&'a str, &'a str)> {
+    // The words of a frame with one number, at its start or its end.
+    let words_of = |frame: &str| -> Option<(String, bool)> {
+        if frame.matches('#').count() != 1 {
+            return None;
+        }
+        let lead = frame.starts_with('#');
+        if !lead && !frame.ends_with('#') {
+            return None;
+        }
+        let ws: Vec<&str> = words(frame).filter(|w| *w != "#").collect();
+        (!ws.is_empty()).then(|| (ws.join(" "), lead))
+    };
+    let mut trailing: FastMap<String, &str> = FastMap::default();
+    for frame in groups.keys() {
+        if let Some((ws, false)) = words_of(frame) {
+            trailing.insert(ws, frame);
+        }
+    }
+    let mut out = Vec::new();
+    for (frame, members) in groups {
+        let Some((ws, true)) = words_of(frame) else {
+            continue;
+        };
+        let Some(&other) = trailing.get(&ws) else {
+            continue;
+        };
+        let mut all: Vec<(usize, bool)> = members.iter().map(|&i| (i, true)).collect();
+        all.extend(groups[other].iter().map(|&i| (i, false)));
+        all.sort_unstable();
+        let apart = all.iter().all(|&(i, lead)| detached(&lines[i], lead));
+        let numbers: Vec<u32> = all
+            .iter()
+            .filter_map(|&(i, _)| digit_runs(keys.get(i)).first().copied())
+            .collect();
+        if apart && numbers.len() == all.len() && page_paced(&numbers) {
+            out.push((frame.as_str(), other));
+        }
+    }
+    out
 }
 
 /// Whether the page number at the start (`first`) or end of the line is set
@@ -1014,67 +859,9 @@ fn is_byline(key: &str, name_words: &[String]) -> bool {
         && ws.iter().any(|w| name_words.iter().any(|n| n == w))
 }
 
-/// Marks a table-of-contents heading and the lines between its entries.
-fn mark_toc_regions(lines: &[Line], keys: &Keys, roles: &mut [Role]) {
-    let is_toc = |r: &Role| *r == Role::Dropped(DropReason::TableOfContents);
-    let entries: Vec<usize> = (0..lines.len()).filter(|&i| is_toc(&roles[i])).collect();
-    if entries.len() < 3 {
-        // Two dotted lines are no table; give them back.
-        for i in entries {
-            roles[i] = Role::Content;
-        }
-        return;
-    }
-    // Fill short gaps between entries (wrapped entries, part titles).
-    for w in entries.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if b - a <= 4 {
-            for r in &mut roles[a + 1..b] {
-                // A section number alone on its line looks like a page
-                // number; inside a table of contents it is the entry's.
-                if matches!(*r, Role::Content | Role::Dropped(DropReason::PageNumber)) {
-                    *r = Role::Dropped(DropReason::TableOfContents);
-                }
-            }
-        }
-    }
-    // The heading above the first entry.
-    let first = entries[0];
-    for j in (first.saturating_sub(4)..first).rev() {
-        if roles[j] == Role::Content && TOC_TITLES.contains(&keys.get(j)) {
-            // With what stands between it and the first entry (the
-            // entry's number).
-            for r in &mut roles[j..first] {
-                if matches!(*r, Role::Content | Role::Dropped(DropReason::PageNumber)) {
-                    *r = Role::Dropped(DropReason::TableOfContents);
-                }
-            }
-            break;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toc_entries() {
-        assert!(is_toc_entry("Strategic Approach. . . . .\t4"));
-        assert!(is_toc_entry(
-            "<b>I. Building Cyberspace Policy . . . . .</b>\t<b>3</b>"
-        ));
-        assert!(is_toc_entry("Introduction ........................ 12"));
-        assert!(!is_toc_entry("adopted a set of 11"));
-        assert!(!is_toc_entry("in 2011 and again in 2015.35"));
-        assert!(is_toc_entry(
-            "........................ 1 Introduction ................ 3 Cyber trends"
-        ));
-        assert!(!is_toc_entry("and so on........ and on"));
-        assert!(is_toc_entry(".........1 Introduction"));
-        assert!(is_toc_entry("Intro ....... . ........ 12 Next"));
-        assert!(!is_toc_entry("seven ....... 3 dots"));
-    }
 
     #[test]
     fn keys_and_furniture() {

@@ -340,6 +340,13 @@ pub(crate) fn join_into(out: &mut String, piece: &str, vocab: &dyn Fn(&str, &str
         out.push_str(piece);
         return;
     }
+    // A soft hyphen marks where a word may break: the typesetter broke it
+    // there, and the word goes on in the next line.
+    if let Some(body) = out.strip_suffix('\u{AD}') {
+        out.truncate(body.len());
+        out.push_str(piece);
+        return;
+    }
     if let Some(head) = hyphenated_tail(out) {
         if piece.starts_with(|c: char| c.is_lowercase()) {
             let tail: String = piece.chars().take_while(|c| c.is_alphanumeric()).collect();
@@ -617,6 +624,21 @@ mod tests {
             "the backbone –",
             "global",
         ])
+    }
+
+    #[test]
+    fn soft_hyphens_rejoin_their_word() {
+        let f = |_: &str, _: &str| false;
+        assert_eq!(
+            join(
+                &[
+                    "La Estrategia consta de cinco capítu\u{AD}",
+                    "los. El primero"
+                ],
+                &f
+            ),
+            "La Estrategia consta de cinco capítulos. El primero"
+        );
     }
 
     #[test]

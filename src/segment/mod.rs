@@ -7,9 +7,13 @@
 //! and a [`Dropped`] report of every line left out (banners, running headers,
 //! page numbers, tables of contents) and why.
 //!
-//! The passes, one module each: `lines` (the layout), `boilerplate`
-//! (page furniture), `footnotes`, `blocks` (headings, paragraphs, list
-//! items) and `clean` (a unit's lines to clean text). Text extracted a
+//! The passes, one module each: `profile` (what kind of text it is),
+//! `markup` (web markup, tables), `lines` (the layout), `boilerplate`
+//! (page furniture; `keys` and `contents` serve it), `numbers` (bare
+//! number chains: pages or paragraph labels), `footnotes`, `blocks`
+//! (headings, paragraphs, list items; `markers` reads their labels),
+//! `pages`, `sections` (section chains, composed labels), `text` and
+//! `clean` (a unit's lines to clean text) and `warnings`. Text extracted a
 //! page or a block per line has no paragraphs to go by; its passages over
 //! 400 words are cut at sentence ends.
 //!
@@ -22,20 +26,28 @@
 mod blocks;
 mod boilerplate;
 mod clean;
+mod contents;
 mod footnotes;
+mod keys;
 mod lines;
+mod markers;
 mod markup;
 mod numbers;
+mod pages;
 mod profile;
+mod sections;
+mod text;
 mod warnings;
 
 pub use profile::{NoteForm, PageSource, Profile, TextKind};
 
 use crate::corpus::Document;
-use blocks::{Style, UnitKind};
-use lines::Line;
+use blocks::UnitKind;
+use pages::pages;
+use sections::{is_title, letters_key, Labels, SectionStack};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use text::Texts;
 
 /// What kind of passage this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -353,8 +365,8 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
             Item::Unit(u) => match &u.kind {
                 UnitKind::Heading(style) => {
                     let first = lines[u.lines[0]].text;
-                    let (skip, glued) = match blocks::marker(first) {
-                        Some((blocks::Marker::Bullet, _, len)) => (len, None),
+                    let (skip, glued) = match markers::marker(first) {
+                        Some((markers::Marker::Bullet, _, len)) => (len, None),
                         // "1.1Purpose": the label glued to the title gets
                         // its space back.
                         Some((_, Some(label), len))
@@ -389,7 +401,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                     // title anywhere, is no section of the passages.
                     let key = letters_key(&text);
                     let title = (seg.passages.is_empty() && is_title(&key, &title_keys))
-                        || found.running.contains(&boilerplate::key(&text));
+                        || found.running.contains(&keys::key(&text));
                     let level = if title {
                         1
                     } else {
@@ -507,481 +519,6 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     seg
 }
 
-/// A comparison key of letters and digits only, lower-cased: titles are
-/// written in capitals, with or without their subtitle's punctuation.
-fn letters_key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for w in text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(w.chars().flat_map(char::to_lowercase));
-    }
-    out
-}
-
-/// Whether a heading (its [`letters_key`]) is the document's title: the
-/// title itself, or a part of it of three words or more (a title set over
-/// two lines, its subtitle apart).
-fn is_title(key: &str, titles: &[String]) -> bool {
-    !key.is_empty()
-        && titles.iter().any(|t| {
-            t == key
-                || (key.split(' ').nth(2).is_some()
-                    && (format!(" {t} ").contains(&format!(" {key} "))
-                        || format!(" {key} ").contains(&format!(" {t} "))))
-        })
-}
-
-/// The labels above the current passage, to compose a sub-paragraph's
-/// label with its paragraph's (`13` and `(f)` make `13(f)`, `3`, `(a)` and
-/// `ii.` make `3(a)(ii)`).
-#[derive(Default)]
-struct Labels {
-    /// The numbered paragraph's label.
-    number: Option<String>,
-    /// The lettered sub-paragraph's letter, under the number.
-    letter: Option<String>,
-}
-
-impl Labels {
-    /// The label of a passage with the `label` and `marker` of its unit.
-    fn compose(&mut self, label: Option<&str>, marker: Option<blocks::Marker>) -> Option<String> {
-        use blocks::Marker;
-        let label = label?;
-        let bare = |l: &str| {
-            l.trim_matches(|c| c == '(' || c == ')' || c == '.')
-                .to_string()
-        };
-        match marker {
-            Some(Marker::Number) | Some(Marker::Dotted(_)) => {
-                self.number = Some(label.to_string());
-                self.letter = None;
-                Some(label.to_string())
-            }
-            Some(Marker::Letter) if self.number.is_some() => {
-                // "i." after "h." is a letter; after none, a numeral.
-                let l = bare(label);
-                let numeral = l == "i" && self.letter.as_deref() != Some("h");
-                self.roman_or_letter(&l, numeral)
-            }
-            Some(Marker::Roman)
-                if self.number.is_some() && label.chars().any(char::is_lowercase) =>
-            {
-                self.roman_or_letter(&bare(label), true)
-            }
-            _ => Some(label.to_string()),
-        }
-    }
-
-    fn roman_or_letter(&mut self, l: &str, numeral: bool) -> Option<String> {
-        let number = self.number.as_deref()?.trim_end_matches(['.', ')']);
-        if numeral {
-            return Some(match &self.letter {
-                Some(letter) => format!("{number}({letter})({l})"),
-                None => format!("{number}({l})"),
-            });
-        }
-        self.letter = Some(l.to_string());
-        Some(format!("{number}({l})"))
-    }
-}
-
-/// Passages longer than this many words are cut at sentence ends.
-const MAX_WORDS: usize = 400;
-/// The words a cut piece of an overlong passage holds at most, where its
-/// sentences allow.
-const PIECE_WORDS: usize = 300;
-
-/// One passage's text, or a piece of an overlong one: the text and the
-/// positions in the unit's lines of its first and last line.
-struct Chunk {
-    text: String,
-    first: usize,
-    last: usize,
-}
-
-/// Turns a unit's lines into clean text, with the buffers reused from unit
-/// to unit.
-struct Texts<'a, 'b> {
-    lines: &'a [Line<'b>],
-    /// What to cut out of each line.
-    cuts: &'a [Vec<Cut>],
-    /// Per line: the structure its markup states (table cells are joined
-    /// with a bar).
-    hints: &'a [markup::Hint],
-    vocab: &'a clean::Vocabulary,
-    /// The unwrapped text of the unit.
-    raw: String,
-    /// One line's piece of it.
-    piece: String,
-    /// Where each line's piece starts in `raw`.
-    starts: Vec<usize>,
-}
-
-impl Texts<'_, '_> {
-    /// Unwraps the lines `idx` into `raw`, without the first `marker_len`
-    /// bytes of the first (its list marker), without markup and, if
-    /// `refs`, without footnote references (headings keep theirs: they
-    /// have no footnote list).
-    fn unwrap(&mut self, idx: &[usize], marker_len: usize, refs: bool) {
-        let vocab = self.vocab;
-        let keeps = |h: &str, t: &str| vocab.keeps_hyphen(h, t);
-        self.raw.clear();
-        self.starts.clear();
-        for (k, &i) in idx.iter().enumerate() {
-            if k > 0 && self.hints[i] == markup::Hint::Cell && !self.raw.is_empty() {
-                self.raw.push_str(" |");
-            }
-            self.starts.push(self.raw.len());
-            let t = self.lines[i].text;
-            let skip = if k == 0 { marker_len } else { 0 };
-            let mut at = skip.min(t.len());
-            if self.cuts[i].is_empty() {
-                clean::join_into(&mut self.raw, &t[at..], &keeps);
-                continue;
-            }
-            self.piece.clear();
-            for m in &self.cuts[i] {
-                if !refs && matches!(m.what, CutWhat::Ref(_)) {
-                    continue;
-                }
-                if m.start >= at {
-                    self.piece.push_str(&t[at..m.start]);
-                    at = m.end;
-                }
-            }
-            self.piece.push_str(&t[at.min(t.len())..]);
-            clean::join_into(&mut self.raw, &self.piece, &keeps);
-        }
-    }
-
-    /// The clean text of the lines `idx`.
-    fn text(&mut self, idx: &[usize], marker_len: usize, cut: bool) -> String {
-        self.unwrap(idx, marker_len, cut);
-        clean::tidy(&self.raw)
-    }
-
-    /// The clean text of a passage's lines, cut into pieces of at most
-    /// [`PIECE_WORDS`] words when it is over [`MAX_WORDS`] words: at
-    /// sentence ends, or, in a run without one (a list that lost its
-    /// bullets), at line starts. Text extracted a page or a block per line
-    /// has no paragraphs to go by, and one passage would hold pages.
-    fn chunks(&mut self, idx: &[usize], marker_len: usize) -> Vec<Chunk> {
-        self.unwrap(idx, marker_len, true);
-        if self.raw.split_whitespace().nth(MAX_WORDS).is_none() {
-            return vec![Chunk {
-                text: clean::tidy(&self.raw),
-                first: 0,
-                last: idx.len().saturating_sub(1),
-            }];
-        }
-        let mut cuts = sentence_cuts(&self.raw, PIECE_WORDS);
-        // Pieces still too long are cut at the line starts within them.
-        let mut bounds: Vec<usize> = Vec::with_capacity(cuts.len() + 2);
-        bounds.push(0);
-        bounds.extend(&cuts);
-        bounds.push(self.raw.len());
-        cuts.clear();
-        for w in bounds.windows(2) {
-            let (from, to) = (w[0], w[1]);
-            let mut words = 0;
-            let mut piece_start = from;
-            // A line's start may fall inside a character where a hyphen
-            // was taken back: step back to the character's start.
-            let raw = &self.raw;
-            let boundary = |mut s: usize| {
-                while !raw.is_char_boundary(s) {
-                    s -= 1;
-                }
-                s
-            };
-            for start in self
-                .starts
-                .iter()
-                .map(|&s| boundary(s))
-                .filter(|&s| s > from && s < to)
-            {
-                words += self.raw[piece_start..start].split_whitespace().count();
-                if words >= PIECE_WORDS && self.raw[start..to].split_whitespace().nth(10).is_some()
-                {
-                    cuts.push(start);
-                    words = 0;
-                }
-                piece_start = start;
-            }
-            let piece_words = self.raw[from..to].split_whitespace().count();
-            if piece_words <= MAX_WORDS {
-                // Only pieces over the limit keep their line cuts.
-                while cuts.last().is_some_and(|&c| c > from && c < to) {
-                    cuts.pop();
-                }
-            }
-            if to < self.raw.len() {
-                cuts.push(to);
-            }
-        }
-        let line_at = |pos: usize| self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
-        let mut out = Vec::with_capacity(cuts.len() + 1);
-        let mut from = 0;
-        for end in cuts.into_iter().chain(std::iter::once(self.raw.len())) {
-            let piece = &self.raw[from..end];
-            let text = clean::tidy(piece);
-            if !text.is_empty() {
-                let lead = piece.len() - piece.trim_start().len();
-                out.push(Chunk {
-                    text,
-                    first: line_at(from + lead),
-                    last: line_at(end.saturating_sub(1).max(from)),
-                });
-            }
-            from = end;
-        }
-        out
-    }
-}
-
-/// Byte positions at which to cut `text` into pieces of whole sentences of
-/// at most `most` words each where its sentences allow (a longer sentence
-/// stands alone). Sentences are found by the Unicode rules (UAX #29).
-fn sentence_cuts(text: &str, most: usize) -> Vec<usize> {
-    use unicode_segmentation::UnicodeSegmentation;
-    let mut cuts = Vec::new();
-    let mut piece = 0;
-    for (at, sentence) in text.split_sentence_bound_indices() {
-        let words = sentence.split_whitespace().count();
-        if piece > 0 && piece + words > most {
-            cuts.push(at);
-            piece = 0;
-        }
-        piece += words;
-    }
-    cuts
-}
-
-/// The headings above the current point, outermost first.
-#[derive(Default)]
-struct SectionStack {
-    entries: Vec<(Style, String)>,
-    /// Emphasis of each Markdown heading level seen, so that a bold line
-    /// styled like a `###` heading ranks as one.
-    md_emphasis: Vec<(u8, Style)>,
-}
-
-impl SectionStack {
-    /// Places a heading; returns its level (1 = outermost).
-    fn push(&mut self, style: Style, line: &Line, text: String) -> u8 {
-        // The document's own numbering outranks its markup: "## IV." is a
-        // sibling of "# I." whatever the extraction made of their levels.
-        let numbering = blocks::numbering(&text);
-        if let Some(n) = numbering {
-            if let Some(pos) = self
-                .entries
-                .iter()
-                .position(|(_, t)| blocks::numbering(t) == Some(n))
-            {
-                self.entries.truncate(pos);
-                self.entries.push((style, text));
-                return self.entries.len() as u8;
-            }
-        }
-        let mut style = style;
-        if let Style::Markdown(level) = style {
-            let inner = line.text.trim_start_matches('#').trim();
-            let emph = if inner.starts_with("**") {
-                Style::Bold
-            } else if inner.starts_with('*') {
-                Style::Italic
-            } else {
-                Style::Plain
-            };
-            self.md_emphasis.retain(|(l, _)| *l != level);
-            self.md_emphasis.push((level, emph));
-        } else if matches!(style, Style::Bold | Style::Italic) {
-            if let Some((level, _)) = self.md_emphasis.iter().rev().find(|(_, e)| *e == style) {
-                style = Style::Markdown(*level);
-            }
-        }
-        match style {
-            Style::Markdown(level) => {
-                while let Some((top, _)) = self.entries.last() {
-                    match top {
-                        Style::Markdown(l) if *l < level => break,
-                        _ => {
-                            self.entries.pop();
-                        }
-                    }
-                }
-            }
-            ref s => {
-                // The nearest heading styled alike is the sibling: the
-                // first one would leave every later one nested in the last.
-                if let Some(pos) = self.entries.iter().rposition(|(st, _)| st == s) {
-                    // An unnumbered heading inside a numbered section is its
-                    // sub-heading, not a sibling of an earlier unnumbered one.
-                    let numbered_below = self.entries[pos + 1..]
-                        .iter()
-                        .any(|(st, _)| st.is_numbered());
-                    if s.is_numbered() || !numbered_below {
-                        self.entries.truncate(pos);
-                    }
-                }
-            }
-        }
-        self.entries.push((style, text));
-        self.entries.len() as u8
-    }
-
-    fn chain(&self) -> Vec<String> {
-        self.entries.iter().map(|(_, t)| t.clone()).collect()
-    }
-}
-
-/// The page of every line: the printed number where the source has page
-/// numbers, otherwise the page count from page breaks; `None` when the
-/// layout shows no page breaks at all.
-fn pages(
-    lines: &[Line],
-    layout: &lines::Layout,
-    roles: &[Role],
-    furniture: &[(usize, u32)],
-) -> Option<Vec<u32>> {
-    // The numbers that run in order; a chapter number or a stray figure
-    // among them is left out.
-    let in_order = |printed: &[(usize, u32)]| {
-        let run = increasing_run(printed);
-        // A page sequence steps a page or two at a time (a blank page, a
-        // full-page figure), not by tens.
-        let mut steps: Vec<u32> = run.windows(2).map(|w| w[1].1 - w[0].1).collect();
-        steps.sort_unstable();
-        let plausible = steps.get(steps.len() / 2).is_some_and(|&s| s <= 3);
-        (run.len() >= 3 && run.len() * 5 >= printed.len() * 3 && plausible).then_some(run)
-    };
-    // Numbers in running headers and footers say what they are; bare
-    // numbers may be a table's figures, so they serve only without those.
-    let bare: Vec<(usize, u32)> = lines
-        .iter()
-        .zip(roles)
-        .enumerate()
-        .filter(|(_, (_, r))| **r == Role::Dropped(DropReason::PageNumber))
-        .filter_map(|(i, (l, _))| lines::lone_number(l.text).map(|n| (i, n)))
-        .collect();
-    if let Some(printed) = in_order(furniture).or_else(|| in_order(&bare)) {
-        let mut out = vec![0; lines.len()];
-        if numbers_head_pages(roles, &printed) {
-            // A line stands on the page whose number came before it.
-            let mut last = printed.first().map_or(1, |p| p.1.saturating_sub(1).max(1));
-            let mut next = printed.iter().peekable();
-            for (i, slot) in out.iter_mut().enumerate() {
-                while let Some(&&(j, n)) = next.peek() {
-                    if j > i {
-                        break;
-                    }
-                    last = n;
-                    next.next();
-                }
-                *slot = last;
-            }
-        } else {
-            // A line stands on the page whose number follows it.
-            let mut next = printed.iter().peekable();
-            for (i, slot) in out.iter_mut().enumerate() {
-                while next.peek().is_some_and(|(j, _)| *j < i) {
-                    next.next();
-                }
-                *slot = match next.peek() {
-                    Some((_, n)) => *n,
-                    None => printed.last().map_or(1, |(_, n)| n + 1),
-                };
-            }
-        }
-        return Some(out);
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    let mut page = 1;
-    let mut breaks = 0;
-    let mut pending = false;
-    let mut seen_content = false;
-    for (l, r) in lines.iter().zip(roles) {
-        // A table of contents is no page break: it may fill less than a
-        // page or several.
-        let signal = match r {
-            Role::Dropped(DropReason::TableOfContents) => false,
-            Role::Dropped(reason) => reason.breaks_page(),
-            Role::Content if !l.blank => l.form_feed || (layout.indent_marks_page && l.indented),
-            _ => false,
-        };
-        if signal && seen_content {
-            pending = true;
-        }
-        if matches!(r, Role::Content) && !l.blank {
-            if pending {
-                page += 1;
-                breaks += 1;
-                pending = false;
-            }
-            seen_content = true;
-        }
-        // Footnote text closes its page: the next content starts a new one.
-        if matches!(r, Role::FootnoteText) {
-            pending = true;
-        }
-        out.push(page);
-    }
-    // One break gives two pages: too little to say the text shows pages.
-    (breaks > 1).then_some(out)
-}
-
-/// The longest subsequence of `(line, number)` pairs whose numbers grow.
-pub(crate) fn increasing_run(pairs: &[(usize, u32)]) -> Vec<(usize, u32)> {
-    // Patience sorting: `tails[k]` ends the best run of length k + 1 found
-    // so far; `prev` links each pair to the one before it in its run.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (i, &(_, n)) in pairs.iter().enumerate() {
-        let k = tails.partition_point(|&t| pairs[t].1 < n);
-        prev[i] = k.checked_sub(1).map(|k| tails[k]);
-        if k == tails.len() {
-            tails.push(i);
-        } else {
-            tails[k] = i;
-        }
-    }
-    let mut run = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(i) = at {
-        run.push(pairs[i]);
-        at = prev[i];
-    }
-    run.reverse();
-    run
-}
-
-/// Whether the printed page numbers head their pages rather than foot them:
-/// most stand nearer the text after them than the text before them.
-fn numbers_head_pages(roles: &[Role], printed: &[(usize, u32)]) -> bool {
-    let text = |r: &Role| matches!(r, Role::Content);
-    let mut heads = 0;
-    let mut feet = 0;
-    for &(i, _) in printed {
-        // Near text only: a long stretch without any says nothing, and
-        // scanning it for every number would be quadratic.
-        let above = roles[..i].iter().rev().take(64).position(text);
-        let below = roles[i + 1..].iter().take(64).position(text);
-        match (above, below) {
-            (Some(a), Some(b)) if b < a => heads += 1,
-            (Some(a), Some(b)) if a < b => feet += 1,
-            (None, Some(_)) => heads += 1,
-            (Some(_), None) => feet += 1,
-            _ => {}
-        }
-    }
-    heads > feet
-}
-
 /// Checks that every letter and digit of `text` is accounted for by the
 /// segmentation: in a passage (text, label, footnote numbers), a heading, or
 /// the dropped report. Returns the characters that went missing, with how
@@ -1036,6 +573,7 @@ fn strip_html_tags(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::text::{MAX_WORDS, PIECE_WORDS};
     use super::*;
     use crate::corpus::PartialDate;
 
@@ -1263,33 +801,5 @@ mod tests {
             "{:?}",
             seg.passages.last().map(|p| &p.section)
         );
-    }
-
-    #[test]
-    fn sentence_cuts_keep_sentences_whole() {
-        let text = "One two three. Four five six. Seven eight nine. Ten.";
-        let cuts = sentence_cuts(text, 4);
-        let pieces: Vec<&str> = cuts
-            .iter()
-            .chain(std::iter::once(&text.len()))
-            .scan(0, |from, &to| {
-                let piece = &text[*from..to];
-                *from = to;
-                Some(piece.trim())
-            })
-            .collect();
-        assert_eq!(
-            pieces,
-            vec!["One two three.", "Four five six.", "Seven eight nine. Ten."]
-        );
-        // One sentence longer than a piece stands alone.
-        assert!(sentence_cuts("a b c d e f g h. I j.", 3) == vec![17]);
-    }
-
-    #[test]
-    fn page_numbers_in_order_survive_strays() {
-        let pairs = [(1, 3), (5, 4), (9, 1), (12, 5), (15, 6), (20, 2), (24, 7)];
-        let run = increasing_run(&pairs);
-        assert_eq!(run, vec![(1, 3), (5, 4), (12, 5), (15, 6), (24, 7)]);
     }
 }

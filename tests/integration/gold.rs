@@ -14,6 +14,7 @@
 //!
 //! All failures of a file are reported at once, one line each.
 
+use crate::util::repo;
 use normsearch::corpus::Document;
 use normsearch::segment::{self, Passage, Segmentation};
 use serde::Deserialize;
@@ -107,10 +108,6 @@ struct PassageFacts {
     ends: Option<String>,
 }
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn extra_dir() -> PathBuf {
     repo().join("../shared/corpus-extra")
 }
@@ -175,21 +172,33 @@ fn check_bars(name: &str, text: &str, seg: &Segmentation, errs: &mut Vec<String>
             errs.push(format!("{name}:{}: bad line range {a}-{b}", p.n));
             continue;
         }
-        // The cited lines hold the passage's opening words.
+        // The cited lines hold the passage's opening words, in order
+        // (dropped lines, such as a figure's numbers, and cut footnote
+        // references may stand between them).
         let span: String = strip_tags(&lines[a as usize - 1..b as usize].join(" "))
             .chars()
             .filter(|c| c.is_alphanumeric())
             .collect();
-        let opening: String = p
+        let opening: Vec<String> = p
             .text
             .split_whitespace()
+            .map(|w| {
+                w.chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .collect::<String>()
+            })
+            .filter(|w| !w.is_empty())
             .take(3)
-            .collect::<String>()
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .take(12)
             .collect();
-        if !span.contains(&opening) {
+        let mut at = 0;
+        let held = opening.iter().all(|w| match span[at..].find(w.as_str()) {
+            Some(i) => {
+                at += i + w.len();
+                true
+            }
+            None => false,
+        });
+        if !held {
             errs.push(format!(
                 "{name}:{}: lines {a}-{b} do not hold its opening {opening:?}",
                 p.n
@@ -202,7 +211,8 @@ fn check_bars(name: &str, text: &str, seg: &Segmentation, errs: &mut Vec<String>
             .filter(|w| w.chars().any(char::is_alphabetic))
             .count()
     };
-    let source: usize = count(&strip_tags(text));
+    // A soft hyphen at a line's end breaks one word over two lines.
+    let source: usize = count(&strip_tags(&join_soft_hyphens(text)));
     let dropped: usize = seg
         .dropped
         .iter()
@@ -221,6 +231,19 @@ fn check_bars(name: &str, text: &str, seg: &Segmentation, errs: &mut Vec<String>
             "{name}: only {kept} of {words} words in passages or headings"
         ));
     }
+}
+
+/// `text` with each soft hyphen (U+00AD) and the line break after it taken
+/// out, so that a word the typesetter broke counts once.
+fn join_soft_hyphens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('\u{AD}') {
+        out.push_str(&rest[..i]);
+        rest = rest[i + '\u{AD}'.len_utf8()..].trim_start();
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `text` without anything between `<` and `>` (a rough tag stripper for
