@@ -276,6 +276,17 @@ impl Lexicon {
             .normalize(text, folded_words(text), Stemming::Full)
     }
 
+    /// Like [`tokens`](Self::tokens), for a text written in `language` (an
+    /// ISO 639-1 code, as a manifest's `language`): the one entry point for
+    /// whatever must be analysed as a document of that language is (the
+    /// theme tagger's cues of that language). Every language is analysed
+    /// as [`tokens`](Self::tokens) does for now; a language given its own
+    /// analyser changes here, and its cues follow.
+    pub fn tokens_in(&self, text: &str, language: &str) -> Vec<Token> {
+        let _ = language;
+        self.tokens(text)
+    }
+
     /// The [`NORMALIZED_TOKENIZER`] tokens of `text`: rewritten like
     /// [`analyze`](Self::analyze), but reduced only to the singular.
     pub fn analyze_light(&self, text: &str) -> Vec<String> {

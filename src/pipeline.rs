@@ -87,7 +87,7 @@ impl Analyser {
             self.lexicon.analyse_into(&p.text, &mut analysis);
             p.themes = self
                 .tagger
-                .tag_analysed(analysis.stemmed())
+                .tag_analysed_in(analysis.stemmed(), &doc.language)
                 .into_iter()
                 .map(|t| t.id)
                 .collect();

@@ -55,6 +55,14 @@ const BUILTIN: &str = include_str!("../corpus/themes.toml");
 /// How the built-in taxonomy is named in messages.
 const BUILTIN_NAME: &str = "<built-in themes.toml>";
 
+/// The language of a theme's `[theme.terms]`, and of texts tagged without
+/// a language.
+pub const ENGLISH: &str = "en";
+
+/// Shortest prefix a term may match by (`sécurit*`): shorter ones would
+/// match words of every kind.
+const MIN_PREFIX_CHARS: usize = 3;
+
 /// Highest weight a term may carry. Weights are small numbers a person can
 /// compare at a glance; a 1000 would only hide a mistake.
 const MAX_WEIGHT: f64 = 10.0;
@@ -84,14 +92,28 @@ pub struct Theme {
     /// For a sub-theme: given only when the passage also contains one of the
     /// parent's own terms weighing at least [`Scoring::anchor_weight`].
     pub requires_parent: bool,
-    /// The weighted terms, in file order.
+    /// The weighted English terms, in file order.
     pub terms: Vec<Term>,
+    /// The weighted terms of other languages, by ISO 639-1 code, each in
+    /// file order (`[theme.lang.fr]`).
+    pub translations: BTreeMap<String, Vec<Term>>,
 }
 
 impl Theme {
     /// Whether this theme is a pillar (has no parent).
     pub fn is_pillar(&self) -> bool {
         self.parent.is_none()
+    }
+
+    /// The terms that show this theme in a text written in `language`
+    /// (ISO 639-1): the English terms for `en`, else that language's
+    /// translations (none when it has no terms).
+    pub fn terms_in(&self, language: &str) -> &[Term] {
+        if language == ENGLISH {
+            &self.terms
+        } else {
+            self.translations.get(language).map_or(&[], Vec::as_slice)
+        }
     }
 }
 
@@ -194,6 +216,19 @@ impl Taxonomy {
             .filter(move |t| t.parent.as_deref() == Some(id))
     }
 
+    /// The languages with terms (ISO 639-1): English first, then the
+    /// others of any theme's `[theme.lang.…]`, in code order.
+    pub fn languages(&self) -> Vec<String> {
+        let others: std::collections::BTreeSet<&String> = self
+            .themes
+            .iter()
+            .flat_map(|t| t.translations.keys())
+            .collect();
+        std::iter::once(ENGLISH.to_string())
+            .chain(others.into_iter().cloned())
+            .collect()
+    }
+
     /// The scoring rules.
     pub fn scoring(&self) -> Scoring {
         self.scoring
@@ -217,20 +252,34 @@ pub struct ThemeScore {
 
 /// Tags texts with the themes of a taxonomy.
 ///
-/// Built once per index run (it analyses every term), then shared by the
-/// indexing threads: tagging takes `&self`.
+/// Built once per index run (it analyses every term of every language),
+/// then shared by the indexing threads: tagging takes `&self`.
 #[derive(Debug, Clone)]
 pub struct Tagger {
     lexicon: Lexicon,
-    /// Every token that occurs in some term, numbered.
+    /// One table of terms per language the taxonomy has terms in.
+    tables: Vec<(String, Table)>,
+    themes: Vec<TagTheme>,
+    scoring: Scoring,
+}
+
+/// The terms of one language, analysed as a text of that language is, and
+/// indexed by their first token.
+#[derive(Debug, Clone, Default)]
+struct Table {
+    /// Every whole token that occurs in some term, numbered.
     vocab: FastMap<String, u32>,
+    /// Every prefix (a term's word ending in `*`), numbered after the
+    /// whole tokens: a text token carries the number of each prefix it
+    /// starts with.
+    prefixes: FastMap<String, u32>,
+    /// The distinct byte lengths of the prefixes, shortest first.
+    prefix_lens: Vec<usize>,
     /// For each token number: the terms that start with it, grouped by
     /// theme, longest first within a theme.
     starts: Vec<Vec<Candidate>>,
-    themes: Vec<TagTheme>,
     /// Every term, numbered as in [`Candidate::term`].
     terms: Vec<TagTerm>,
-    scoring: Scoring,
 }
 
 #[derive(Debug, Clone)]
@@ -259,9 +308,157 @@ struct TagTheme {
 /// Token numbers of text words that occur in no term.
 const UNKNOWN: u32 = u32::MAX;
 
+impl Table {
+    /// Analyses the terms of `language` and indexes them.
+    fn build(taxonomy: &Taxonomy, lexicon: &Lexicon, language: &str) -> Table {
+        let mut table = Table::default();
+        let mut words: Vec<(String, bool)> = Vec::new();
+        for (ti, theme) in taxonomy.themes.iter().enumerate() {
+            for term in theme.terms_in(language) {
+                analyse_term(lexicon, &term.text, language, &mut words);
+                let ids: Vec<u32> = words
+                    .drain(..)
+                    .map(|(token, prefix)| table.number(token, prefix))
+                    .collect();
+                // Parsing guarantees a letter or digit; a term the lexicon
+                // still reduces to nothing cannot match anything.
+                let Some((&first, rest)) = ids.split_first() else {
+                    continue;
+                };
+                let numbered = table.vocab.len() + table.prefixes.len();
+                table.starts.resize_with(numbered, Vec::new);
+                table.starts[first as usize].push(Candidate {
+                    theme: ti as u32,
+                    term: table.terms.len() as u32,
+                    rest: rest.into(),
+                    weight: term.weight,
+                });
+                table.terms.push(TagTerm {
+                    theme: ti as u32,
+                    weight: term.weight,
+                    text: term.text.clone(),
+                });
+            }
+        }
+        for list in &mut table.starts {
+            // Longest first within a theme makes the first match the
+            // longest; among equal phrases the heavier weight wins.
+            list.sort_by(by_theme_longest_heaviest);
+        }
+        let mut lens: Vec<usize> = table.prefixes.keys().map(String::len).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        table.prefix_lens = lens;
+        table
+    }
+
+    /// The number of a whole token or of a prefix, new ones numbered next.
+    fn number(&mut self, token: String, prefix: bool) -> u32 {
+        let next = (self.vocab.len() + self.prefixes.len()) as u32;
+        let map = if prefix {
+            &mut self.prefixes
+        } else {
+            &mut self.vocab
+        };
+        *map.entry(token).or_insert(next)
+    }
+
+    /// The token numbers of a text: each token's own number, and the
+    /// numbers of the prefixes it starts with.
+    fn positions<'a>(&self, tokens: impl Iterator<Item = &'a str>) -> Positions {
+        let mut p = Positions::default();
+        for token in tokens {
+            p.whole
+                .push(self.vocab.get(token).copied().unwrap_or(UNKNOWN));
+            if self.prefix_lens.is_empty() {
+                continue;
+            }
+            if p.starts.is_empty() {
+                p.starts.push(0);
+            }
+            for &len in &self.prefix_lens {
+                if len > token.len() {
+                    break;
+                }
+                if let Some(&id) = token
+                    .get(..len)
+                    .and_then(|head| self.prefixes.get(head))
+                {
+                    p.prefixed.push(id);
+                }
+            }
+            p.starts.push(p.prefixed.len() as u32);
+        }
+        p
+    }
+}
+
+/// The analysed words of a term: `(token, is_prefix)`, into `out`. A word
+/// ending in `*` is analysed without the star, and the token it gives is
+/// matched as the start of a text's token.
+fn analyse_term(lexicon: &Lexicon, term: &str, language: &str, out: &mut Vec<(String, bool)>) {
+    let mut plain = String::with_capacity(term.len());
+    let mut star_ends = Vec::new();
+    for c in term.chars() {
+        if c == '*' {
+            star_ends.push(plain.len());
+        } else {
+            plain.push(c);
+        }
+    }
+    out.extend(
+        lexicon
+            .tokens_in(&plain, language)
+            .into_iter()
+            .map(|t| (t.text, star_ends.contains(&t.offset_to))),
+    );
+}
+
+fn by_theme_longest_heaviest(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    a.theme
+        .cmp(&b.theme)
+        .then(b.rest.len().cmp(&a.rest.len()))
+        .then(b.weight.total_cmp(&a.weight))
+}
+
+/// A text's tokens as term numbers (see [`Table::positions`]).
+#[derive(Default)]
+struct Positions {
+    /// Per token: the number of the whole token, or [`UNKNOWN`].
+    whole: Vec<u32>,
+    /// Per token `i`, `prefixed[starts[i]..starts[i + 1]]` are the numbers
+    /// of the prefixes it starts with; `starts` is empty when the table
+    /// has no prefixes.
+    starts: Vec<u32>,
+    prefixed: Vec<u32>,
+}
+
+impl Positions {
+    fn prefixed(&self, pos: usize) -> &[u32] {
+        match self.starts.get(pos..pos + 2) {
+            Some(&[from, to]) => &self.prefixed[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+
+    /// Whether the token at `pos` carries number `id`.
+    fn has(&self, pos: usize, id: u32) -> bool {
+        self.whole.get(pos) == Some(&id) || self.prefixed(pos).contains(&id)
+    }
+
+    /// Whether the tokens from `pos` on carry `ids`, one each.
+    fn continues(&self, pos: usize, ids: &[u32]) -> bool {
+        if self.starts.is_empty() {
+            return self.whole.get(pos..).is_some_and(|w| w.starts_with(ids));
+        }
+        ids.iter().enumerate().all(|(k, &id)| self.has(pos + k, id))
+    }
+}
+
 impl Tagger {
-    /// Builds a tagger: analyses every term with `lexicon` and indexes the
-    /// terms by their first token.
+    /// Builds a tagger: analyses every term of every language with
+    /// [`Lexicon::tokens_in`] for that language, and indexes the terms by
+    /// their first token.
     pub fn new(taxonomy: &Taxonomy, lexicon: &Lexicon) -> Tagger {
         let index_of: HashMap<&str, usize> = taxonomy
             .themes
@@ -284,95 +481,122 @@ impl Tagger {
                 themes[p].children.push(i);
             }
         }
-
-        let mut vocab: FastMap<String, u32> = FastMap::default();
-        let mut starts: Vec<Vec<Candidate>> = Vec::new();
-        let mut terms: Vec<TagTerm> = Vec::new();
-        for (ti, theme) in taxonomy.themes.iter().enumerate() {
-            for term in &theme.terms {
-                let ids: Vec<u32> = lexicon
-                    .analyze(&term.text)
-                    .into_iter()
-                    .map(|tok| {
-                        let next = vocab.len() as u32;
-                        *vocab.entry(tok).or_insert(next)
-                    })
-                    .collect();
-                // Parsing guarantees a letter or digit; a term the lexicon
-                // still reduces to nothing cannot match anything.
-                let Some((&first, rest)) = ids.split_first() else {
-                    continue;
-                };
-                starts.resize_with(vocab.len(), Vec::new);
-                starts[first as usize].push(Candidate {
-                    theme: ti as u32,
-                    term: terms.len() as u32,
-                    rest: rest.into(),
-                    weight: term.weight,
-                });
-                terms.push(TagTerm {
-                    theme: ti as u32,
-                    weight: term.weight,
-                    text: term.text.clone(),
-                });
-            }
-        }
-        for list in &mut starts {
-            // Longest first within a theme makes the first match the
-            // longest; among equal phrases the heavier weight wins.
-            list.sort_by(|a, b| {
-                a.theme
-                    .cmp(&b.theme)
-                    .then(b.rest.len().cmp(&a.rest.len()))
-                    .then(b.weight.total_cmp(&a.weight))
-            });
-        }
+        let tables = taxonomy
+            .languages()
+            .into_iter()
+            .map(|language| {
+                let table = Table::build(taxonomy, lexicon, &language);
+                (language, table)
+            })
+            .collect();
         Tagger {
             lexicon: lexicon.clone(),
-            vocab,
-            starts,
+            tables,
             themes,
-            terms,
             scoring: taxonomy.scoring,
         }
     }
 
-    /// The themes of `text`, highest score first (ties by id), as the
-    /// taxonomy's [`Scoring`] rules give them; a sub-theme brings its pillar.
-    pub fn tag(&self, text: &str) -> Vec<ThemeScore> {
-        self.tag_tokens(&self.lexicon.analyze(text))
+    /// The languages the tagger has terms for (ISO 639-1), English first.
+    pub fn languages(&self) -> impl Iterator<Item = &str> + '_ {
+        self.tables.iter().map(|(l, _)| l.as_str())
     }
 
-    /// Tags a passage: sets [`Passage::themes`] to the ids [`tag`](Self::tag)
-    /// gives its text, highest score first.
+    fn table(&self, language: &str) -> Option<&Table> {
+        self.tables
+            .iter()
+            .find(|(l, _)| l == language)
+            .map(|(_, t)| t)
+    }
+
+    /// The themes of an English `text`, highest score first (ties by id),
+    /// as the taxonomy's [`Scoring`] rules give them; a sub-theme brings its
+    /// pillar.
+    pub fn tag(&self, text: &str) -> Vec<ThemeScore> {
+        self.tag_in(text, ENGLISH)
+    }
+
+    /// The themes of `text` written in `language` (ISO 639-1), found with
+    /// that language's terms. A language the taxonomy has no terms for gets
+    /// no themes: another language's words would only meet it by accident
+    /// (the English `UN` is the French and Latvian `un`).
+    pub fn tag_in(&self, text: &str, language: &str) -> Vec<ThemeScore> {
+        if self.table(language).is_none() {
+            return Vec::new();
+        }
+        let tokens = self.lexicon.tokens_in(text, language);
+        self.tag_tokens_in(&tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), language)
+    }
+
+    /// Tags an English passage: sets [`Passage::themes`] to the ids
+    /// [`tag`](Self::tag) gives its text, highest score first.
     pub fn tag_passage(&self, passage: &mut Passage) {
-        passage.themes = self.tag(&passage.text).into_iter().map(|t| t.id).collect();
+        self.tag_passage_in(passage, ENGLISH);
+    }
+
+    /// Tags a passage of a document in `language`, as
+    /// [`tag_in`](Self::tag_in) does.
+    pub fn tag_passage_in(&self, passage: &mut Passage, language: &str) {
+        passage.themes = self
+            .tag_in(&passage.text, language)
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
     }
 
     /// Like [`tag`](Self::tag), on tokens already produced by
     /// [`Lexicon::analyze`] with the same lexicon.
     pub fn tag_tokens<S: AsRef<str>>(&self, tokens: &[S]) -> Vec<ThemeScore> {
-        self.score(&self.count(tokens.iter().map(AsRef::as_ref)))
+        self.tag_tokens_in(tokens, ENGLISH)
+    }
+
+    /// Like [`tag_in`](Self::tag_in), on tokens already produced by
+    /// [`Lexicon::tokens_in`] for `language` with the same lexicon.
+    pub fn tag_tokens_in<S: AsRef<str>>(&self, tokens: &[S], language: &str) -> Vec<ThemeScore> {
+        match self.table(language) {
+            Some(table) => self.score(table, &self.count(table, tokens.iter().map(AsRef::as_ref))),
+            None => Vec::new(),
+        }
     }
 
     /// Like [`tag_tokens`](Self::tag_tokens), on the tokens of a
     /// [`Lexicon::analyse_into`](crate::lexicon::Lexicon::analyse_into)
     /// (the indexer's path: no copy of the words).
     pub fn tag_analysed(&self, tokens: &[Token]) -> Vec<ThemeScore> {
-        self.score(&self.count(tokens.iter().map(|t| t.text.as_str())))
+        self.tag_analysed_in(tokens, ENGLISH)
     }
 
-    /// Every term of the taxonomy found in `text`, with its theme and how
-    /// often it occurs: why a passage got (or missed) its themes. In
-    /// taxonomy order.
+    /// Like [`tag_analysed`](Self::tag_analysed), for a passage of a
+    /// document in `language`, its tokens analysed for that language.
+    pub fn tag_analysed_in(&self, tokens: &[Token], language: &str) -> Vec<ThemeScore> {
+        match self.table(language) {
+            Some(table) => {
+                self.score(table, &self.count(table, tokens.iter().map(|t| t.text.as_str())))
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// Every English term of the taxonomy found in `text`, with its theme
+    /// and how often it occurs: why a passage got (or missed) its themes.
+    /// In taxonomy order.
     pub fn explain(&self, text: &str) -> Vec<TermHit> {
-        let counts = self.count(self.lexicon.analyze(text).iter().map(String::as_str));
+        self.explain_in(text, ENGLISH)
+    }
+
+    /// Like [`explain`](Self::explain), with the terms of `language`.
+    pub fn explain_in(&self, text: &str, language: &str) -> Vec<TermHit> {
+        let Some(table) = self.table(language) else {
+            return Vec::new();
+        };
+        let tokens = self.lexicon.tokens_in(text, language);
+        let counts = self.count(table, tokens.iter().map(|t| t.text.as_str()));
         counts
             .iter()
             .enumerate()
             .filter(|(_, &n)| n > 0)
             .map(|(i, &count)| {
-                let term = &self.terms[i];
+                let term = &table.terms[i];
                 TermHit {
                     theme: self.themes[term.theme as usize].id.clone(),
                     term: term.text.clone(),
@@ -383,29 +607,42 @@ impl Tagger {
             .collect()
     }
 
-    /// How often each term occurs in `tokens` (indexed like `self.terms`).
-    fn count<'a>(&self, tokens: impl Iterator<Item = &'a str>) -> Vec<u32> {
-        let ids: Vec<u32> = tokens
-            .map(|t| self.vocab.get(t).copied().unwrap_or(UNKNOWN))
-            .collect();
+    /// How often each term of `table` occurs in `tokens` (indexed like
+    /// `table.terms`).
+    fn count<'a>(&self, table: &Table, tokens: impl Iterator<Item = &'a str>) -> Vec<u32> {
+        let at = table.positions(tokens);
         // Per theme, the first position not yet covered by one of its
         // matches: overlapping terms of one theme count once, the longest.
         let mut free_from = vec![0usize; self.themes.len()];
-        let mut counts = vec![0u32; self.terms.len()];
-        for (pos, &id) in ids.iter().enumerate() {
-            if id == UNKNOWN {
-                continue;
-            }
-            let after = &ids[pos + 1..];
+        let mut counts = vec![0u32; table.terms.len()];
+        let mut merged: Vec<&Candidate> = Vec::new();
+        for (pos, &id) in at.whole.iter().enumerate() {
+            let prefixed = at.prefixed(pos);
+            let candidates: &mut dyn Iterator<Item = &Candidate> = if prefixed.is_empty() {
+                if id == UNKNOWN {
+                    continue;
+                }
+                &mut table.starts[id as usize].iter()
+            } else {
+                // Terms starting with the whole token and with each of its
+                // prefixes, in one order: theme, then longest first.
+                merged.clear();
+                let lists = std::iter::once(id)
+                    .filter(|&i| i != UNKNOWN)
+                    .chain(prefixed.iter().copied());
+                merged.extend(lists.flat_map(|i| table.starts[i as usize].iter()));
+                merged.sort_by(|a, b| by_theme_longest_heaviest(a, b));
+                &mut merged.iter().copied()
+            };
             let mut current = u32::MAX;
             let mut matched = false;
-            for c in &self.starts[id as usize] {
+            for c in candidates {
                 if c.theme != current {
                     current = c.theme;
                     matched = false;
                 }
                 let theme = c.theme as usize;
-                if matched || free_from[theme] > pos || !after.starts_with(&c.rest) {
+                if matched || free_from[theme] > pos || !at.continues(pos + 1, &c.rest) {
                     continue;
                 }
                 matched = true;
@@ -417,29 +654,30 @@ impl Tagger {
     }
 
     /// Term counts → the themes given, sorted.
-    fn score(&self, counts: &[u32]) -> Vec<ThemeScore> {
+    fn score(&self, table: &Table, counts: &[u32]) -> Vec<ThemeScore> {
         let rules = &self.scoring;
         let n_themes = self.themes.len();
         let mut own = vec![0f32; n_themes];
         let mut anchored = vec![false; n_themes];
-        for (term, &n) in self.terms.iter().zip(counts) {
+        let mut decisive = vec![false; n_themes];
+        for (term, &n) in table.terms.iter().zip(counts) {
             if n == 0 {
                 continue;
             }
             let theme = term.theme as usize;
             own[theme] += term.weight * n.min(rules.repeat_cap) as f32;
-            if term.weight >= rules.anchor_weight {
-                anchored[theme] = true;
-            }
+            anchored[theme] |= term.weight >= rules.anchor_weight;
+            decisive[theme] |= term.weight >= rules.threshold;
         }
-        // Unanchored themes score nothing; a gated sub-theme without an
-        // anchor in its parent's own terms contributes nothing either, to
-        // itself or to the pillar.
+        // Unanchored themes score nothing; a gated sub-theme contributes
+        // nothing either, to itself or to the pillar, unless an anchor of
+        // its parent's own terms or one of its own decisive terms (the
+        // norm's own wording, which needs no "norm" beside it) opens it.
         let gated: Vec<f32> = (0..n_themes)
             .map(|i| {
                 let theme = &self.themes[i];
                 let gate_open = match theme.parent {
-                    Some(p) if theme.requires_parent => anchored[p],
+                    Some(p) if theme.requires_parent => anchored[p] || decisive[i],
                     _ => true,
                 };
                 if anchored[i] && gate_open {
@@ -526,8 +764,11 @@ struct RawTheme {
     parent: Option<Spanned<String>>,
     #[serde(default)]
     requires_parent: Option<Spanned<bool>>,
-    terms: Spanned<BTreeMap<Spanned<String>, Spanned<f64>>>,
+    terms: Spanned<RawTerms>,
+    lang: Option<Spanned<BTreeMap<Spanned<String>, Spanned<RawTerms>>>>,
 }
+
+type RawTerms = BTreeMap<Spanned<String>, Spanned<f64>>;
 
 /// Turns byte offsets of the taxonomy text into `file:line: theme …` errors.
 struct Locator<'a> {
@@ -662,6 +903,91 @@ fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// Validates one term table: `language` is empty for `[theme.terms]`, else
+/// the code of `[theme.lang.…]`, for messages.
+fn validate_terms(
+    raw: Spanned<RawTerms>,
+    language: &str,
+    fail: &dyn Fn(usize, String) -> Error,
+) -> crate::Result<Vec<Term>> {
+    let table = if language.is_empty() {
+        "the term list".to_string()
+    } else {
+        format!("the term list [theme.lang.{language}]")
+    };
+    let terms_at = raw.span().start;
+    let mut entries: Vec<(Spanned<String>, Spanned<f64>)> = raw.into_inner().into_iter().collect();
+    if entries.is_empty() {
+        return Err(fail(
+            terms_at,
+            format!("{table} is empty; add the words and phrases that show the theme"),
+        ));
+    }
+    // The map sorts by text; keep the librarian's order.
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let mut terms = Vec::with_capacity(entries.len());
+    for (text, weight) in entries {
+        let text_at = text.span().start;
+        let text = text.into_inner();
+        if !text.chars().any(char::is_alphanumeric) {
+            return Err(fail(
+                text_at,
+                format!("term {text:?} has no letter or digit, so it can never match; remove it"),
+            ));
+        }
+        if !stars_end_words(&text) {
+            return Err(fail(
+                text_at,
+                format!(
+                    "term {text:?}: a `*` must end a word of at least {MIN_PREFIX_CHARS} letters \
+                     (`sécurit*` matches sécurité and sécuritaire); move or remove it"
+                ),
+            ));
+        }
+        let w = *weight.get_ref();
+        if !(w.is_finite() && (0.0..=MAX_WEIGHT).contains(&w)) {
+            return Err(fail(
+                weight.span().start,
+                format!("term {text:?} has weight {w}; use a number from 0 to {MAX_WEIGHT}"),
+            ));
+        }
+        terms.push(Term {
+            text: text.trim().to_string(),
+            weight: w as f32,
+        });
+    }
+    if terms.iter().all(|t| t.weight == 0.0) {
+        return Err(fail(
+            terms_at,
+            format!(
+                "every term has weight 0{}, so it can never give the theme; weigh at least one term above 0",
+                if language.is_empty() { String::new() } else { format!(" in [theme.lang.{language}]") }
+            ),
+        ));
+    }
+    Ok(terms)
+}
+
+/// Whether every `*` in a term ends a word (the end, a space or
+/// punctuation follows) of at least [`MIN_PREFIX_CHARS`] letters or digits.
+fn stars_end_words(term: &str) -> bool {
+    let chars: Vec<char> = term.chars().collect();
+    chars.iter().enumerate().all(|(i, &c)| {
+        if c != '*' {
+            return true;
+        }
+        let ends_word = chars
+            .get(i + 1)
+            .is_none_or(|&n| !n.is_alphanumeric() && n != '*');
+        let letters = chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .count();
+        ends_word && letters >= MIN_PREFIX_CHARS
+    })
+}
+
 fn validate_themes(raw: Vec<Spanned<RawTheme>>, at: &Locator) -> crate::Result<Vec<Theme>> {
     if raw.is_empty() {
         return Err(UserError::data(
@@ -752,47 +1078,24 @@ fn validate_themes(raw: Vec<Spanned<RawTheme>>, at: &Locator) -> crate::Result<V
         }
         let description = theme.description.get_ref().trim().to_string();
 
-        let terms_at = theme.terms.span().start;
-        let mut entries: Vec<(Spanned<String>, Spanned<f64>)> =
-            theme.terms.into_inner().into_iter().collect();
-        if entries.is_empty() {
-            return Err(fail(
-                terms_at,
-                "the term list is empty; add the words and phrases that show the theme".into(),
-            ));
-        }
-        // The map sorts by text; keep the librarian's order.
-        entries.sort_by_key(|(k, _)| k.span().start);
-        let mut terms = Vec::with_capacity(entries.len());
-        for (text, weight) in entries {
-            let text_at = text.span().start;
-            let text = text.into_inner();
-            if !text.chars().any(char::is_alphanumeric) {
+        let terms = validate_terms(theme.terms, "", &fail)?;
+        let mut translations = BTreeMap::new();
+        for (language, terms) in theme.lang.map(Spanned::into_inner).unwrap_or_default() {
+            let code = language.get_ref().as_str();
+            if code == ENGLISH {
                 return Err(fail(
-                    text_at,
-                    format!(
-                        "term {text:?} has no letter or digit, so it can never match; remove it"
-                    ),
+                    language.span().start,
+                    "English terms go in [theme.terms], not [theme.lang.en]".into(),
                 ));
             }
-            let w = *weight.get_ref();
-            if !(w.is_finite() && (0.0..=MAX_WEIGHT).contains(&w)) {
+            if !crate::corpus::ISO_639_1.contains(&code) {
                 return Err(fail(
-                    weight.span().start,
-                    format!("term {text:?} has weight {w}; use a number from 0 to {MAX_WEIGHT}"),
+                    language.span().start,
+                    format!("[theme.lang.{code}]: {code:?} is not an ISO 639-1 language code; name the language as the manifest's `language` does (fr, es, ru …)"),
                 ));
             }
-            terms.push(Term {
-                text: text.trim().to_string(),
-                weight: w as f32,
-            });
-        }
-        if terms.iter().all(|t| t.weight == 0.0) {
-            return Err(fail(
-                terms_at,
-                "every term has weight 0, so the theme can never be given; weigh at least one term above 0"
-                    .into(),
-            ));
+            let terms = validate_terms(terms, code, &fail)?;
+            translations.insert(language.into_inner(), terms);
         }
         themes.push(Theme {
             id,
@@ -801,6 +1104,7 @@ fn validate_themes(raw: Vec<Spanned<RawTheme>>, at: &Locator) -> crate::Result<V
             parent: theme.parent.map(Spanned::into_inner),
             requires_parent: theme.requires_parent.is_some_and(|r| r.into_inner()),
             terms,
+            translations,
         });
     }
     Ok(themes)
@@ -903,7 +1207,10 @@ description = "Norm g."
                 "cybercrime",
                 "defence",
                 "critical-infrastructure",
-                "economy"
+                "economy",
+                "governance",
+                "legal-framework",
+                "public-private"
             ]
         );
         let norms: Vec<&str> = t.children("norms").map(|n| n.id.as_str()).collect();
@@ -937,14 +1244,28 @@ description = "Norm g."
     fn builtin_terms_all_analyse_to_tokens() {
         // A term the lexicon reduces to nothing would silently never match.
         let lexicon = Lexicon::builtin();
-        for theme in Taxonomy::builtin().themes() {
-            for term in &theme.terms {
-                assert!(
-                    !lexicon.analyze(&term.text).is_empty(),
-                    "{}: {:?} analyses to nothing",
-                    theme.id,
-                    term.text
-                );
+        let taxonomy = Taxonomy::builtin();
+        for language in taxonomy.languages() {
+            for theme in taxonomy.themes() {
+                for term in theme.terms_in(&language) {
+                    let mut words = Vec::new();
+                    analyse_term(&lexicon, &term.text, &language, &mut words);
+                    assert!(
+                        !words.is_empty(),
+                        "{} [{language}]: {:?} analyses to nothing",
+                        theme.id,
+                        term.text
+                    );
+                    // A star the analysis lost would make a whole word of
+                    // what the librarian meant as a prefix.
+                    assert_eq!(
+                        words.iter().filter(|(_, prefix)| *prefix).count(),
+                        term.text.matches('*').count(),
+                        "{} [{language}]: {:?} loses a `*` in analysis: {words:?}",
+                        theme.id,
+                        term.text
+                    );
+                }
             }
         }
     }
@@ -955,12 +1276,20 @@ description = "Norm g."
         // robustness, attribute and attribution): the second would never
         // count, and its weight would mislead a reader of the file.
         let lexicon = Lexicon::builtin();
+        let taxonomy = Taxonomy::builtin();
         let mut alike = Vec::new();
-        for theme in Taxonomy::builtin().themes() {
-            let mut seen: HashMap<Vec<String>, &str> = HashMap::new();
-            for term in &theme.terms {
-                if let Some(first) = seen.insert(lexicon.analyze(&term.text), &term.text) {
-                    alike.push(format!("{}: {first:?} and {:?}", theme.id, term.text));
+        for language in taxonomy.languages() {
+            for theme in taxonomy.themes() {
+                let mut seen: HashMap<Vec<(String, bool)>, &str> = HashMap::new();
+                for term in theme.terms_in(&language) {
+                    let mut words = Vec::new();
+                    analyse_term(&lexicon, &term.text, &language, &mut words);
+                    if let Some(first) = seen.insert(words, &term.text) {
+                        alike.push(format!(
+                            "{} [{language}]: {first:?} and {:?}",
+                            theme.id, term.text
+                        ));
+                    }
                 }
             }
         }
@@ -969,6 +1298,26 @@ description = "Norm g."
             "terms that analyse alike:\n{}",
             alike.join("\n")
         );
+    }
+
+    #[test]
+    fn builtin_languages_cover_every_theme() {
+        // A theme without terms in a language is never given to its
+        // passages: every built-in language speaks of every theme.
+        let taxonomy = Taxonomy::builtin();
+        let languages = taxonomy.languages();
+        for language in ["en", "fr", "es", "ru"] {
+            assert!(languages.iter().any(|l| l == language), "{language}");
+        }
+        for language in &languages {
+            for theme in taxonomy.themes() {
+                assert!(
+                    !theme.terms_in(language).is_empty(),
+                    "{} has no terms in {language}",
+                    theme.id
+                );
+            }
+        }
     }
 
     #[test]
@@ -1255,11 +1604,23 @@ description = "Norm g."
 
     #[test]
     fn gated_sub_theme_needs_parent_terms() {
-        let t = tagger(SMALL);
+        // "critical infrastructure" (2) and "protect" (1) reach the
+        // threshold (3) with no term of the norm's own that reaches it alone.
+        let t = tagger(&SMALL.replace(
+            "\"critical infrastructure\" = 3",
+            "\"critical infrastructure\" = 2\n\"protect\" = 1",
+        ));
         assert!(t.tag("protect critical infrastructure").is_empty());
         let tags = t.tag("a norm to protect critical infrastructure");
         assert_eq!(ids(&tags), ["norms", "norms/g"]);
         assert_eq!(tags[0].score, 5.0);
+        // A term that reaches the threshold alone is the norm's own wording
+        // and opens the gate by itself.
+        let t = tagger(SMALL);
+        assert_eq!(
+            ids(&t.tag("protect critical infrastructure")),
+            ["norms", "norms/g"]
+        );
     }
 
     #[test]
@@ -1299,6 +1660,147 @@ description = "Norm g."
                     internationally wrongful acts using ICTs, a norm of responsible behaviour.";
         assert_eq!(t.tag(text), t.tag_tokens(&lexicon.analyze(text)));
         assert!(ids(&t.tag(text)).contains(&"norms/c"));
+    }
+
+    /// Two themes with French and Russian terms, prefixes among them.
+    const LANGUAGES: &str = r#"
+[scoring]
+threshold = 3
+
+[[theme]]
+id = "cbm"
+label = "CBMs"
+description = "Confidence-building measures."
+[theme.terms]
+"confidence-building measure" = 3
+"hotline" = 2
+[theme.lang.fr]
+"mesures de confiance" = 3
+"ligne directe" = 2
+[theme.lang.ru]
+"мер* доверия" = 3
+
+[[theme]]
+id = "ci"
+label = "Critical infrastructure"
+description = "Critical infrastructure."
+[theme.terms]
+"critical infrastructure" = 3
+[theme.lang.fr]
+"infrastructure* critique*" = 3
+"sécurit*" = 1
+[theme.lang.ru]
+"критическ* инфраструктур*" = 3
+"критически важн* объект*" = 4
+"#;
+
+    #[test]
+    fn language_tables_are_parsed_in_file_order() {
+        let t = parse(LANGUAGES).unwrap();
+        assert_eq!(t.languages(), ["en", "fr", "ru"]);
+        let ci = t.get("ci").unwrap();
+        let fr: Vec<&str> = ci.terms_in("fr").iter().map(|t| t.text.as_str()).collect();
+        assert_eq!(fr, ["infrastructure* critique*", "sécurit*"]);
+        assert_eq!(ci.terms_in("en")[0].text, "critical infrastructure");
+        assert!(ci.terms_in("es").is_empty());
+    }
+
+    #[test]
+    fn bad_language_tables_are_refused() {
+        let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.xx]\n\"мер*"));
+        assert!(
+            e.starts_with("themes.toml:15: theme `cbm`: [theme.lang.xx]: \"xx\" is not an ISO 639-1"),
+            "{e}"
+        );
+        let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.en]\n\"мер*"));
+        assert!(e.contains("English terms go in [theme.terms]"), "{e}");
+        let e = err(&LANGUAGES.replace("\"мер* доверия\" = 3\n", ""));
+        assert!(
+            e.contains("theme `cbm`: the term list [theme.lang.ru] is empty"),
+            "{e}"
+        );
+        let e = err(&LANGUAGES.replace("\"мер* доверия\" = 3", "\"мер* доверия\" = 0"));
+        assert!(e.contains("every term has weight 0 in [theme.lang.ru]"), "{e}");
+        let e = err(&LANGUAGES.replace("\"ligne directe\" = 2", "\"ligne directe\" = 12"));
+        assert!(e.contains("term \"ligne directe\" has weight 12"), "{e}");
+    }
+
+    #[test]
+    fn stars_must_end_words_of_three_letters() {
+        for bad in ["sé*", "sécu*rité", "mesures* de*", "a*b", "abc**"] {
+            let e = err(&LANGUAGES.replace("\"sécurit*\"", &format!("{bad:?}")));
+            assert!(e.contains("a `*` must end a word"), "{bad}: {e}");
+        }
+        for good in ["séc*", "sécurit* réseau*", "cyber-sécurit*", "public*-privé*"] {
+            parse(&LANGUAGES.replace("\"sécurit*\"", &format!("{good:?}"))).unwrap();
+        }
+    }
+
+    #[test]
+    fn each_language_is_tagged_with_its_own_terms() {
+        let t = tagger(LANGUAGES);
+        let fr = "La protection des infrastructures critiques et les mesures de confiance.";
+        assert_eq!(ids(&t.tag_in(fr, "fr")), ["cbm", "ci"]);
+        // English terms do not tag a French text, nor French terms an
+        // English one.
+        assert!(t.tag_in(fr, "en").is_empty());
+        assert!(t.tag_in("the critical infrastructure", "fr").is_empty());
+        assert_eq!(ids(&t.tag("the critical infrastructure")), ["ci"]);
+        // A language without terms gets no themes.
+        assert!(t.tag_in("critical infrastructure", "lv").is_empty());
+        assert!(t.tag_in(fr, "es").is_empty());
+        assert_eq!(t.languages().collect::<Vec<_>>(), ["en", "fr", "ru"]);
+    }
+
+    #[test]
+    fn prefixes_match_every_ending() {
+        let t = tagger(LANGUAGES);
+        for text in [
+            "защита критической инфраструктуры",
+            "критическая инфраструктура",
+            "критическим инфраструктурам",
+            "перечень критически важных объектов",
+        ] {
+            assert_eq!(ids(&t.tag_in(text, "ru")), ["ci"], "{text}");
+        }
+        assert_eq!(ids(&t.tag_in("о мерах доверия", "ru")), ["cbm"]);
+        // A prefix matches the start of a word only, and a phrase's words
+        // still have to stand side by side.
+        assert!(t.tag_in("некритическая инфраструктура", "ru").is_empty());
+        assert!(t.tag_in("критическая и важная инфраструктура", "ru").is_empty());
+        // "sécurit*" (1) adds to a theme that has an anchor.
+        let tags = t.tag_in("infrastructure critique; sécurité, sécuritaire", "fr");
+        assert_eq!(tags[0].score, 5.0);
+        let hits = t.explain_in("la sécurité des infrastructures critiques", "fr");
+        let terms: Vec<&str> = hits.iter().map(|h| h.term.as_str()).collect();
+        assert_eq!(terms, ["infrastructure* critique*", "sécurit*"]);
+    }
+
+    #[test]
+    fn overlapping_prefix_and_whole_terms_count_the_longest() {
+        let t = tagger(&LANGUAGES.replace(
+            "\"критически важн* объект*\" = 4",
+            "\"критически важн* объект*\" = 4\n\"критически\" = 2",
+        ));
+        let tags = t.tag_in("критически важные объекты", "ru");
+        assert_eq!(tags[0].score, 4.0, "one match, the longest: {tags:?}");
+    }
+
+    #[test]
+    fn a_decisive_term_opens_a_gated_sub_theme() {
+        let t = Tagger::new(&Taxonomy::builtin(), &Lexicon::builtin());
+        let tags = t.tag("States should encourage responsible reporting of ICT vulnerabilities.");
+        let got = ids(&tags);
+        assert!(got.contains(&"norms/j") && got.contains(&"norms"), "{got:?}");
+        // A strong but not decisive term still needs the parent's words.
+        let tags = t.tag("Operators shall protect critical infrastructure.");
+        let got = ids(&tags);
+        assert!(!got.contains(&"norms/g") && !got.contains(&"norms"), "{got:?}");
+        let tags = t.tag(
+            "By the norm, states protect critical infrastructure and critical information infrastructure.",
+        );
+        let got = ids(&tags);
+        assert!(got.contains(&"norms/g"), "{got:?}");
     }
 
     proptest::proptest! {
