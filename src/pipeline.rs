@@ -83,11 +83,18 @@ impl Analyser {
         let mut seg = segment::segment(doc, text);
         let mut analysis = Analysis::default();
         let mut anchors = Vec::with_capacity(seg.passages.len());
+        // Passages under one heading follow each other: its evidence is
+        // found once for them all.
+        let mut heading = self.tagger.heading_in("", &doc.language);
         for p in &mut seg.passages {
             self.lexicon.analyse_into(&p.text, &mut analysis);
+            let section = p.section.last().map_or("", String::as_str);
+            if section != heading.text() {
+                heading = self.tagger.heading_in(section, &doc.language);
+            }
             p.themes = self
                 .tagger
-                .tag_analysed_in(analysis.stemmed(), &doc.language)
+                .tag_analysed_under(analysis.stemmed(), &heading)
                 .into_iter()
                 .map(|t| t.id)
                 .collect();

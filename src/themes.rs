@@ -134,6 +134,22 @@ pub struct Scoring {
     /// a passing mention and is left out (0 keeps every pillar that reaches
     /// the threshold).
     pub relative: f32,
+    /// What the terms found in a passage's section heading count for,
+    /// times their weight: the heading names the topic of the passages
+    /// under it (a list item under "Awareness raising", an article under
+    /// "Expedited preservation of stored computer data"), but more weakly
+    /// than their own words do. 0 ignores headings.
+    pub heading: f32,
+    /// A passage of fewer words than this needs proportionally less to
+    /// reach the threshold, never less than `anchor_weight`: in a list item
+    /// of eight words, one strong term is what the item is about, while in
+    /// a page-long paragraph it may be a passing mention. 0 turns this off.
+    pub full_length: u32,
+    /// Whether a passage whose own words show no theme takes the themes of
+    /// its section heading (its terms at full weight): an article's
+    /// paragraph on reservations under "Data interference" is part of that
+    /// article.
+    pub inherit: bool,
 }
 
 impl Default for Scoring {
@@ -143,6 +159,9 @@ impl Default for Scoring {
             repeat_cap: 2,
             anchor_weight: 2.0,
             relative: 0.25,
+            heading: 0.5,
+            full_length: 0,
+            inherit: false,
         }
     }
 }
@@ -248,6 +267,28 @@ pub struct ThemeScore {
     /// The sum of the weights of its terms found in the text, each counted
     /// at most `repeat_cap` times (a pillar's includes its sub-themes').
     pub score: f32,
+}
+
+/// A section heading's theme evidence, from [`Tagger::heading_in`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    text: String,
+    language: String,
+    /// How often each term of the language's table occurs in the heading
+    /// (empty when it has none, or headings do not count).
+    counts: Vec<u32>,
+}
+
+impl Heading {
+    /// The heading as given.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The language it was analysed in.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
 }
 
 /// Tags texts with the themes of a taxonomy.
@@ -524,8 +565,7 @@ impl Tagger {
         if self.table(language).is_none() {
             return Vec::new();
         }
-        let tokens = self.lexicon.tokens_in(text, language);
-        self.tag_tokens_in(&tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>(), language)
+        self.tag_analysed_in(&self.lexicon.tokens_in(text, language), language)
     }
 
     /// Tags an English passage: sets [`Passage::themes`] to the ids
@@ -534,14 +574,63 @@ impl Tagger {
         self.tag_passage_in(passage, ENGLISH);
     }
 
-    /// Tags a passage of a document in `language`, as
-    /// [`tag_in`](Self::tag_in) does.
+    /// Tags a passage of a document in `language`: its text, and the
+    /// innermost heading of its section as [`Scoring::heading`] weighs it.
     pub fn tag_passage_in(&self, passage: &mut Passage, language: &str) {
+        let heading = self.heading_in(passage.section.last().map_or("", String::as_str), language);
+        let tokens = self.lexicon.tokens_in(&passage.text, language);
         passage.themes = self
-            .tag_in(&passage.text, language)
+            .tag_analysed_under(&tokens, &heading)
             .into_iter()
             .map(|t| t.id)
             .collect();
+    }
+
+    /// The evidence a section heading in `language` gives the passages
+    /// under it, found once and used for each of them with
+    /// [`tag_analysed_under`](Self::tag_analysed_under).
+    pub fn heading_in(&self, heading: &str, language: &str) -> Heading {
+        let counts = match self.table(language) {
+            Some(table) if self.scoring.heading > 0.0 && !heading.is_empty() => {
+                let tokens = self.lexicon.tokens_in(heading, language);
+                self.count(table, tokens.iter().map(|t| t.text.as_str()))
+            }
+            _ => Vec::new(),
+        };
+        Heading {
+            text: heading.to_string(),
+            language: language.to_string(),
+            counts,
+        }
+    }
+
+    /// Like [`tag_analysed_in`](Self::tag_analysed_in) in the heading's
+    /// language, with the heading's terms counted as [`Scoring::heading`]
+    /// says (the indexer's path).
+    pub fn tag_analysed_under(&self, tokens: &[Token], heading: &Heading) -> Vec<ThemeScore> {
+        let words = tokens.iter().map(|t| t.text.as_str());
+        self.tag_words(words, &heading.language, &heading.counts)
+    }
+
+    /// The one path every `tag…` method takes: analysed words of a text in
+    /// `language`, and the counts of its heading (empty for none).
+    fn tag_words<'a>(
+        &self,
+        words: impl ExactSizeIterator<Item = &'a str>,
+        language: &str,
+        heading: &[u32],
+    ) -> Vec<ThemeScore> {
+        let Some(table) = self.table(language) else {
+            return Vec::new();
+        };
+        let len = words.len();
+        let tags = self.score(table, &self.count(table, words), heading, len, self.scoring.heading);
+        if !tags.is_empty() || heading.is_empty() || !self.scoring.inherit {
+            return tags;
+        }
+        // Words that show no theme of their own belong to their section:
+        // the heading's themes, its terms at full weight.
+        self.score(table, &[], heading, usize::MAX, 1.0)
     }
 
     /// Like [`tag`](Self::tag), on tokens already produced by
@@ -553,10 +642,7 @@ impl Tagger {
     /// Like [`tag_in`](Self::tag_in), on tokens already produced by
     /// [`Lexicon::tokens_in`] for `language` with the same lexicon.
     pub fn tag_tokens_in<S: AsRef<str>>(&self, tokens: &[S], language: &str) -> Vec<ThemeScore> {
-        match self.table(language) {
-            Some(table) => self.score(table, &self.count(table, tokens.iter().map(AsRef::as_ref))),
-            None => Vec::new(),
-        }
+        self.tag_words(tokens.iter().map(AsRef::as_ref), language, &[])
     }
 
     /// Like [`tag_tokens`](Self::tag_tokens), on the tokens of a
@@ -569,12 +655,7 @@ impl Tagger {
     /// Like [`tag_analysed`](Self::tag_analysed), for a passage of a
     /// document in `language`, its tokens analysed for that language.
     pub fn tag_analysed_in(&self, tokens: &[Token], language: &str) -> Vec<ThemeScore> {
-        match self.table(language) {
-            Some(table) => {
-                self.score(table, &self.count(table, tokens.iter().map(|t| t.text.as_str())))
-            }
-            None => Vec::new(),
-        }
+        self.tag_words(tokens.iter().map(|t| t.text.as_str()), language, &[])
     }
 
     /// Every English term of the taxonomy found in `text`, with its theme
@@ -654,7 +735,16 @@ impl Tagger {
     }
 
     /// Term counts → the themes given, sorted.
-    fn score(&self, table: &Table, counts: &[u32]) -> Vec<ThemeScore> {
+    /// `heading` holds the counts of the passage's section heading (empty
+    /// when there is none).
+    fn score(
+        &self,
+        table: &Table,
+        counts: &[u32],
+        heading: &[u32],
+        words: usize,
+        heading_share: f32,
+    ) -> Vec<ThemeScore> {
         let rules = &self.scoring;
         let n_themes = self.themes.len();
         let mut own = vec![0f32; n_themes];
@@ -668,6 +758,17 @@ impl Tagger {
             own[theme] += term.weight * n.min(rules.repeat_cap) as f32;
             anchored[theme] |= term.weight >= rules.anchor_weight;
             decisive[theme] |= term.weight >= rules.threshold;
+        }
+        // The heading's terms add their share, and anchor like the
+        // passage's own; they never open a gated sub-theme by themselves.
+        for (term, &n) in table.terms.iter().zip(heading) {
+            if n == 0 {
+                continue;
+            }
+            let weight = term.weight * heading_share;
+            let theme = term.theme as usize;
+            own[theme] += weight * n.min(rules.repeat_cap) as f32;
+            anchored[theme] |= weight >= rules.anchor_weight;
         }
         // Unanchored themes score nothing; a gated sub-theme contributes
         // nothing either, to itself or to the pillar, unless an anchor of
@@ -688,7 +789,11 @@ impl Tagger {
             })
             .collect();
 
-        let threshold = rules.threshold;
+        let threshold = match rules.full_length {
+            0 => rules.threshold,
+            full => (rules.threshold * words as f32 / full as f32)
+                .clamp(rules.anchor_weight.min(rules.threshold), rules.threshold),
+        };
         let pillars: Vec<(usize, f32)> = (0..n_themes)
             .filter(|&i| self.themes[i].parent.is_none())
             .filter_map(|i| {
@@ -753,6 +858,9 @@ struct RawScoring {
     repeat_cap: Option<Spanned<i64>>,
     anchor_weight: Option<Spanned<f64>>,
     relative: Option<Spanned<f64>>,
+    heading: Option<Spanned<f64>>,
+    full_length: Option<Spanned<i64>>,
+    inherit: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -890,6 +998,31 @@ fn validate_scoring(raw: Option<Spanned<RawScoring>>, at: &Locator) -> crate::Re
             ));
         }
         scoring.relative = v as f32;
+    }
+    if let Some(h) = raw.heading {
+        let v = *h.get_ref();
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            return Err(at.error(
+                h.span().start,
+                None,
+                format!("[scoring] heading = {v}: write a share from 0 to 1, such as 0.5"),
+            ));
+        }
+        scoring.heading = v as f32;
+    }
+    if let Some(f) = raw.full_length {
+        let v = *f.get_ref();
+        if !(0..=1000).contains(&v) {
+            return Err(at.error(
+                f.span().start,
+                None,
+                format!("[scoring] full_length = {v}: write a number of words from 0 to 1000, such as 20"),
+            ));
+        }
+        scoring.full_length = v as u32;
+    }
+    if let Some(i) = raw.inherit {
+        scoring.inherit = i;
     }
     Ok(scoring)
 }

@@ -522,3 +522,75 @@ fn body_passages_of_unseen_strategies_carry_themes_in_every_language() {
         }
     }
 }
+
+/// Operative articles of the Council of Europe Convention on Cybercrime
+/// (ETS 185), each paragraph under its article's heading as the segmenter
+/// keeps it: offences, procedural powers, jurisdiction, cooperation.
+const TREATY: &[(&str, &str)] = &[
+    ("Article 2 – Illegal access", "Each Party shall adopt such legislative and other measures as may be necessary to establish as criminal offences under its domestic law, when committed intentionally, the access to the whole or any part of a computer system without right. A Party may require that the offence be committed by infringing security measures, with the intent of obtaining computer data or other dishonest intent, or in relation to a computer system that is connected to another computer system."),
+    ("Article 3 – Illegal interception", "Each Party shall adopt such legislative and other measures as may be necessary to establish as criminal offences under its domestic law, when committed intentionally, the interception without right, made by technical means, of non-public transmissions of computer data to, from or within a computer system, including electromagnetic emissions from a computer system carrying such computer data."),
+    ("Article 4 – Data interference", "A Party may reserve the right to require that the conduct described in paragraph 1 result in serious harm."),
+    ("Article 5 – System interference", "Each Party shall adopt such legislative and other measures as may be necessary to establish as criminal offences under its domestic law, when committed intentionally, the serious hindering without right of the functioning of a computer system by inputting, transmitting, damaging, deleting, deteriorating, altering or suppressing computer data."),
+    ("Article 6 – Misuse of devices", "a computer password, access code, or similar data by which the whole or any part of a computer system is capable of being accessed, with intent that it be used for the purpose of committing any of the offences established in Articles 2 through 5;"),
+    ("Article 7 – Computer-related forgery", "Each Party shall adopt such legislative and other measures as may be necessary to establish as criminal offences under its domestic law, when committed intentionally and without right, the input, alteration, deletion, or suppression of computer data, resulting in inauthentic data with the intent that it be considered or acted upon for legal purposes as if it were authentic."),
+    ("Article 8 – Computer-related fraud", "any interference with the functioning of a computer system, with fraudulent or dishonest intent of procuring, without right, an economic benefit for oneself or for another person."),
+    ("Article 12 – Corporate liability", "Subject to the legal principles of the Party, the liability of a legal person may be criminal, civil or administrative."),
+    ("Article 12 – Corporate liability", "Such liability shall be without prejudice to the criminal liability of the natural persons who have committed the offence."),
+    ("Article 16 – Expedited preservation of stored computer data", "Each Party shall adopt such legislative and other measures as may be necessary to oblige the custodian or other person who is to preserve the computer data to keep confidential the undertaking of such procedures for the period of time provided for by its domestic law."),
+    ("Article 18 – Production order", "a service provider offering its services in the territory of the Party to submit subscriber information relating to such services in that service provider's possession or control."),
+    ("Article 19 – Search and seizure of stored computer data", "Each Party shall adopt such legislative and other measures as may be necessary to empower its competent authorities to search or similarly access a computer system or part of it and computer data stored therein."),
+    ("Article 20 – Real-time collection of traffic data", "Each Party shall adopt such legislative and other measures as may be necessary to empower its competent authorities to collect or record through the application of technical means on the territory of that Party traffic data, in real-time, associated with specified communications in its territory transmitted by means of a computer system."),
+    ("Article 21 – Interception of content data", "Each Party shall adopt such legislative and other measures as may be necessary, in relation to a range of serious offences to be determined by domestic law, to empower its competent authorities to collect or record content data, in real-time, of specified communications in its territory transmitted by means of a computer system."),
+    ("Article 22 – Jurisdiction", "When more than one Party claims jurisdiction over an alleged offence established in accordance with this Convention, the Parties involved shall, where appropriate, consult with a view to determining the most appropriate jurisdiction for prosecution."),
+    ("Article 24 – Extradition", "This article applies to extradition between Parties for the criminal offences established in accordance with Articles 2 through 11 of this Convention, provided that they are punishable under the laws of both Parties concerned by deprivation of liberty for a maximum period of at least one year, or by a more severe penalty."),
+    ("Article 25 – General principles relating to mutual assistance", "The Parties shall afford one another mutual assistance to the widest extent possible for the purpose of investigations or proceedings concerning criminal offences related to computer systems and data, or for the collection of evidence in electronic form of a criminal offence."),
+    ("Article 35 – 24/7 Network", "Each Party shall designate a point of contact available on a twenty-four hour, seven-day-a-week basis, in order to ensure the provision of immediate assistance for the purpose of investigations or proceedings concerning criminal offences related to computer systems and data."),
+];
+
+/// The same convention's French and Spanish versions, a paragraph each.
+const TREATY_TRANSLATED: &[(&str, &str, &str)] = &[
+    ("fr", "Article 2 – Accès illégal", "Chaque Partie adopte les mesures législatives et autres qui se révèlent nécessaires pour ériger en infraction pénale, conformément à son droit interne, l'accès intentionnel et sans droit à tout ou partie d'un système informatique."),
+    ("fr", "Article 25 – Principes généraux relatifs à l'entraide", "Les Parties s'accordent l'entraide la plus large possible aux fins d'investigations ou de procédures concernant les infractions pénales liées à des systèmes et à des données informatiques, ou afin de recueillir les preuves sous forme électronique d'une infraction pénale."),
+    ("es", "Artículo 2 – Acceso ilícito", "Cada Parte adoptará las medidas legislativas y de otro tipo que resulten necesarias para tipificar como delito en su derecho interno el acceso deliberado e ilegítimo a todo o parte de un sistema informático."),
+    ("es", "Artículo 19 – Registro y confiscación de datos informáticos almacenados", "Cada Parte adoptará las medidas legislativas y de otro tipo que resulten necesarias para facultar a sus autoridades competentes a registrar o tener acceso de una forma similar a todo sistema informático o parte del mismo y a los datos informáticos almacenados en el mismo."),
+];
+
+/// Clauses of declarations on norms of state behaviour: supply-chain
+/// security and vulnerability disclosure in the norms' own words and in
+/// the words declarations use, with no "norm" beside them.
+const DECLARATION: &[(&str, &str)] = &[
+    ("norms/i", "States should take reasonable steps to ensure the integrity of the supply chain so that end users can have confidence in the security of ICT products."),
+    ("norms/i", "We will work to strengthen supply chain security and to prevent the proliferation of malicious software and practices intended to cause harm."),
+    ("norms/j", "States should encourage responsible reporting of ICT vulnerabilities and share associated information on available remedies to such vulnerabilities."),
+    ("norms/j", "Signatories commit to coordinated vulnerability disclosure and to share information on the vulnerabilities they find with the vendors concerned."),
+];
+
+#[test]
+fn treaty_articles_carry_cybercrime_and_declarations_the_norms() {
+    let set = founding();
+    let tagger = &set.tagger;
+    let lexicon = &set.analyser.lexicon;
+    let tag = |heading: &str, text: &str, language: &str| -> Vec<String> {
+        let heading = tagger.heading_in(heading, language);
+        tagger
+            .tag_analysed_under(&lexicon.tokens_in(text, language), &heading)
+            .into_iter()
+            .map(|t| t.id)
+            .collect()
+    };
+    let mut missed = Vec::new();
+    let english = TREATY.iter().map(|&(h, t)| ("en", h, t));
+    for (language, heading, text) in english.chain(TREATY_TRANSLATED.iter().copied()) {
+        let themes = tag(heading, text, language);
+        if !themes.iter().any(|t| t == "cybercrime") {
+            missed.push(format!("{heading} [{language}]: {themes:?}"));
+        }
+    }
+    for &(norm, text) in DECLARATION {
+        let themes = tag("", text, "en");
+        if !themes.iter().any(|t| t == norm) || !themes.iter().any(|t| t == "norms") {
+            missed.push(format!("{norm}: {text:?} → {themes:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "untagged:\n{}", missed.join("\n"));
+}
