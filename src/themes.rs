@@ -11,21 +11,32 @@
 //! works. A bad taxonomy is refused with a
 //! [`UserError::Data`](crate::UserError::Data) naming the file, the line and
 //! the theme: TOML errors, unknown keys, duplicate ids, unknown or nested
-//! parents, empty term lists, weights out of range.
+//! parents, empty term lists, weights out of range, language tables not
+//! named by an ISO 639-1 code, a `*` that does not end a word.
 //!
-//! Terms are matched on the token stream of [`Lexicon::analyze`] — the very
-//! normalisation the index and queries use (case, accents, UK/US spelling,
-//! joined compounds, stemming) — so "confidence-building measures" in the
-//! taxonomy finds "Confidence Building Measure" in a text, and a taxonomy
-//! term behaves exactly like the same words typed as a phrase query. Each
-//! term is analysed once, when the tagger is built; tagging is then one pass
-//! over the passage's tokens with a hash lookup per token.
+//! Each theme has terms per language: English in `[theme.terms]`, others in
+//! `[theme.lang.xx]`. A passage is tagged with the terms of its document's
+//! language (the manifest's `language`); a language with no terms gets no
+//! themes, since another language's words would only meet its text by
+//! accident. Terms are matched on the token stream of
+//! [`Lexicon::tokens_in`] for that language — the very normalisation the
+//! index and queries use (case, accents, UK/US spelling, joined compounds,
+//! stemming) — so "confidence-building measures" in the taxonomy finds
+//! "Confidence Building Measure" in a text, a taxonomy term behaves exactly
+//! like the same words typed as a phrase query, and a language given its
+//! own analyser later re-analyses its terms with it. A word ending in `*`
+//! matches every token that starts with it, for the endings a stemmer does
+//! not reach (genders, cases). Each term is analysed once, when the tagger
+//! is built; tagging is then one pass over the passage's tokens with a hash
+//! lookup per token (and, for a language with prefixes, one per prefix
+//! length).
 //!
 //! Scores are sums of term weights, so a librarian can predict them: the
-//! [`Scoring`] rules (a threshold, a cap on repeats, an anchor weight that
-//! keeps heaps of supporting words from carrying a theme, and a relative
-//! cut for passing mentions) are in the file, next to the terms.
-//! [`Tagger::explain`] shows which terms a text matched.
+//! [`Scoring`] rules (a threshold, lower for short passages, a cap on
+//! repeats, an anchor weight that keeps heaps of supporting words from
+//! carrying a theme, a relative cut for passing mentions, and the share a
+//! passage's section heading counts for) are in the file, next to the
+//! terms. [`Tagger::explain_in`] shows which terms a text matched.
 //!
 //! ```
 //! use normsearch::lexicon::Lexicon;
@@ -118,7 +129,9 @@ impl Theme {
 }
 
 /// How term matches become themes (the `[scoring]` table). The defaults
-/// are those of the built-in taxonomy.
+/// are those of the built-in taxonomy, except that `full_length` and
+/// `inherit`, which it turns on, are off: a taxonomy that does not ask for
+/// them scores each passage by its own words, whatever its length.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Scoring {
     /// The score a theme must reach to be given to a passage.
@@ -421,10 +434,7 @@ impl Table {
                 if len > token.len() {
                     break;
                 }
-                if let Some(&id) = token
-                    .get(..len)
-                    .and_then(|head| self.prefixes.get(head))
-                {
+                if let Some(&id) = token.get(..len).and_then(|head| self.prefixes.get(head)) {
                     p.prefixed.push(id);
                 }
             }
@@ -624,7 +634,13 @@ impl Tagger {
             return Vec::new();
         };
         let len = words.len();
-        let tags = self.score(table, &self.count(table, words), heading, len, self.scoring.heading);
+        let tags = self.score(
+            table,
+            &self.count(table, words),
+            heading,
+            len,
+            self.scoring.heading,
+        );
         if !tags.is_empty() || heading.is_empty() || !self.scoring.inherit {
             return tags;
         }
@@ -759,8 +775,9 @@ impl Tagger {
             anchored[theme] |= term.weight >= rules.anchor_weight;
             decisive[theme] |= term.weight >= rules.threshold;
         }
-        // The heading's terms add their share, and anchor like the
-        // passage's own; they never open a gated sub-theme by themselves.
+        // The heading's terms add their share and anchor like the
+        // passage's own (a heading on the norms opens the norms' gated
+        // sub-themes), but are never decisive.
         for (term, &n) in table.terms.iter().zip(heading) {
             if n == 0 {
                 continue;
@@ -1464,8 +1481,12 @@ description = "Norm g."
         assert_eq!(t.scoring().relative, 0.25, "default");
         assert_eq!(
             Taxonomy::builtin().scoring(),
-            Scoring::default(),
-            "defaults are the built-in's"
+            Scoring {
+                full_length: 24,
+                inherit: true,
+                ..Scoring::default()
+            },
+            "defaults are the built-in's, but for the two rules it turns on"
         );
         let terms: Vec<&str> = t
             .get("cbm")
@@ -1618,6 +1639,74 @@ description = "Norm g."
         assert!(e.starts_with("themes.toml:3: "), "{e}");
         let e = err("[scoring]\nthreshold = 2\n");
         assert!(e.contains("no [[theme]] entries"), "{e}");
+        let e = err(&SMALL.replace("threshold = 3", "heading = 2"));
+        assert!(e.starts_with("themes.toml:3: [scoring] heading = 2"), "{e}");
+        let e = err(&SMALL.replace("threshold = 3", "full_length = -4"));
+        assert!(
+            e.starts_with("themes.toml:3: [scoring] full_length = -4"),
+            "{e}"
+        );
+        let e = err(&SMALL.replace("threshold = 3", "inherit = 1"));
+        assert!(e.starts_with("themes.toml:3: "), "{e}");
+    }
+
+    #[test]
+    fn a_heading_adds_its_share_and_anchors() {
+        let t = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nheading = 0.5"));
+        let under = |heading: &str, text: &str| -> Vec<String> {
+            let h = t.heading_in(heading, "en");
+            t.tag_analysed_under(&Lexicon::builtin().tokens(text), &h)
+                .into_iter()
+                .map(|s| s.id)
+                .collect()
+        };
+        // "hotline" (2) alone falls short; the heading's "confidence-building
+        // measure" adds 1.5.
+        assert!(under("", "They set up a hotline.").is_empty());
+        assert_eq!(
+            under("Confidence-building measures", "They set up a hotline."),
+            ["cbm"]
+        );
+        let off = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nheading = 0"));
+        let h = off.heading_in("Confidence-building measures", "en");
+        assert!(off
+            .tag_analysed_under(&Lexicon::builtin().tokens("They set up a hotline."), &h)
+            .is_empty());
+    }
+
+    #[test]
+    fn short_passages_need_less() {
+        let text = "Set up a hotline.";
+        assert!(tagger(SMALL).tag(text).is_empty(), "2 < 3");
+        // Four words of twelve: the threshold falls to the anchor weight.
+        let t = tagger(&SMALL.replace("threshold = 3", "threshold = 3\nfull_length = 12"));
+        assert_eq!(ids(&t.tag(text)), ["cbm"]);
+        // Supporting terms still need an anchor.
+        assert!(t.tag("Transparency, transparency.").is_empty());
+        let long = format!("{} a hotline.", "words of a long passage ".repeat(4));
+        assert!(t.tag(&long).is_empty());
+    }
+
+    #[test]
+    fn a_silent_passage_takes_its_headings_themes() {
+        let inherit = "threshold = 3\ninherit = true";
+        let t = tagger(&SMALL.replace("threshold = 3", inherit));
+        let tokens = Lexicon::builtin().tokens("A Party may reserve the right not to apply it.");
+        let h = t.heading_in("Article 5 – Use of force", "en");
+        assert_eq!(
+            ids(&t.tag_analysed_under(&tokens, &h)),
+            ["law", "law/force"]
+        );
+        // A passage with themes of its own keeps them alone.
+        let tokens = Lexicon::builtin().tokens("It agreed confidence-building measures.");
+        assert_eq!(ids(&t.tag_analysed_under(&tokens, &h)), ["cbm"]);
+        let t = tagger(SMALL);
+        let tokens = Lexicon::builtin().tokens("A Party may reserve the right not to apply it.");
+        let h = t.heading_in("Article 5 – Use of force", "en");
+        assert!(
+            t.tag_analysed_under(&tokens, &h).is_empty(),
+            "off by default"
+        );
     }
 
     #[test]
@@ -1842,7 +1931,9 @@ description = "Critical infrastructure."
     fn bad_language_tables_are_refused() {
         let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.xx]\n\"мер*"));
         assert!(
-            e.starts_with("themes.toml:15: theme `cbm`: [theme.lang.xx]: \"xx\" is not an ISO 639-1"),
+            e.starts_with(
+                "themes.toml:15: theme `cbm`: [theme.lang.xx]: \"xx\" is not an ISO 639-1"
+            ),
             "{e}"
         );
         let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.en]\n\"мер*"));
@@ -1853,7 +1944,10 @@ description = "Critical infrastructure."
             "{e}"
         );
         let e = err(&LANGUAGES.replace("\"мер* доверия\" = 3", "\"мер* доверия\" = 0"));
-        assert!(e.contains("every term has weight 0 in [theme.lang.ru]"), "{e}");
+        assert!(
+            e.contains("every term has weight 0 in [theme.lang.ru]"),
+            "{e}"
+        );
         let e = err(&LANGUAGES.replace("\"ligne directe\" = 2", "\"ligne directe\" = 12"));
         assert!(e.contains("term \"ligne directe\" has weight 12"), "{e}");
     }
@@ -1864,7 +1958,12 @@ description = "Critical infrastructure."
             let e = err(&LANGUAGES.replace("\"sécurit*\"", &format!("{bad:?}")));
             assert!(e.contains("a `*` must end a word"), "{bad}: {e}");
         }
-        for good in ["séc*", "sécurit* réseau*", "cyber-sécurit*", "public*-privé*"] {
+        for good in [
+            "séc*",
+            "sécurit* réseau*",
+            "cyber-sécurit*",
+            "public*-privé*",
+        ] {
             parse(&LANGUAGES.replace("\"sécurit*\"", &format!("{good:?}"))).unwrap();
         }
     }
@@ -1900,7 +1999,9 @@ description = "Critical infrastructure."
         // A prefix matches the start of a word only, and a phrase's words
         // still have to stand side by side.
         assert!(t.tag_in("некритическая инфраструктура", "ru").is_empty());
-        assert!(t.tag_in("критическая и важная инфраструктура", "ru").is_empty());
+        assert!(t
+            .tag_in("критическая и важная инфраструктура", "ru")
+            .is_empty());
         // "sécurit*" (1) adds to a theme that has an anchor.
         let tags = t.tag_in("infrastructure critique; sécurité, sécuritaire", "fr");
         assert_eq!(tags[0].score, 5.0);
@@ -1924,11 +2025,17 @@ description = "Critical infrastructure."
         let t = Tagger::new(&Taxonomy::builtin(), &Lexicon::builtin());
         let tags = t.tag("States should encourage responsible reporting of ICT vulnerabilities.");
         let got = ids(&tags);
-        assert!(got.contains(&"norms/j") && got.contains(&"norms"), "{got:?}");
+        assert!(
+            got.contains(&"norms/j") && got.contains(&"norms"),
+            "{got:?}"
+        );
         // A strong but not decisive term still needs the parent's words.
         let tags = t.tag("Operators shall protect critical infrastructure.");
         let got = ids(&tags);
-        assert!(!got.contains(&"norms/g") && !got.contains(&"norms"), "{got:?}");
+        assert!(
+            !got.contains(&"norms/g") && !got.contains(&"norms"),
+            "{got:?}"
+        );
         let tags = t.tag(
             "By the norm, states protect critical infrastructure and critical information infrastructure.",
         );

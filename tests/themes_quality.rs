@@ -277,8 +277,10 @@ fn locate<'a>(set: &'a Set, labels: &'a Labels) -> Vec<(&'a Label, &'a Passage)>
 /// language, on `pillars`; prints the figures and the disagreements.
 fn measure(set: &Set, labels: &Labels, pillars: &[String]) -> BTreeMap<String, Count> {
     let located = locate(set, labels);
-    let mut per_pillar: BTreeMap<&str, Count> =
-        pillars.iter().map(|p| (p.as_str(), Count::default())).collect();
+    let mut per_pillar: BTreeMap<&str, Count> = pillars
+        .iter()
+        .map(|p| (p.as_str(), Count::default()))
+        .collect();
     let mut per_language: BTreeMap<&str, Count> = BTreeMap::new();
     let mut disagreements = Vec::new();
     for (label, passage) in &located {
