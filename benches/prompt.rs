@@ -20,11 +20,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use normsearch::corpus::Corpus;
-use normsearch::index::{self, BuildOptions, Index, Silent};
+use normsearch::index::{self, BuildOptions, Silent};
 use normsearch::search;
 use normsearch::shell::{Flow, Shell};
-use normsearch::themes::Taxonomy;
+use normsearch::Engine;
 use termcolor::NoColor;
 
 /// Lines typed at the prompt: setup lines (filters), then the line timed.
@@ -47,10 +46,7 @@ fn shell(dir: &Path) -> Shell {
         ..BuildOptions::default()
     };
     index::build(&corpus_dir, dir, &options, &Silent).expect("the founding corpus builds");
-    let index = Index::open(dir).expect("the index opens");
-    let corpus = Corpus::load(&corpus_dir).expect("the corpus loads");
-    let taxonomy = Taxonomy::load(&corpus_dir).expect("the taxonomy loads");
-    Shell::new(index, corpus, &taxonomy)
+    Shell::new(Engine::open(&corpus_dir, dir).expect("the index opens"))
 }
 
 /// Runs one line as the prompt does, output discarded; the hits in all.
@@ -91,14 +87,14 @@ fn prompt(c: &mut Criterion) {
     let shell_words = shell(&dir.path().join("search-only"));
     let (_, _, words) = LINES[0];
     let request = shell_words.session().request(words);
-    let expected = search::search(shell_words.index(), &request)
+    let index = shell_words.engine().index();
+    let expected = search::search(&index, &request)
         .expect("the query runs")
         .total;
     assert!(expected > 0);
     group.bench_function("words-search-only", |b| {
         b.iter(|| {
-            let results =
-                search::search(shell_words.index(), black_box(&request)).expect("the query runs");
+            let results = search::search(&index, black_box(&request)).expect("the query runs");
             assert_eq!(results.total, expected);
             results
         })

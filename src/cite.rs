@@ -1,12 +1,13 @@
 //! One canonical [`Citation`] per passage, and its renderings.
 //!
-//! Input: a document's metadata and where the passage stands in it (section,
-//! the document's own label, page, ordinal, source lines). Output: the same
+//! Input: a document's metadata as the index recorded it and where the
+//! passage stands in it (section, the document's own label, page, ordinal,
+//! source lines). Output: the same
 //! citation as plain text, a Chicago-style note, a BibTeX entry or JSON. All
 //! four are rendered from the one value, so they never disagree.
 
-use crate::corpus::{Corpus, Document};
 use crate::error::UserError;
+use crate::index::DocumentMeta;
 use crate::search::Hit;
 use crate::segment::PassageKind;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,7 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Location {
     /// The passage's ordinal in its document (its `n`).
-    pub paragraph: u32,
+    pub n: u32,
     /// Section headings, outermost first.
     pub section: Vec<String>,
     /// The document's own number for the passage, if it has one.
@@ -62,9 +63,11 @@ pub struct Citation {
 }
 
 /// A rendering of a citation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     /// One line of plain text.
+    #[default]
     Plain,
     /// A Chicago-style note.
     Chicago,
@@ -72,6 +75,37 @@ pub enum Format {
     Bibtex,
     /// The citation as JSON.
     Json,
+}
+
+impl Format {
+    /// Every format, in the order they are listed to users.
+    pub const ALL: [Format; 4] = [Format::Plain, Format::Chicago, Format::Bibtex, Format::Json];
+
+    /// The name a user types: `plain`, `chicago`, `bibtex`, `json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Plain => "plain",
+            Format::Chicago => "chicago",
+            Format::Bibtex => "bibtex",
+            Format::Json => "json",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = UserError;
+
+    fn from_str(s: &str) -> Result<Format, UserError> {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| {
+                UserError::request(
+                    "format",
+                    format!("unknown citation format `{s}`: the formats are plain, chicago, bibtex and json"),
+                )
+            })
+    }
 }
 
 const MONTHS: [&str; 12] = [
@@ -91,40 +125,31 @@ const MONTHS: [&str; 12] = [
 
 impl Citation {
     /// The citation of the passage at `location` in `doc`.
-    pub fn new(doc: &Document, location: Location) -> Citation {
+    pub fn new(doc: &DocumentMeta, location: Location) -> Citation {
         Citation {
-            id: format!("{}:{}", doc.id, location.paragraph),
+            id: format!("{}:{}", doc.id, location.n),
             doc: doc.id.clone(),
             title: doc.title.clone(),
             issuer: doc.issuer.clone(),
             authors: doc.authors.clone(),
-            date: doc.date.to_string(),
-            year: doc.date.year,
+            date: doc.date.clone(),
+            year: doc.year,
             document_kind: doc.kind.clone(),
             container: doc.container.clone(),
             url: doc.url.clone(),
-            file: doc.file.display().to_string(),
+            file: doc.file.clone(),
             location,
         }
     }
 
     /// The citation of a passage the index returned (a search hit or a
-    /// looked-up passage), with its document's metadata from `corpus`.
-    ///
-    /// A document the index holds but the manifest no longer lists is a
-    /// [`UserError`]: the index is older than the corpus.
-    pub fn of_hit(corpus: &Corpus, hit: &Hit) -> Result<Citation, UserError> {
-        let doc = corpus.get(&hit.doc).ok_or_else(|| {
-            UserError::Other(format!(
-                "document {:?} is in the index but not in {}; run `normsearch index` to rebuild it",
-                hit.doc,
-                corpus.manifest.display()
-            ))
-        })?;
-        Ok(Citation::new(
+    /// looked-up passage) in `doc`, its document as the index recorded it:
+    /// the citation and the text quoted come from the same build.
+    pub fn of_hit(doc: &DocumentMeta, hit: &Hit) -> Citation {
+        Citation::new(
             doc,
             Location {
-                paragraph: hit.paragraph,
+                n: hit.n,
                 section: hit.section.clone(),
                 label: hit.label.clone(),
                 page: hit.page,
@@ -132,7 +157,7 @@ impl Citation {
                 kind: hit.kind,
                 anchor: Some(hit.anchor.clone()),
             },
-        ))
+        )
     }
 
     /// Renders the citation.
@@ -237,7 +262,7 @@ impl Citation {
                 let _ = write!(s, ", para. {label}");
             }
             (None, _) => {
-                let _ = write!(s, ", passage {}", l.paragraph);
+                let _ = write!(s, ", passage {}", l.n);
             }
         }
         if let Some(p) = l.page {
@@ -332,7 +357,11 @@ fn bib(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::corpus::PartialDate;
+    use crate::corpus::{Document, PartialDate};
+
+    fn meta(doc: &Document) -> DocumentMeta {
+        DocumentMeta::of(doc, 50)
+    }
 
     fn chapter() -> Document {
         Document {
@@ -380,7 +409,7 @@ mod tests {
 
     fn at(label: Option<&str>, kind: PassageKind) -> Location {
         Location {
-            paragraph: 40,
+            n: 40,
             section: vec![
                 "Norway’s strategic priorities".into(),
                 "Crime prevention".into(),
@@ -395,7 +424,7 @@ mod tests {
 
     #[test]
     fn plain_and_chicago_name_the_place() {
-        let c = Citation::new(&strategy(), at(Some("13(f)"), PassageKind::Body));
+        let c = Citation::new(&meta(&strategy()), at(Some("13(f)"), PassageKind::Body));
         assert_eq!(
             c.render(Format::Plain),
             "Norwegian Ministry of Foreign Affairs, “International Cyber Strategy for Norway”, 31 August 2017, \
@@ -410,7 +439,7 @@ mod tests {
 
     #[test]
     fn chapter_citations_name_authors_and_book() {
-        let c = Citation::new(&chapter(), at(Some("11"), PassageKind::Footnote));
+        let c = Citation::new(&meta(&chapter()), at(Some("11"), PassageKind::Footnote));
         let chicago = c.render(Format::Chicago);
         assert!(
             chicago.starts_with(
@@ -431,7 +460,7 @@ mod tests {
 
     #[test]
     fn json_round_trips_and_agrees_with_the_others() {
-        let c = Citation::new(&strategy(), at(None, PassageKind::ListItem));
+        let c = Citation::new(&meta(&strategy()), at(None, PassageKind::ListItem));
         let back: Citation = serde_json::from_str(&c.render(Format::Json)).unwrap();
         assert_eq!(back, c);
         assert!(c.render(Format::Bibtex).contains("month       = aug,"));

@@ -662,7 +662,7 @@ impl Tagger {
     }
 
     /// Like [`tag_tokens`](Self::tag_tokens), on the tokens of a
-    /// [`Lexicon::analyse_into`](crate::lexicon::Lexicon::analyse_into)
+    /// [`Lexicon::analyze_into`](crate::lexicon::Lexicon::analyze_into)
     /// (the indexer's path: no copy of the words).
     pub fn tag_analysed(&self, tokens: &[Token]) -> Vec<ThemeScore> {
         self.tag_analysed_in(tokens, ENGLISH)

@@ -36,7 +36,8 @@ fuzz_target!(|data: &[u8]| {
             );
             assert!(!message.contains('\n'));
         }
-        Err(Error::User(UserError::Other(message))) => {
+        Err(Error::User(e @ UserError::UnknownId { .. })) => {
+            let message = e.to_string();
             assert!(
                 message.starts_with("unknown source") || message.starts_with("unknown theme"),
                 "{message}"

@@ -3,7 +3,6 @@
 
 use super::Global;
 use crate::index::{self, BuildOptions, BuildSummary, Progress};
-use crate::UserError;
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -36,82 +35,38 @@ pub fn run(args: &IndexArgs, global: &Global) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Builds the index of `global.corpus` in `global.index`, drawing progress
-/// on stderr when it is a terminal; shared with `search`, which builds a
-/// missing index first.
-pub(crate) fn build(global: &Global, threads: usize, wait: bool) -> Result<BuildSummary> {
-    let options = BuildOptions {
+/// The build options the arguments describe.
+pub(super) fn options(global: &Global, threads: usize, wait: bool) -> BuildOptions {
+    BuildOptions {
         threads,
         wait_for_lock: wait,
         lossy: global.lossy,
-    };
-    check_index_folder(&global.index)?;
+    }
+}
+
+/// Builds the index of `global.corpus` in `global.index`, drawing progress
+/// on stderr when it is a terminal.
+fn build(global: &Global, threads: usize, wait: bool) -> Result<BuildSummary> {
     let bar = Bar::new();
-    let summary = index::build(&global.corpus, &global.index, &options, &bar);
-    bar.0.finish_and_clear();
-    let summary = summary.map_err(|e| explain_write_error(e, &global.index))?;
+    let summary = index::build(
+        &global.corpus,
+        &global.index,
+        &options(global, threads, wait),
+        &bar,
+    );
+    bar.finish();
+    let summary = summary?;
+    warn(&summary)?;
+    Ok(summary)
+}
+
+/// The build's warnings (bytes replaced in a lossy read), on stderr.
+pub(super) fn warn(summary: &BuildSummary) -> std::io::Result<()> {
     let mut err = std::io::stderr().lock();
     for w in &summary.warnings {
         writeln!(err, "normsearch: warning: {w}")?;
     }
-    Ok(summary)
-}
-
-/// Refuses, before anything is written, an index folder that is a file or
-/// that holds files of its own: the build removes the generations it no
-/// longer needs, and writes nothing but its own entries (see
-/// [`index::is_index_entry`]), so it only ever works in a folder of its own.
-fn check_index_folder(dir: &Path) -> Result<(), UserError> {
-    let meta = match std::fs::metadata(dir) {
-        Ok(meta) => meta,
-        // Created by the build; a failure to create it is explained then.
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(cannot_write(dir, &e)),
-    };
-    if !meta.is_dir() {
-        return Err(UserError::Other(format!(
-            "{}: this is a file, not an index folder; pass --index naming a folder (it is created if missing)",
-            dir.display()
-        )));
-    }
-    let entries = std::fs::read_dir(dir).map_err(|e| cannot_write(dir, &e))?;
-    let mut foreign: Vec<String> = entries
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|name| !index::is_index_entry(name))
-        .collect();
-    foreign.sort();
-    match foreign.first() {
-        None => Ok(()),
-        Some(name) => Err(UserError::Other(format!(
-            "{}: the folder holds {name:?}, which is not part of a normsearch index; pass --index naming the index folder, or a new or empty one",
-            dir.display()
-        ))),
-    }
-}
-
-fn cannot_write(path: &Path, e: &std::io::Error) -> UserError {
-    let advice = match e.kind() {
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-            "free some disk space, then run `normsearch index` again"
-        }
-        _ => "pass --index naming a folder you can write to",
-    };
-    UserError::Other(format!(
-        "{}: cannot write the index ({e}); {advice}",
-        path.display()
-    ))
-}
-
-/// An I/O failure inside the index folder is the user's to fix (a folder
-/// without write permission, a read-only or full disk); say so.
-fn explain_write_error(e: crate::Error, index_dir: &Path) -> anyhow::Error {
-    match e {
-        crate::Error::Io { path, source } if path.starts_with(index_dir) => {
-            cannot_write(&path, &source).into()
-        }
-        other => other.into(),
-    }
+    Ok(())
 }
 
 /// `indexed 4 documents, 306 passages, 0.16 MB in 0.21 s (0.78 MB/s) into index/gen-3`
@@ -134,10 +89,15 @@ pub(crate) fn summary_line(s: &BuildSummary, index_dir: &Path) -> String {
 
 /// The progress bar: bytes of text analysed. indicatif draws nothing when
 /// stderr is not a terminal.
-struct Bar(ProgressBar);
+pub(super) struct Bar(ProgressBar);
 
 impl Bar {
-    fn new() -> Bar {
+    /// Clears the bar once the build is over.
+    pub(super) fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+
+    pub(super) fn new() -> Bar {
         let bar = ProgressBar::new(0);
         if let Ok(style) = ProgressStyle::with_template(
             "{prefix:>9} [{bar:30}] {binary_bytes}/{binary_total_bytes} {msg}",

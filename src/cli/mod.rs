@@ -163,8 +163,8 @@ fn usage_line(rendered: &str, args: &[String]) -> String {
     collapse(&format!("{}; see `{command} --help`", parts.join(" ")))
 }
 
-/// The first panic's message and place, kept by the hook for
-/// [`report_panic`].
+/// The first panic's message and place (and its backtrace when
+/// `RUST_BACKTRACE` asks for one), kept by the hook for [`report_panic`].
 static PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Keeps a panic's message instead of printing it (rayon and tantivy
@@ -181,8 +181,17 @@ fn set_panic_hook() {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
+        // `capture` honours RUST_BACKTRACE (and RUST_LIB_BACKTRACE): a
+        // developer who asks for the backtrace gets it under the one line.
+        let backtrace = std::backtrace::Backtrace::capture();
+        let backtrace = match backtrace.status() {
+            std::backtrace::BacktraceStatus::Captured => format!("\n{backtrace}"),
+            _ => String::new(),
+        };
         if let Ok(mut first) = PANIC.lock() {
-            first.get_or_insert_with(|| collapse(&format!("{message}{place}")));
+            first.get_or_insert_with(|| {
+                format!("{}{backtrace}", collapse(&format!("{message}{place}")))
+            });
         }
     }));
 }
@@ -205,10 +214,15 @@ fn report_panic(cli: &Cli) -> ExitCode {
         .ok()
         .and_then(|p| p.clone())
         .unwrap_or_else(|| "unknown panic".into());
+    let (line, backtrace) = what.split_once('\n').unwrap_or((&what, ""));
+    let mut err = std::io::stderr().lock();
     let _ = writeln!(
-        std::io::stderr(),
-        "normsearch: error: internal error: {what}; this is a defect of normsearch, please report it with the command that caused it"
+        err,
+        "normsearch: error: internal error: {line}; this is a defect of normsearch, please report it with the command that caused it"
     );
+    if !backtrace.is_empty() {
+        let _ = writeln!(err, "{backtrace}");
+    }
     ExitCode::from(2)
 }
 
@@ -235,11 +249,60 @@ fn report(err: &anyhow::Error) -> ExitCode {
             }
         }
     }
-    if let Some(crate::Error::Tantivy(_)) = library {
-        line.push_str("; if the index is damaged, run `normsearch index` to rebuild it");
+    match library {
+        Some(crate::Error::User(e)) => {
+            if let Some(advice) = advice(e) {
+                line.push_str("; ");
+                line.push_str(advice);
+            }
+        }
+        Some(crate::Error::Tantivy(_)) => {
+            line.push_str("; if the index is damaged, run `normsearch index` to rebuild it");
+        }
+        _ => {}
     }
     let _ = writeln!(std::io::stderr(), "normsearch: error: {}", collapse(&line));
     ExitCode::from(2)
+}
+
+/// What to do about an error, at the command line: the library's messages
+/// say what is wrong and how to fix the input, never which command to run.
+pub(crate) fn advice(e: &crate::UserError) -> Option<&'static str> {
+    use crate::error::FolderProblem;
+    use crate::UserError as E;
+    Some(match e {
+        E::Index { .. } => "run `normsearch index` to rebuild it",
+        E::IndexBusy { .. } => "wait for it to finish",
+        E::NoCorpus { .. } => "pass --corpus <folder> naming the folder that holds corpus.toml",
+        E::NoManifest { .. } => "if the corpus is elsewhere, pass --corpus <folder>",
+        E::NotUtf8 { .. } => "to read it anyway, pass --lossy to replace bad bytes",
+        E::IndexFolder { problem, .. } => match problem {
+            FolderProblem::IsAFile => "pass --index naming a folder (it is created if missing)",
+            FolderProblem::Foreign(_) => {
+                "pass --index naming the index folder, or a new or empty one"
+            }
+            FolderProblem::Unwritable { full: true, .. } => {
+                "free some disk space, then run `normsearch index` again"
+            }
+            FolderProblem::Unwritable { full: false, .. } => {
+                "pass --index naming a folder you can write to"
+            }
+        },
+        _ => return None,
+    })
+}
+
+/// Whether to colour standard output: only on a terminal, and never when
+/// `NO_COLOR` is set. Decided here, once: the printers in `present` only
+/// write to what they are given.
+pub(crate) fn color_choice() -> termcolor::ColorChoice {
+    use std::io::IsTerminal;
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    if no_color || !std::io::stdout().is_terminal() {
+        termcolor::ColorChoice::Never
+    } else {
+        termcolor::ColorChoice::Auto
+    }
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -2,7 +2,7 @@
 
 use super::Global;
 use crate::corpus::Corpus;
-use crate::pipeline::Analyser;
+use crate::pipeline::Analyzer;
 use crate::present;
 use anyhow::Result;
 use std::collections::BTreeMap;
@@ -30,13 +30,15 @@ pub fn run(args: &PassagesArgs, global: &Global) -> Result<ExitCode> {
             .documents
             .iter()
             .position(|d| &d.id == id)
-            .ok_or_else(|| {
-                crate::UserError::Other(present::unknown_id("document", id, &corpus.ids()))
+            .ok_or_else(|| crate::UserError::UnknownId {
+                kind: crate::error::IdKind::Document,
+                id: id.clone(),
+                valid: corpus.ids().into_iter().map(str::to_string).collect(),
             })?]),
         None => None,
     };
     let analysed =
-        Analyser::load(&global.corpus, global.lossy)?.analyse(&corpus, only.as_deref())?;
+        Analyzer::load(&global.corpus, global.lossy)?.analyze(&corpus, only.as_deref())?;
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -5,11 +5,12 @@
 //! stale and answers from it anyway. Exit code 0 when passages match, 1 when
 //! none do, 2 on errors.
 
+use super::color_choice;
 use super::Global;
-use crate::index::{self, Freshness, Index, StampCheck};
-use crate::present::{color_choice, render};
-use crate::query::year_range;
-use crate::search::{search, SearchRequest, Sort};
+use crate::engine::{Engine, Opened};
+use crate::index::Freshness;
+use crate::present::{self, render};
+use crate::search::{SearchRequest, Sort, YearRange, MAX_LIMIT};
 use crate::segment::PassageKind;
 use crate::UserError;
 use anyhow::Result;
@@ -26,7 +27,7 @@ pub struct SearchArgs {
     /// spaces.
     #[arg(required = true, value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Hits to show.
+    /// Hits to show (at most 1000: page with --offset for more).
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub limit: usize,
     /// Hits to skip (for the next page).
@@ -82,25 +83,24 @@ pub enum SortArg {
 /// Runs `search`.
 pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     let request = request(args)?;
-    let (index, freshness) = open_checking(global)?;
+    let engine = open_or_build(global)?;
     if args.explain {
-        let expanded = crate::search::expand(&index, &request)?;
+        let explained = engine.explain(&request)?;
         if args.json {
-            eprint!("{}", expanded.explain());
+            eprint!("{explained}");
         } else {
             let mut out = std::io::stdout().lock();
-            writeln!(out, "{}", expanded.explain())?;
+            writeln!(out, "{explained}")?;
         }
     }
-    let results = search(&index, &request);
+    let results = engine.search(&request);
     // Before the hits, so that a stale index is said first.
-    warn_if_stale(&index, freshness, global);
+    warn_if_stale(&engine);
     let results = results?;
 
     if args.json {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        serde_json::to_writer(&mut out, &results)?;
-        writeln!(out)?;
+        present::table::json(&mut out, &results)?;
         out.flush()?;
     } else {
         let mut out = StandardStream::stdout(color_choice());
@@ -114,21 +114,18 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     })
 }
 
-/// Opens the index, building it first when there is none and warning on
-/// stderr when it is stale (it still answers).
-pub(super) fn open_or_build(global: &Global) -> Result<Index> {
-    let (index, freshness) = open_checking(global)?;
-    warn_if_stale(&index, freshness, global);
-    Ok(index)
-}
-
-/// Opens the index, building it first when there is none, and starts
-/// checking its freshness beside whatever the caller does next.
-fn open_checking(global: &Global) -> Result<(Index, StampCheck)> {
-    if !index::exists(&global.index) {
-        // Announced once it is done, so that a build that fails prints its
-        // error alone (the progress bar shows on a terminal meanwhile).
-        let summary = super::index::build(global, 0, true)?;
+/// Opens the index, building it first when there is none (announced on
+/// stderr once done, so that a build that fails prints its error alone;
+/// the progress bar shows on a terminal meanwhile). Whether it is stale is
+/// the caller's to say, with [`warn_if_stale`], after its first answer.
+pub(super) fn open_or_build(global: &Global) -> Result<Engine> {
+    let options = super::index::options(global, 0, true);
+    let bar = super::index::Bar::new();
+    let opened = Engine::open_or_build(&global.corpus, &global.index, &options, &bar);
+    bar.finish();
+    let (engine, opened) = opened?;
+    if let Opened::Built(summary) = opened {
+        super::index::warn(&summary)?;
         eprintln!(
             "normsearch: no index in {}; built it from {}: {}",
             global.index.display(),
@@ -136,18 +133,16 @@ fn open_checking(global: &Global) -> Result<(Index, StampCheck)> {
             super::index::summary_line(&summary, &global.index)
         );
     }
-    let stamps = StampCheck::start(&global.index, &global.corpus);
-    let index = Index::open(&global.index)?;
-    Ok((index, stamps))
+    Ok(engine)
 }
 
-/// Waits for the freshness check; warns on stderr when the index is stale.
-fn warn_if_stale(index: &Index, stamps: StampCheck, global: &Global) {
-    if let Freshness::Stale(reason) = index.freshness_after(stamps, &global.corpus) {
+/// Warns on stderr when the index is stale (it still answers).
+pub(super) fn warn_if_stale(engine: &Engine) {
+    if let Freshness::Stale(reason) = engine.freshness() {
         eprintln!(
             "normsearch: warning: the index in {} is stale: {reason}; \
              run `normsearch index` to rebuild it",
-            global.index.display()
+            engine.index_dir().display()
         );
     }
 }
@@ -155,12 +150,13 @@ fn warn_if_stale(index: &Index, stamps: StampCheck, global: &Global) {
 /// The request the arguments describe.
 fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
     let years = match &args.year {
-        Some(y) => Some(year_range(y).map_err(|m| UserError::Other(format!("--year: {m}")))?),
+        Some(y) => Some(YearRange::parse(y).map_err(|m| UserError::request("--year", m))?),
         None => None,
     };
-    Ok(SearchRequest {
+    SearchRequest {
         query: args.query.join(" "),
-        limit: args.limit,
+        // More than a page holds is taken as "as many as a page holds".
+        limit: args.limit.min(MAX_LIMIT),
         offset: args.offset,
         sources: args.sources.clone(),
         themes: args.themes.clone(),
@@ -173,5 +169,6 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
         },
         count: args.count,
         facets: args.facets,
-    })
+    }
+    .validate()
 }

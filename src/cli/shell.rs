@@ -11,12 +11,10 @@
 //! lines were refused (each refusal is one line on stderr); 2 when the
 //! session cannot start (no corpus, an unreadable index).
 
-use super::search::open_or_build;
+use super::color_choice;
+use super::search::{open_or_build, warn_if_stale};
 use super::Global;
-use crate::corpus::Corpus;
-use crate::present::color_choice;
 use crate::shell::{complete, hint, history_path, Flow, Shell};
-use crate::themes::Taxonomy;
 use anyhow::{Context as _, Result};
 use rustyline::completion::{Completer, FilenameCompleter};
 use rustyline::error::ReadlineError;
@@ -33,10 +31,9 @@ use termcolor::{ColorChoice, NoColor, StandardStream};
 /// Runs the prompt: interactive when stdin is a terminal, else one line at
 /// a time from stdin.
 pub fn run(global: &Global) -> Result<ExitCode> {
-    let index = open_or_build(global)?;
-    let corpus = Corpus::load(&global.corpus)?;
-    let taxonomy = Taxonomy::load(&global.corpus)?;
-    let mut shell = Shell::new(index, corpus, &taxonomy);
+    let engine = open_or_build(global)?;
+    warn_if_stale(&engine);
+    let mut shell = Shell::new(engine);
     if io::stdin().is_terminal() {
         interactive(&mut shell)
     } else {

@@ -1,12 +1,11 @@
 //! `normsearch show ID` and `normsearch cite ID`: one passage read in
 //! context, or cited, by its id (`norway-2017:42`) or content anchor.
 
-use super::search::open_or_build;
+use super::color_choice;
+use super::search::{open_or_build, warn_if_stale};
 use super::Global;
-use crate::cite::{Citation, Format};
-use crate::corpus::Corpus;
-use crate::present::{color_choice, render_context};
-use crate::search::{self, Hit};
+use crate::cite::Format;
+use crate::present::{self, render_context};
 use anyhow::Result;
 use std::io::Write;
 use std::process::ExitCode;
@@ -33,46 +32,57 @@ pub struct CiteArgs {
     #[arg(value_name = "ID")]
     pub id: String,
     /// How to write the citation.
-    #[arg(long, value_enum, default_value_t = Format::Plain)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = FormatArg::Plain)]
+    pub format: FormatArg,
+}
+
+/// `--format`: the citation formats, as clap lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// One line of plain text.
+    Plain,
+    /// A Chicago-style note.
+    Chicago,
+    /// A BibTeX entry for the document, with the passage in its note.
+    Bibtex,
+    /// The citation as JSON.
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Plain => Format::Plain,
+            FormatArg::Chicago => Format::Chicago,
+            FormatArg::Bibtex => Format::Bibtex,
+            FormatArg::Json => Format::Json,
+        }
+    }
 }
 
 /// Runs `show`.
 pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
-    let index = open_or_build(global)?;
-    let hit = search::passage(&index, &args.id)?;
-    let (around, notes) = search::context(&index, &hit, args.context, args.context)?;
-    let corpus = Corpus::load(&global.corpus)?;
-    let cite = Citation::of_hit(&corpus, &hit)?;
+    let engine = open_or_build(global)?;
+    let context = engine.context(&args.id, args.context);
+    warn_if_stale(&engine);
+    let context = context?;
     if args.json {
-        let (before, after): (Vec<&Hit>, Vec<&Hit>) = around
-            .iter()
-            .filter(|h| h.paragraph != hit.paragraph)
-            .partition(|h| h.paragraph < hit.paragraph);
-        let value = serde_json::json!({
-            "passage": hit, "before": before, "after": after, "footnotes": notes, "citation": cite,
-        });
         let mut out = std::io::stdout().lock();
-        serde_json::to_writer(&mut out, &value)?;
-        writeln!(out)?;
+        present::table::json(&mut out, &context)?;
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = StandardStream::stdout(color_choice());
-    render_context(&mut out, &hit, &around, &notes, &cite)?;
+    render_context(&mut out, &context)?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `cite`.
 pub fn run_cite(args: &CiteArgs, global: &Global) -> Result<ExitCode> {
-    let index = open_or_build(global)?;
-    let hit = search::passage(&index, &args.id)?;
-    let corpus = Corpus::load(&global.corpus)?;
+    let engine = open_or_build(global)?;
+    let citation = engine.citation(&args.id);
+    warn_if_stale(&engine);
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "{}",
-        Citation::of_hit(&corpus, &hit)?.render(args.format)
-    )?;
+    writeln!(out, "{}", citation?.render(args.format.into()))?;
     Ok(ExitCode::SUCCESS)
 }

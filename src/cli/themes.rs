@@ -1,18 +1,17 @@
 //! `normsearch themes`: the taxonomy, and how many passages carry each
 //! theme, in all and per document.
 //!
-//! The corpus is read, segmented and tagged by the same [`Analyser`] the
+//! The corpus is read, segmented and tagged by the same [`Analyzer`] the
 //! indexer uses (with the corpus folder's own `themes.toml` and
 //! `lexicon.toml` when it has them), so the counts are those a `theme:`
 //! search would find.
 
 use super::Global;
 use crate::corpus::Corpus;
-use crate::pipeline::Analyser;
-use crate::themes::Taxonomy;
+use crate::pipeline::Analyzer;
+use crate::pipeline::ThemeTable;
+use crate::present;
 use anyhow::Result;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
@@ -28,8 +27,8 @@ pub struct ThemesArgs {
 /// Runs `themes`.
 pub fn run(args: &ThemesArgs, global: &Global) -> Result<ExitCode> {
     let corpus = Corpus::load(&global.corpus)?;
-    let analyser = Analyser::load(&global.corpus, global.lossy)?;
-    let analysed = analyser.analyse(&corpus, None)?;
+    let analyser = Analyzer::load(&global.corpus, global.lossy)?;
+    let analysed = analyser.analyze(&corpus, None)?;
     let mut err = io::stderr().lock();
     for a in &analysed {
         for w in &a.warnings {
@@ -48,14 +47,14 @@ pub fn run(args: &ThemesArgs, global: &Global) -> Result<ExitCode> {
             (corpus.documents[a.index].id.clone(), themes)
         })
         .collect();
-    let counts = Counts::new(&analyser.taxonomy, &tagged);
+    let counts = ThemeTable::new(&analyser.taxonomy, &tagged);
 
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     if args.json {
-        write_json(&mut out, &counts)?;
+        present::themes::json_lines(&mut out, &counts)?;
     } else {
-        write_table(&mut out, &counts, terminal_width())?;
+        present::themes::table(&mut out, &counts, terminal_width())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -68,380 +67,4 @@ fn terminal_width() -> usize {
         .and_then(|c| c.parse().ok())
         .filter(|&w| w >= 40)
         .unwrap_or(100)
-}
-
-/// Passage counts per theme and per document.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Counts {
-    /// Document ids, in manifest order.
-    pub docs: Vec<String>,
-    /// Passages per document.
-    pub passages: Vec<usize>,
-    /// Passages per document that carry no theme.
-    pub untagged: Vec<usize>,
-    /// Every theme of the taxonomy, pillars each followed by their
-    /// sub-themes.
-    pub themes: Vec<ThemeCount>,
-}
-
-/// One theme's counts.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ThemeCount {
-    /// The theme's id.
-    pub id: String,
-    /// Its label.
-    pub label: String,
-    /// Its pillar, for a sub-theme.
-    pub parent: Option<String>,
-    /// Passages carrying it, per document (as [`Counts::docs`]).
-    pub per_doc: Vec<usize>,
-}
-
-impl ThemeCount {
-    /// Passages carrying the theme in the whole corpus.
-    pub fn total(&self) -> usize {
-        self.per_doc.iter().sum()
-    }
-}
-
-impl Counts {
-    /// Counts `tagged`: for each document (id, in order), the theme ids of
-    /// each of its passages.
-    pub fn new(taxonomy: &Taxonomy, tagged: &[(String, Vec<Vec<String>>)]) -> Counts {
-        let mut themes = Vec::new();
-        for pillar in taxonomy.pillars() {
-            for theme in std::iter::once(pillar).chain(taxonomy.children(&pillar.id)) {
-                themes.push(ThemeCount {
-                    id: theme.id.clone(),
-                    label: theme.label.clone(),
-                    parent: theme.parent.clone(),
-                    per_doc: vec![0; tagged.len()],
-                });
-            }
-        }
-        let row: BTreeMap<&str, usize> = themes
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.id.as_str(), i))
-            .collect();
-        let mut hits = vec![vec![0; tagged.len()]; themes.len()];
-        let mut untagged = vec![0; tagged.len()];
-        for (d, (_, passages)) in tagged.iter().enumerate() {
-            for ids in passages {
-                if ids.is_empty() {
-                    untagged[d] += 1;
-                }
-                for id in ids {
-                    if let Some(&i) = row.get(id.as_str()) {
-                        hits[i][d] += 1;
-                    }
-                }
-            }
-        }
-        for (theme, per_doc) in themes.iter_mut().zip(hits) {
-            theme.per_doc = per_doc;
-        }
-        Counts {
-            docs: tagged.iter().map(|(id, _)| id.clone()).collect(),
-            passages: tagged.iter().map(|(_, p)| p.len()).collect(),
-            untagged,
-            themes,
-        }
-    }
-}
-
-/// One JSON Lines record per theme.
-#[derive(Serialize)]
-struct ThemeRecord<'a> {
-    id: &'a str,
-    label: &'a str,
-    parent: Option<&'a str>,
-    passages: usize,
-    documents: BTreeMap<&'a str, usize>,
-}
-
-/// The counts as JSON Lines, one object per theme in taxonomy order.
-pub fn write_json(out: &mut impl Write, counts: &Counts) -> io::Result<()> {
-    for t in &counts.themes {
-        let record = ThemeRecord {
-            id: &t.id,
-            label: &t.label,
-            parent: t.parent.as_deref(),
-            passages: t.total(),
-            documents: counts
-                .docs
-                .iter()
-                .map(String::as_str)
-                .zip(t.per_doc.iter().copied())
-                .collect(),
-        };
-        serde_json::to_writer(&mut *out, &record)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
-}
-
-/// The counts as a table for people, fitted to `width` columns.
-///
-/// One row per theme (sub-themes indented under their pillar), one column
-/// per document when they fit; otherwise the per-document figures follow
-/// as a second table, each document with its leading pillars. A zero is
-/// shown as `-` so the eye finds the numbers.
-pub fn write_table(out: &mut impl Write, counts: &Counts, width: usize) -> io::Result<()> {
-    let name = |t: &ThemeCount| {
-        if t.parent.is_some() {
-            format!("  {}", t.id)
-        } else {
-            t.id.clone()
-        }
-    };
-    let name_w = counts
-        .themes
-        .iter()
-        .map(|t| name(t).chars().count())
-        .chain(["theme".len(), "passages".len()])
-        .max()
-        .unwrap_or(0);
-    let doc_w: Vec<usize> = counts
-        .docs
-        .iter()
-        .map(|d| d.chars().count().max(5))
-        .collect();
-    let wide = name_w + 7 + doc_w.iter().map(|w| w + 2).sum::<usize>() <= width;
-    let num = |n: usize| {
-        if n == 0 {
-            "-".to_string()
-        } else {
-            n.to_string()
-        }
-    };
-
-    // Header.
-    let mut line = format!("{:<name_w$}  {:>5}", "theme", "all");
-    if wide {
-        for (d, w) in counts.docs.iter().zip(&doc_w) {
-            line.push_str(&format!("  {d:>w$}"));
-        }
-    } else {
-        line.push_str(&format!("  {:>5}", "docs"));
-    }
-    line.push_str("  label");
-    writeln!(out, "{line}")?;
-
-    // Pillar groups: a pillar and its sub-themes. A blank line sets apart
-    // the groups that have sub-themes (the norms, the law).
-    let starts: Vec<usize> = (0..counts.themes.len())
-        .filter(|&i| counts.themes[i].parent.is_none())
-        .chain([counts.themes.len()])
-        .collect();
-    let groups: Vec<&[ThemeCount]> = starts
-        .windows(2)
-        .map(|w| &counts.themes[w[0]..w[1]])
-        .collect();
-    for (g, group) in groups.iter().enumerate() {
-        if g > 0 && (group.len() > 1 || groups[g - 1].len() > 1) {
-            writeln!(out)?;
-        }
-        for t in *group {
-            let mut line = format!("{:<name_w$}  {:>5}", name(t), num(t.total()));
-            if wide {
-                for (n, w) in t.per_doc.iter().zip(&doc_w) {
-                    line.push_str(&format!("  {:>w$}", num(*n)));
-                }
-            } else {
-                let docs = t.per_doc.iter().filter(|&&n| n > 0).count();
-                line.push_str(&format!("  {:>5}", num(docs)));
-            }
-            line.push_str(&format!("  {}", t.label));
-            writeln!(out, "{}", line.trim_end())?;
-        }
-    }
-    writeln!(out)?;
-
-    // Totals.
-    let total: usize = counts.passages.iter().sum();
-    let untagged: usize = counts.untagged.iter().sum();
-    if wide {
-        for (label, all, per) in [
-            ("passages", total, &counts.passages),
-            ("no theme", untagged, &counts.untagged),
-        ] {
-            let mut line = format!("{label:<name_w$}  {:>5}", num(all));
-            for (n, w) in per.iter().zip(&doc_w) {
-                line.push_str(&format!("  {:>w$}", num(*n)));
-            }
-            writeln!(out, "{line}")?;
-        }
-        return Ok(());
-    }
-    writeln!(out, "{:<name_w$}  {:>5}", "passages", num(total))?;
-    writeln!(out, "{:<name_w$}  {:>5}", "no theme", num(untagged))?;
-
-    // Narrow: one row per document, with its leading pillars.
-    writeln!(out)?;
-    let id_w = counts
-        .docs
-        .iter()
-        .map(|d| d.chars().count())
-        .chain(["document".len()])
-        .max()
-        .unwrap_or(0);
-    writeln!(
-        out,
-        "{:<id_w$}  {:>8}  {:>8}  leading themes",
-        "document", "passages", "no theme"
-    )?;
-    for (d, id) in counts.docs.iter().enumerate() {
-        let mut pillars: Vec<(&str, usize)> = counts
-            .themes
-            .iter()
-            .filter(|t| t.parent.is_none() && t.per_doc[d] > 0)
-            .map(|t| (t.id.as_str(), t.per_doc[d]))
-            .collect();
-        // Most passages first; the taxonomy's order breaks ties.
-        pillars.sort_by_key(|p| std::cmp::Reverse(p.1));
-        let leading: Vec<String> = pillars
-            .iter()
-            .take(3)
-            .map(|(id, n)| format!("{id} {n}"))
-            .collect();
-        writeln!(
-            out,
-            "{id:<id_w$}  {:>8}  {:>8}  {}",
-            num(counts.passages[d]),
-            num(counts.untagged[d]),
-            leading.join(", ")
-        )?;
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::path::Path;
-
-    const TAXONOMY: &str = r#"
-[[theme]]
-id = "cbm"
-label = "Confidence-building measures"
-description = "CBMs."
-[theme.terms]
-"confidence-building measure" = 4
-
-[[theme]]
-id = "norms"
-label = "Norms"
-description = "Norms."
-[theme.terms]
-"norm" = 4
-
-[[theme]]
-id = "norms/c"
-parent = "norms"
-label = "13(c) Territory"
-description = "Norm c."
-[theme.terms]
-"knowingly allow their territory" = 4
-"#;
-
-    fn counts() -> Counts {
-        let taxonomy = Taxonomy::parse(TAXONOMY, Path::new("themes.toml")).unwrap();
-        let p = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        Counts::new(
-            &taxonomy,
-            &[
-                (
-                    "alpha-2017".into(),
-                    vec![p(&["cbm"]), p(&["norms", "norms/c"]), p(&[])],
-                ),
-                ("beta".into(), vec![p(&["cbm", "norms"]), p(&["cbm"])]),
-            ],
-        )
-    }
-
-    fn render(f: impl Fn(&mut Vec<u8>) -> io::Result<()>) -> String {
-        let mut buf = Vec::new();
-        f(&mut buf).unwrap();
-        String::from_utf8(buf).unwrap()
-    }
-
-    #[test]
-    fn counts_per_theme_and_document() {
-        let c = counts();
-        assert_eq!(c.docs, ["alpha-2017", "beta"]);
-        assert_eq!(c.passages, [3, 2]);
-        assert_eq!(c.untagged, [1, 0]);
-        let per: Vec<(&str, Vec<usize>)> = c
-            .themes
-            .iter()
-            .map(|t| (t.id.as_str(), t.per_doc.clone()))
-            .collect();
-        assert_eq!(
-            per,
-            [
-                ("cbm", vec![1, 2]),
-                ("norms", vec![1, 1]),
-                ("norms/c", vec![1, 0])
-            ]
-        );
-        assert_eq!(c.themes[0].total(), 3);
-    }
-
-    #[test]
-    fn wide_table_has_a_column_per_document() {
-        let text = render(|out| write_table(out, &counts(), 100));
-        let expected = "\
-theme        all  alpha-2017   beta  label
-cbm            3           1      2  Confidence-building measures
-
-norms          2           1      1  Norms
-  norms/c      1           1      -  13(c) Territory
-
-passages       5           3      2
-no theme       1           1      -
-";
-        assert_eq!(text, expected);
-    }
-
-    #[test]
-    fn narrow_table_lists_documents_apart() {
-        let text = render(|out| write_table(out, &counts(), 30));
-        let expected = "\
-theme        all   docs  label
-cbm            3      2  Confidence-building measures
-
-norms          2      2  Norms
-  norms/c      1      1  13(c) Territory
-
-passages       5
-no theme       1
-
-document    passages  no theme  leading themes
-alpha-2017         3         1  cbm 1, norms 1
-beta               2         -  cbm 2, norms 1
-";
-        assert_eq!(text, expected);
-    }
-
-    #[test]
-    fn json_has_one_object_per_theme() {
-        let text = render(|out| write_json(out, &counts()));
-        let lines: Vec<serde_json::Value> = text
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
-        assert_eq!(lines.len(), 3);
-        assert_eq!(
-            lines[2],
-            serde_json::json!({
-                "id": "norms/c",
-                "label": "13(c) Territory",
-                "parent": "norms",
-                "passages": 1,
-                "documents": {"alpha-2017": 1, "beta": 0}
-            })
-        );
-        assert_eq!(lines[0]["parent"], serde_json::Value::Null);
-    }
 }

@@ -2,20 +2,10 @@
 //! highlighted text, then counts per source and theme. `search`, `show` and
 //! the prompt all render hits here, so they look the same everywhere.
 
-use crate::cite::{Citation, Format};
+use crate::cite::Format;
+use crate::engine::PassageContext;
 use crate::search::{Hit, SearchResults};
-use std::io::IsTerminal;
-use termcolor::{Color, ColorChoice, ColorSpec, WriteColor};
-
-/// Colour only on a terminal, and never when `NO_COLOR` is set.
-pub fn color_choice() -> ColorChoice {
-    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    if no_color || !std::io::stdout().is_terminal() {
-        ColorChoice::Never
-    } else {
-        ColorChoice::Auto
-    }
-}
+use termcolor::{Color, ColorSpec, WriteColor};
 
 /// Writes the results for a person: a count line, then each hit with its
 /// citation and highlighted text, then counts per source and theme.
@@ -121,34 +111,31 @@ pub fn render_hit(out: &mut impl WriteColor, h: &Hit) -> std::io::Result<()> {
 /// Writes one passage in context, as `show` and the prompt's `:show` print
 /// it: its neighbours dimmed, the passage itself in full, the footnotes its
 /// text references, and its plain citation.
-pub fn render_context(
-    out: &mut impl WriteColor,
-    hit: &Hit,
-    around: &[Hit],
-    notes: &[Hit],
-    cite: &Citation,
-) -> std::io::Result<()> {
+pub fn render_context(out: &mut impl WriteColor, c: &PassageContext) -> std::io::Result<()> {
     let mut dim = ColorSpec::new();
     dim.set_dimmed(true);
-    for h in around {
-        if h.paragraph == hit.paragraph {
-            writeln!(out)?;
-            render_hit(out, h)?;
-            writeln!(out)?;
-        } else {
-            out.set_color(&dim)?;
-            writeln!(out, "   {}  {}", h.id, h.kind.as_str())?;
-            out.reset()?;
-            writeln!(out, "   {}", h.text)?;
-        }
+    let neighbour = |out: &mut dyn WriteColor, h: &Hit| -> std::io::Result<()> {
+        out.set_color(&dim)?;
+        writeln!(out, "   {}  {}", h.id, h.kind.as_str())?;
+        out.reset()?;
+        writeln!(out, "   {}", h.text)
+    };
+    for h in &c.before {
+        neighbour(out, h)?;
     }
-    if !notes.is_empty() {
+    writeln!(out)?;
+    render_hit(out, &c.passage)?;
+    writeln!(out)?;
+    for h in &c.after {
+        neighbour(out, h)?;
+    }
+    if !c.footnotes.is_empty() {
         writeln!(out, "\nFootnotes:")?;
-        for n in notes {
+        for n in &c.footnotes {
             writeln!(out, "   [{}] {}", n.label.as_deref().unwrap_or("?"), n.text)?;
         }
     }
-    writeln!(out, "\nCite: {}", cite.render(Format::Plain))
+    writeln!(out, "\nCite: {}", c.citation.render(Format::Plain))
 }
 
 #[cfg(test)]
@@ -176,7 +163,7 @@ mod tests {
                 section: vec!["(d) Possible measures".into()],
                 label: Some("3.".into()),
                 page: Some(4),
-                paragraph: 74,
+                n: 74,
                 lines: [157, 157],
                 kind: PassageKind::ListItem,
                 anchor: "0123456789".into(),
@@ -187,6 +174,7 @@ mod tests {
             facets: Facets {
                 source: [("sweden-2014".to_string(), 12)].into(),
                 theme: [("cbm".to_string(), 9), ("norms/a".to_string(), 1)].into(),
+                ..Facets::default()
             },
         }
     }

@@ -1,17 +1,65 @@
-//! Rendering for people and programs. Everything here writes to a generic
-//! writer, so tests can assert exact output through a `Vec<u8>`.
+//! Rendering: every record the library answers with, for people and for
+//! programs, written to any writer.
+//!
+//! For people: a terminal's text, coloured through any
+//! [`termcolor::WriteColor`] (a `termcolor::NoColor` or a
+//! `termcolor::Buffer` for none; whether to colour is the front end's
+//! choice, never made here). For programs: JSON, JSON Lines and CSV from
+//! the records' own serde types ([`table`]), so a field is named once.
+//! Tests assert exact output through a `Vec<u8>`.
 
 mod hits;
+pub mod lists;
+pub mod table;
+pub mod themes;
 
-pub use hits::{color_choice, render, render_context, render_hit};
+pub use hits::{render, render_context, render_hit};
 
+use crate::search::Hit;
 use crate::segment::Passage;
 use std::io::{self, Write};
 
+impl table::Tabular for Hit {
+    // Offsets into `text` mean nothing in a spreadsheet.
+    const SKIP: &'static [&'static str] = &["highlights"];
+    const SPLIT: &'static [(&'static str, [&'static str; 2])] =
+        &[("lines", ["line_from", "line_to"])];
+
+    fn joiner(field: &str) -> &'static str {
+        // Headings may hold semicolons; theme ids never do.
+        if field == "section" {
+            " › "
+        } else {
+            ";"
+        }
+    }
+
+    fn blank() -> Hit {
+        Hit {
+            rank: 0,
+            id: String::new(),
+            doc: String::new(),
+            title: String::new(),
+            issuer: String::new(),
+            date: String::new(),
+            section: Vec::new(),
+            label: None,
+            page: None,
+            n: 0,
+            lines: [0, 0],
+            kind: crate::segment::PassageKind::Body,
+            anchor: String::new(),
+            themes: Vec::new(),
+            score: 0.0,
+            text: String::new(),
+            highlights: Vec::new(),
+        }
+    }
+}
+
 /// One passage as a JSON Lines record.
 pub fn passage_json(out: &mut impl Write, p: &Passage) -> io::Result<()> {
-    serde_json::to_writer(&mut *out, p)?;
-    out.write_all(b"\n")
+    table::json(out, p)
 }
 
 /// One passage for a person: id, kind, label, page, lines, section, then the
@@ -33,9 +81,4 @@ pub fn passage_human(out: &mut impl Write, p: &Passage) -> io::Result<()> {
         writeln!(out, "  themes: {}", p.themes.join(", "))?;
     }
     writeln!(out, "  {}\n", p.text)
-}
-
-/// A message for an unknown id that lists the valid ones.
-pub fn unknown_id(what: &str, id: &str, valid: &[&str]) -> String {
-    format!("unknown {what} {id:?}; valid ids: {}", valid.join(", "))
 }

@@ -1,0 +1,241 @@
+//! Whether an index still matches its inputs: the size and modification
+//! time of every input (`inputs.tsv`, compared on a thread beside the
+//! search), and when they differ, the fingerprint of every input's bytes.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+
+use super::generation::{read_current, write_synced};
+use super::{Index, INPUTS_FILE, SCHEMA_VERSION};
+use crate::corpus::Corpus;
+use crate::error::Error;
+use crate::lexicon::Lexicon;
+use crate::themes::Taxonomy;
+
+/// An input file's size and modification time (both `None` when the file
+/// is absent, e.g. a corpus folder without its own lexicon), taken with the
+/// fingerprint: the cheap first check of [`Index::freshness`]. One row of
+/// `inputs.tsv` (the path last: it is the only column that can hold a tab).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    /// Size in bytes.
+    pub len: Option<u64>,
+    /// Modification time, nanoseconds since the Unix epoch.
+    pub modified_ns: Option<u64>,
+    /// Absolute path.
+    pub path: PathBuf,
+}
+
+impl Stamp {
+    pub(super) fn of(path: PathBuf) -> Stamp {
+        let (len, modified_ns) = Stamp::now(&path);
+        Stamp {
+            len,
+            modified_ns,
+            path,
+        }
+    }
+
+    /// The size and modification time `path` has now.
+    pub(super) fn now(path: &Path) -> (Option<u64>, Option<u64>) {
+        let meta = fs::metadata(path).ok();
+        (
+            meta.as_ref().map(|m| m.len()),
+            meta.and_then(|m| m.modified().ok())
+                .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+                .map(|d| d.as_nanos() as u64),
+        )
+    }
+
+    /// Whether the file still has this size and modification time.
+    pub(super) fn holds(&self) -> bool {
+        Stamp::now(&self.path) == (self.len, self.modified_ns)
+    }
+}
+
+/// A tab-separated table with a header row: readable, and far cheaper to
+/// read than JSON for thousands of rows.
+pub(super) fn tsv() -> csv::ReaderBuilder {
+    let mut b = csv::ReaderBuilder::new();
+    b.delimiter(b'\t');
+    b
+}
+
+pub(super) fn write_stamps(path: &Path, stamps: &[Stamp]) -> crate::Result<()> {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b'\t')
+        .from_writer(Vec::new());
+    for s in stamps {
+        w.serialize(s)
+            .map_err(|e| Error::Internal(format!("cannot record the input stamps: {e}")))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("cannot record the input stamps: {e}")))?;
+    write_synced(path, &bytes)
+}
+
+pub(super) fn read_stamps(path: &Path) -> Result<Vec<Stamp>, String> {
+    tsv()
+        .from_path(path)
+        .map_err(|e| e.to_string())?
+        .deserialize()
+        .collect::<Result<_, _>>()
+        .map_err(|e| e.to_string())
+}
+
+/// Every file the index is built from: the manifest, the texts, and the
+/// corpus folder's lexicon and taxonomy (present or not).
+pub(super) fn input_stamps(corpus: &Corpus) -> Vec<Stamp> {
+    let abs = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let mut paths = vec![abs(corpus.manifest.clone())];
+    paths.extend(corpus.documents.iter().map(|d| abs(corpus.path_of(d))));
+    paths.push(abs(corpus.root.join("lexicon.toml")));
+    paths.push(abs(corpus.root.join(crate::themes::FILE_NAME)));
+    paths.into_iter().map(Stamp::of).collect()
+}
+
+/// The hash of everything an index is built from: the schema and program
+/// versions, the manifest's bytes, every text's id, path and bytes, the
+/// lexicon and the taxonomy.
+///
+/// The founding corpus hashes in well under a millisecond, so every query
+/// can afford to recompute it (see `BENCHMARKS.md`).
+pub fn fingerprint(corpus: &Corpus, lexicon: &[u8], taxonomy: &[u8]) -> crate::Result<String> {
+    let mut h = blake3::Hasher::new();
+    let mut part = |label: &str, bytes: &[u8]| {
+        h.update(label.as_bytes());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    };
+    part("schema", SCHEMA_VERSION.to_string().as_bytes());
+    part("program", env!("CARGO_PKG_VERSION").as_bytes());
+    let manifest = fs::read(&corpus.manifest).map_err(|e| Error::io(&corpus.manifest, e))?;
+    part("manifest", &manifest);
+    for doc in &corpus.documents {
+        let path = corpus.path_of(doc);
+        let bytes = fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        part("id", doc.id.as_bytes());
+        part("file", doc.file.to_string_lossy().as_bytes());
+        part("text", &bytes);
+    }
+    part("lexicon", lexicon);
+    part("taxonomy", taxonomy);
+    Ok(h.finalize().to_hex().to_string())
+}
+
+/// Whether an index still matches its inputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Freshness {
+    /// Built from exactly the current inputs.
+    Fresh,
+    /// Something changed, or could not be checked; the reason, one line.
+    Stale(String),
+}
+
+impl Index {
+    /// Compares the index with the inputs now in `corpus_dir`.
+    ///
+    /// Every query asks, so the common case is cheap: when the program is
+    /// the same and every input file has the size and modification time it
+    /// had at build time, the index is fresh without reading a byte.
+    /// Otherwise the inputs are hashed again and compared with the
+    /// fingerprint (a file touched but unchanged is still fresh).
+    pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
+        if self.meta.program_version == env!("CARGO_PKG_VERSION")
+            && stamps_hold(&self.generation, corpus_dir)
+        {
+            return Freshness::Fresh;
+        }
+        self.fingerprint_freshness(corpus_dir)
+    }
+
+    /// [`Index::freshness`], with the stamps compared by `check` (started
+    /// before this index was opened, to run beside the opening and the
+    /// search).
+    pub fn freshness_after(&self, check: StampCheck, corpus_dir: &Path) -> Freshness {
+        let same_generation = check.generation.as_deref() == Some(self.generation.as_path());
+        match check.handle.map(std::thread::JoinHandle::join) {
+            // A rebuild switched generations in between, or the check
+            // could not run: check this generation's stamps now.
+            _ if !same_generation => self.freshness(corpus_dir),
+            Some(Ok(true)) if self.meta.program_version == env!("CARGO_PKG_VERSION") => {
+                Freshness::Fresh
+            }
+            Some(Ok(_)) => self.fingerprint_freshness(corpus_dir),
+            _ => self.freshness(corpus_dir),
+        }
+    }
+
+    /// The slow half of [`Index::freshness`]: hash the inputs again.
+    fn fingerprint_freshness(&self, corpus_dir: &Path) -> Freshness {
+        let now = (|| -> crate::Result<String> {
+            let corpus = Corpus::load(corpus_dir)?;
+            let lexicon = Lexicon::load(corpus_dir)?;
+            let taxonomy = Taxonomy::load(corpus_dir)?;
+            fingerprint(&corpus, lexicon.source_bytes(), taxonomy.source_bytes())
+        })();
+        match now {
+            Ok(f) if f == self.meta.fingerprint => Freshness::Fresh,
+            Ok(_) => Freshness::Stale(
+                "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
+            ),
+            Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
+        }
+    }
+}
+
+/// The first half of a freshness check, on a thread of its own: whether
+/// every input still has the size and modification time the current
+/// generation recorded. On a large corpus a stat of every text costs as
+/// much as opening the index and searching it, so it runs beside them;
+/// [`Index::freshness_after`] takes the answer.
+#[derive(Debug)]
+pub struct StampCheck {
+    pub(super) generation: Option<PathBuf>,
+    pub(super) handle: Option<std::thread::JoinHandle<bool>>,
+}
+
+impl StampCheck {
+    /// Starts checking the stamps of the generation `index_dir/CURRENT`
+    /// names against the files in `corpus_dir`.
+    pub fn start(index_dir: &Path, corpus_dir: &Path) -> StampCheck {
+        let Ok(Some(name)) = read_current(index_dir) else {
+            return StampCheck {
+                generation: None,
+                handle: None,
+            };
+        };
+        let generation = index_dir.join(name);
+        let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
+        let handle = std::thread::Builder::new()
+            .name("freshness".into())
+            .spawn(move || stamps_hold(&gen, &dir))
+            .ok();
+        StampCheck {
+            generation: Some(generation),
+            handle,
+        }
+    }
+}
+
+/// Whether the inputs recorded in `generation` still have their size and
+/// modification time, and are in `corpus_dir`. An unreadable table says
+/// no: the caller then hashes.
+pub(super) fn stamps_hold(generation: &Path, corpus_dir: &Path) -> bool {
+    read_stamps(&generation.join(INPUTS_FILE))
+        .is_ok_and(|stamps| same_corpus_dir(&stamps, corpus_dir) && stamps.iter().all(Stamp::holds))
+}
+
+/// Whether `corpus_dir` names the folder (or the manifest) the index was
+/// built from; the manifest is the first stamp.
+pub(super) fn same_corpus_dir(stamps: &[Stamp], corpus_dir: &Path) -> bool {
+    let Some(manifest) = stamps.first().map(|s| &s.path) else {
+        return false;
+    };
+    let given = std::path::absolute(corpus_dir).unwrap_or_else(|_| corpus_dir.to_path_buf());
+    *manifest == given || manifest.parent() == Some(given.as_path())
+}

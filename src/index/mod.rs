@@ -1,0 +1,353 @@
+//! The search index: schema, parallel build, atomic swap, open.
+//!
+//! Input: a corpus folder (manifest, texts, optional `lexicon.toml` and
+//! `themes.toml`). Output: an index folder that search opens with
+//! [`Index::open`]. Each passage is one tantivy document holding its text
+//! twice (stemmed and normalised by the [`Lexicon`], and exact), its
+//! citation fields and its themes.
+//!
+//! # Layout of an index folder
+//!
+//! ```text
+//! index/
+//!   .lock            an OS file lock held by the build in progress
+//!   CURRENT          "gen-7": the generation readers open
+//!   gen-7/           a complete tantivy index, plus
+//!     meta-normsearch.json   versions, fingerprint of the inputs, counts
+//!     documents.json         the documents' metadata and passage counts
+//!     inputs.tsv             size and modification time of every input
+//!     lexicon.toml           the lexicon it was built with
+//!     lexicon.json           the same, compiled (read by searches)
+//!   gen-6/           the previous generation, kept for readers still on it
+//! ```
+//!
+//! Why generations: a rename cannot replace a non-empty folder, so a build
+//! writes a fresh `gen-<n>/`, commits, syncs, and only then switches
+//! `CURRENT` (write a temporary file, fsync, rename, fsync the folder). A
+//! reader therefore sees the old index or the new one, never half of one;
+//! a build killed at any point (SIGKILL included) leaves `CURRENT` on the
+//! previous generation, and the next build removes what it left behind.
+//!
+//! Why an OS lock and not a PID file: the lock dies with its process, so a
+//! killed build never blocks the next one.
+//!
+//! Refused, with a [`UserError::Index`] (cured by a rebuild): an index
+//! folder without `CURRENT` when one is expected, a generation that is
+//! missing, unreadable or corrupted, or one built with another schema.
+
+mod build;
+mod freshness;
+mod generation;
+mod meta;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+use tantivy::{IndexReader, ReloadPolicy, Searcher};
+
+use crate::error::{Error, IndexProblem, UserError};
+use crate::lexicon::Lexicon;
+
+pub use build::{build, BuildOptions, BuildSummary, Progress, Silent};
+pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
+pub use generation::{current_generation, exists, is_index_entry};
+use generation::{hold_generation, read_current};
+pub use meta::{DocumentMeta, Meta, ThemeMeta};
+pub use schema::{kind_code, schema, source_facet, theme_facet, Fields};
+
+/// Version of the schema and folder layout. An index built with another
+/// version is refused (rebuild it); bump on any change to [`schema`].
+pub const SCHEMA_VERSION: u32 = 4;
+
+const META_FILE: &str = "meta-normsearch.json";
+const DOCUMENTS_FILE: &str = "documents.json";
+const INPUTS_FILE: &str = "inputs.tsv";
+const CURRENT_FILE: &str = "CURRENT";
+const LOCK_FILE: &str = ".lock";
+const GEN_PREFIX: &str = "gen-";
+const LEXICON_COPY: &str = "lexicon.toml";
+const LEXICON_COMPILED: &str = "lexicon.json";
+/// In each generation: a file every reader holds a shared lock on, so that
+/// a build's clean-up leaves a generation in use where it is.
+const READERS_LOCK: &str = "readers.lock";
+/// Indexing memory per writer thread (tantivy needs at least 15 MB).
+const MEMORY_PER_THREAD: usize = 32 << 20;
+/// Largest segment the build's merges make (see `build::merge_segments`).
+const MAX_MERGED_BYTES: u64 = 256 << 20;
+/// Text per extra writer thread (see [`build`]).
+const BYTES_PER_WRITER_THREAD: u64 = 1 << 20;
+
+/// The index in `index_dir` is unusable: `what`, in a few words.
+fn rebuild_error(index_dir: &Path, what: &str) -> Error {
+    UserError::Index {
+        dir: index_dir.to_path_buf(),
+        problem: IndexProblem::Damaged(what.to_string()),
+    }
+    .into()
+}
+
+fn missing(index_dir: &Path) -> Error {
+    UserError::Index {
+        dir: index_dir.to_path_buf(),
+        problem: IndexProblem::Missing,
+    }
+    .into()
+}
+
+/// What is wrong with a file of generation `name`, in a few words: tantivy's
+/// own messages for a damaged file are long and speak of tantivy versions.
+fn describe_damage(name: &str, e: &tantivy::TantivyError) -> String {
+    use tantivy::directory::error::OpenReadError;
+    match e {
+        tantivy::TantivyError::OpenReadError(OpenReadError::IoError { io_error, filepath }) => {
+            let cause = io_error.to_string();
+            let first = cause.split(". ").next().unwrap_or(&cause);
+            format!("{name}/{} is damaged: {first}", filepath.display())
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Checks every file of the generation `CURRENT` names against the checksum
+/// written in its footer.
+///
+/// Opening checks only that files are whole (a truncated file is refused
+/// then); bytes damaged inside a file go unseen until a search reads them,
+/// and may then fail in any way. Reading the whole index costs a pass over
+/// its files, so this runs only after such a failure, to tell a damaged
+/// index (a [`UserError`] saying to rebuild it) from a defect.
+pub fn verify(index_dir: &Path) -> crate::Result<()> {
+    let Some(name) = read_current(index_dir)? else {
+        return Err(missing(index_dir));
+    };
+    let damaged = tantivy::Index::open_in_dir(index_dir.join(&name))
+        .and_then(|index| index.validate_checksum())
+        .map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+            )
+        })?;
+    let mut damaged: Vec<PathBuf> = damaged.into_iter().collect();
+    damaged.sort();
+    match damaged.first() {
+        None => Ok(()),
+        Some(file) => Err(rebuild_error(
+            index_dir,
+            &format!(
+                "the index is damaged ({name}/{} fails its checksum)",
+                file.display()
+            ),
+        )),
+    }
+}
+
+/// An open index, ready to search.
+pub struct Index {
+    generation: PathBuf,
+    index: tantivy::Index,
+    reader: IndexReader,
+    fields: Fields,
+    meta: Meta,
+    /// Read on first use: most searches never need it.
+    documents: OnceLock<Vec<DocumentMeta>>,
+    lexicon: Lexicon,
+    /// The shared lock that keeps builds from removing this generation
+    /// while it is read (released when the index is dropped).
+    _hold: Option<File>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("generation", &self.generation)
+            .field("passages", &self.meta.passages)
+            .finish()
+    }
+}
+
+impl Index {
+    /// Opens the generation `index_dir/CURRENT` names.
+    ///
+    /// A missing, unreadable or corrupted index, or one built with another
+    /// schema version, is a [`UserError::Index`].
+    pub fn open(index_dir: &Path) -> crate::Result<Index> {
+        // A build may switch CURRENT and remove the generation this reader
+        // was about to open; read CURRENT again and retry once.
+        match Index::open_current(index_dir) {
+            Err(first) => match read_current(index_dir) {
+                Ok(Some(_)) => Index::open_current(index_dir).map_err(|_| first),
+                _ => Err(first),
+            },
+            ok => ok,
+        }
+    }
+
+    fn open_current(index_dir: &Path) -> crate::Result<Index> {
+        let Some(name) = read_current(index_dir)? else {
+            return Err(missing(index_dir));
+        };
+        let generation = index_dir.join(&name);
+        // Held before anything is read, so that no file is removed under
+        // the reader from here on.
+        let hold = hold_generation(&generation).map_err(|()| {
+            rebuild_error(index_dir, &format!("{name} is being removed by a build"))
+        })?;
+        let meta_path = generation.join(META_FILE);
+        let meta_bytes = fs::read(&meta_path).map_err(|e| {
+            rebuild_error(index_dir, &format!("cannot read {name}/{META_FILE} ({e})"))
+        })?;
+        // The version is read on its own first, so that an index from a
+        // future version is reported as such rather than as corrupted.
+        #[derive(Deserialize)]
+        struct Version {
+            schema_version: u32,
+        }
+        let version: Version = serde_json::from_slice(&meta_bytes).map_err(|e| {
+            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+        })?;
+        if version.schema_version != SCHEMA_VERSION {
+            return Err(UserError::Index {
+                dir: index_dir.to_path_buf(),
+                problem: IndexProblem::Incompatible {
+                    found: version.schema_version,
+                    expected: SCHEMA_VERSION,
+                },
+            }
+            .into());
+        }
+        let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| {
+            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+        })?;
+        let lexicon_path = generation.join(LEXICON_COPY);
+        let lexicon_src = fs::read_to_string(&lexicon_path).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("cannot read {name}/{LEXICON_COPY} ({e})"),
+            )
+        })?;
+        // The compiled rules spare re-stemming the lexicon on every query;
+        // the source stays the authority.
+        let lexicon = match fs::read(generation.join(LEXICON_COMPILED))
+            .ok()
+            .and_then(|c| Lexicon::from_compiled(&c, &lexicon_src))
+        {
+            Some(l) => l,
+            None => Lexicon::parse(&lexicon_src, &lexicon_path)?,
+        };
+        let index = tantivy::Index::open_in_dir(&generation).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+            )
+        })?;
+        let (schema, fields) = schema();
+        if serde_json::to_string(&index.schema()).ok() != serde_json::to_string(&schema).ok() {
+            return Err(rebuild_error(
+                index_dir,
+                "the index was built with a different schema",
+            ));
+        }
+        lexicon.register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| {
+                rebuild_error(
+                    index_dir,
+                    &format!("the index is unreadable ({})", describe_damage(&name, &e)),
+                )
+            })?;
+        Ok(Index {
+            generation,
+            index,
+            reader,
+            fields,
+            meta,
+            documents: OnceLock::new(),
+            lexicon,
+            _hold: hold,
+        })
+    }
+
+    /// The generation folder being read.
+    pub fn generation(&self) -> &Path {
+        &self.generation
+    }
+
+    /// The tantivy index.
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.index
+    }
+
+    /// A searcher over the generation.
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The fields.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    /// What the generation records about itself.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The lexicon the index was built with (queries must use the same).
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The documents, in manifest order (read from the generation on
+    /// first use).
+    pub fn documents(&self) -> crate::Result<&[DocumentMeta]> {
+        if let Some(d) = self.documents.get() {
+            return Ok(d);
+        }
+        let path = self.generation.join(DOCUMENTS_FILE);
+        let name = self.generation_name();
+        let index_dir = self.generation.parent().unwrap_or(Path::new("."));
+        let bytes = fs::read(&path).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("cannot read {name}/{DOCUMENTS_FILE} ({e})"),
+            )
+        })?;
+        let documents: Vec<DocumentMeta> = serde_json::from_slice(&bytes).map_err(|e| {
+            rebuild_error(
+                index_dir,
+                &format!("{name}/{DOCUMENTS_FILE} is corrupted ({e})"),
+            )
+        })?;
+        Ok(self.documents.get_or_init(|| documents))
+    }
+
+    /// The document ids, in manifest order.
+    pub fn document_ids(&self) -> crate::Result<Vec<&str>> {
+        Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect())
+    }
+
+    fn generation_name(&self) -> String {
+        self.generation
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Passage counts per document id.
+    pub fn passages_per_document(&self) -> crate::Result<BTreeMap<String, usize>> {
+        Ok(self
+            .documents()?
+            .iter()
+            .map(|d| (d.id.clone(), d.passages))
+            .collect())
+    }
+}

@@ -1,0 +1,474 @@
+//! The lexicon's tests: analysers, spellings, compounds, acronyms, the
+//! file's errors, compiled rules.
+
+use super::analyzer::{exact_analyzer, exact_chain};
+use super::rules::plural_stem;
+use super::*;
+use std::path::Path;
+use std::sync::Arc;
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream};
+/// Every token of `text` from `analyzer`, whole.
+fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().clone());
+    }
+    out
+}
+
+fn same_as_chain(text: &str) {
+    let one_pass = all_tokens(&mut exact_analyzer(), text);
+    let chain = all_tokens(&mut exact_chain(), text);
+    assert_eq!(one_pass, chain, "{text:?}");
+}
+
+#[test]
+fn the_stemmed_analyser_takes_offered_tokens_for_that_text_only() {
+    let l = lex();
+    let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+    let handoff = Arc::new(Handoff::default());
+    l.register_with_handoff(&index, Arc::clone(&handoff));
+    let mut analyzer = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
+    let texts = |a: &mut TextAnalyzer, t: &str| -> Vec<String> {
+        all_tokens(a, t).into_iter().map(|t| t.text).collect()
+    };
+
+    let text = String::from("Confidence-building measures");
+    let mut other = Analysis::default();
+    l.analyze_into("alpha beta gamma", &mut other);
+    handoff.offer(&text, &other);
+    assert_eq!(handoff.waiting(), 1);
+    // Offered tokens are taken (here another text's, to tell them apart).
+    assert_eq!(texts(&mut analyzer, &text), ["alpha", "beta", "gamma"]);
+    assert_eq!(handoff.waiting(), 0);
+    // Once only, and never for the same words elsewhere in memory.
+    assert_eq!(texts(&mut analyzer, &text), l.analyze(&text));
+    handoff.offer(&text, &other);
+    let copy = text.clone();
+    assert_eq!(texts(&mut analyzer, &copy), l.analyze(&text));
+    // Nor for a shorter text at the same address.
+    assert_eq!(texts(&mut analyzer, &text[..10]), l.analyze(&text[..10]));
+    assert_eq!(handoff.waiting(), 0);
+}
+
+#[test]
+fn one_pass_folding_gives_the_chains_tokens() {
+    for text in [
+        "",
+        "   ",
+        "Hello, happy tax payer!",
+        "CBMs and ICTs: the UN GGE's 2015 report (A/70/174), para. 13(f).",
+        "Café déjà-vu NAÏVE Straße œuvre ﬁnance Æsir ÉTAT",
+        "İstanbul ΣΟΦΊΑ Москва 東京 ١٢٣ x²",
+        "emoji 🙂 between\u{00AD}soft\u{2010}hyphens and curly “quotes” — dashes",
+        "combining e\u{0301}tat, tabs\tand\nnewlines",
+        // 39, 40 and 41 bytes: the limit drops words of 40 bytes and more.
+        &format!(
+            "a {} b {} c {} d",
+            "x".repeat(39),
+            "y".repeat(40),
+            "z".repeat(41)
+        ),
+        &format!("{} é{} end", "é".repeat(20), "e".repeat(38)),
+        "trailing word",
+        "ends in a wide letterß",
+    ] {
+        same_as_chain(text);
+    }
+}
+
+#[test]
+fn one_pass_folding_gives_the_chains_tokens_on_the_corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut texts = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "txt") {
+            same_as_chain(&std::fs::read_to_string(&path).unwrap());
+            texts += 1;
+        }
+    }
+    assert!(texts > 0);
+}
+
+fn lex() -> Lexicon {
+    Lexicon::builtin()
+}
+
+fn same(a: &str, b: &str) {
+    let l = lex();
+    assert_eq!(l.analyze(a), l.analyze(b), "{a:?} vs {b:?}");
+}
+
+fn differ(a: &str, b: &str) {
+    let l = lex();
+    assert_ne!(l.analyze(a), l.analyze(b), "{a:?} vs {b:?}");
+}
+
+#[test]
+fn builtin_lexicon_is_valid() {
+    Lexicon::parse(BUILTIN, Path::new("lexicon.toml")).unwrap();
+}
+
+#[test]
+fn british_and_american_spellings_meet() {
+    same("behaviour", "behavior");
+    same("Behaviours of States", "behaviors of states");
+    same("defence", "defense");
+    same("defences", "defenses");
+    same("organisation", "organization");
+    same("organisations", "organizations");
+    same("centre", "center");
+    same("centres", "centers");
+    same("programme", "program");
+    same("licence", "license");
+    same("catalogue", "catalog");
+    same("labelled", "labeled");
+    same("analysed", "analyzed");
+}
+
+#[test]
+fn ise_family_is_rewritten_by_rule() {
+    same("organise", "organize");
+    same("prioritised", "prioritized");
+    same("recognising", "recognizing");
+    same("harmonisation", "harmonization");
+    same("internationalisation", "internationalization");
+    same("criticise", "criticize");
+    same("utilisers", "utilizers");
+}
+
+#[test]
+fn ise_exceptions_are_kept() {
+    for word in [
+        "otherwise",
+        "likewise",
+        "enterprise",
+        "expertise",
+        "exercise",
+        "advise",
+        "comprise",
+        "premise",
+        "compromise",
+        "surprise",
+        "franchise",
+        "supervise",
+        "televise",
+        "revise",
+        "devise",
+        "rise",
+        "wise",
+        "noise",
+        "precise",
+        "concise",
+        "promise",
+        "raising",
+        "crises",
+        "arising",
+        "advertised",
+    ] {
+        let rules = &lex().rules;
+        assert_eq!(rules.ise_to_ize(word), None, "{word} must not become -ize");
+    }
+    differ("exercise", "exercize");
+    differ("premises", "premizes");
+}
+
+#[test]
+fn compounds_written_three_ways_meet() {
+    same("cyber security", "cybersecurity");
+    same("cyber-security", "cybersecurity");
+    same("Cyber Security", "CYBER-SECURITY");
+    same("multi-stakeholder", "multistakeholder");
+    same("multi stakeholder approach", "multistakeholder approach");
+    same("capacity-building", "capacity building");
+    same("e-commerce", "ecommerce");
+    same("cyber space", "cyberspace");
+    same("cyber attacks", "cyberattacks");
+    same("co-operation", "cooperation");
+    same("NATO CCD COE", "NATO CCDCOE");
+    assert_eq!(lex().analyze("cyber security").len(), 1);
+}
+
+#[test]
+fn compounds_need_adjacent_words() {
+    // Sentence punctuation between the words: no compound.
+    assert_eq!(lex().analyze("cyber. Security").len(), 2);
+    assert_eq!(lex().analyze("cyber, security").len(), 2);
+}
+
+#[test]
+fn positions_are_renumbered_after_a_join() {
+    let toks = lex().tokens("national cyber security strategy");
+    let pos: Vec<usize> = toks.iter().map(|t| t.position).collect();
+    assert_eq!(pos, vec![0, 1, 2]);
+    assert_eq!(
+        &"national cyber security strategy"[toks[1].offset_from..toks[1].offset_to],
+        "cyber security"
+    );
+    assert_eq!(
+        lex().analyze("national cyber security strategy"),
+        lex().analyze("national cybersecurity strategy")
+    );
+}
+
+#[test]
+fn light_level_rewrites_without_merging_word_families() {
+    let l = lex();
+    assert_eq!(
+        l.analyze_light("digitisation"),
+        l.analyze_light("digitization")
+    );
+    assert_ne!(l.analyze_light("digitization"), l.analyze_light("digital"));
+    assert_eq!(l.analyze("digitization"), l.analyze("digital"));
+    assert_eq!(l.analyze_light("Behaviours"), vec!["behavior"]);
+    assert_eq!(l.analyze_light("defences"), l.analyze_light("defense"));
+    assert_eq!(
+        l.analyze_light("cyber-security policies"),
+        vec!["cybersecurity", "policy"]
+    );
+    assert_eq!(l.analyze_light("CBMs"), l.analyze_light("cbm"));
+    assert_eq!(plural_stem("status"), "status");
+    assert_eq!(plural_stem("access"), "access");
+    assert_eq!(plural_stem("measures"), "measure");
+}
+
+#[test]
+fn spellings_cover_both_sides_and_nothing_else() {
+    let l = Lexicon::builtin();
+    assert_eq!(
+        l.spellings("digitization"),
+        ["digitization", "digitisation"]
+    );
+    assert_eq!(
+        l.spellings("digitisation"),
+        ["digitisation", "digitization"]
+    );
+    assert!(l.spellings("behaviours").contains(&"behaviors".to_string()));
+    assert!(l.spellings("defense").contains(&"defence".to_string()));
+    // Not an -ise word, not in the table: only itself.
+    assert_eq!(l.spellings("promise"), ["promise"]);
+    assert_eq!(l.spellings("digital"), ["digital"]);
+}
+
+#[test]
+fn accents_and_case_fold() {
+    same("Rõigas", "roigas");
+    same("CBMs", "cbm");
+}
+
+#[test]
+fn exact_analysis_keeps_spelling_and_inflection() {
+    let l = lex();
+    assert_ne!(l.analyze_exact("behaviour"), l.analyze_exact("behavior"));
+    assert_eq!(l.analyze_exact("Rõigas States"), vec!["roigas", "states"]);
+}
+
+#[test]
+fn one_analysis_gives_both_fields_tokens() {
+    let lex = lex();
+    let mut a = Analysis::default();
+    // Long then short, so that spent buffers from the first text must
+    // not leak into the second.
+    for text in [
+        "The UK's cyber-security strategy: Confidence-Building Measures (CBMs), \
+         organisations and the centres of cyber security in cyber space.",
+        "Cyber security and CBMs.",
+        "",
+        "Behaviour of States",
+    ] {
+        lex.analyze_into(text, &mut a);
+        // Positions aside: `exact_tokens` does not number them.
+        let words = |t: &[Token]| -> Vec<(String, usize, usize)> {
+            t.iter()
+                .map(|t| (t.text.clone(), t.offset_from, t.offset_to))
+                .collect()
+        };
+        assert_eq!(words(a.folded()), words(&lex.exact_tokens(text)), "{text}");
+        assert_eq!(a.stemmed(), lex.tokens(text).as_slice(), "{text}");
+    }
+}
+
+#[test]
+fn registered_analyzer_matches_analyze() {
+    let index = tantivy::Index::create_in_ram(tantivy::schema::Schema::builder().build());
+    let l = lex();
+    l.register(&index);
+    let mut a = index.tokenizers().get(STEMMED_TOKENIZER).unwrap();
+    // One analyser for several texts, longest first: the buffers it
+    // keeps between texts must not leak words from one to the next.
+    for text in [
+        "The organisation's cyber-security behaviour, CBMs and the GGE in cyber space.",
+        "Cyber security, GGE.",
+        "",
+        "behaviour",
+    ] {
+        let mut stream = a.token_stream(text);
+        let mut got = Vec::new();
+        while let Some(t) = stream.next() {
+            got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        let want: Vec<(String, usize, usize, usize)> = l
+            .tokens(text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.offset_from, t.offset_to))
+            .collect();
+        assert_eq!(got, want, "{text}");
+    }
+    assert!(index.tokenizers().get(EXACT_TOKENIZER).is_some());
+}
+
+#[test]
+fn acronyms_expand_both_ways() {
+    let l = lex();
+    let v = l.expansions("CBMs", 8);
+    assert_eq!(v[0].text, "CBMs");
+    assert!(v
+        .iter()
+        .any(|x| x.tokens == l.analyze("confidence-building measures")));
+    let v = l.expansions("confidence building measures", 8);
+    assert!(v.iter().any(|x| x.tokens == l.analyze("CBM")), "{v:?}");
+    let v = l.expansions("ICTs", 8);
+    assert!(v
+        .iter()
+        .any(|x| x.tokens == l.analyze("information and communications technologies")));
+}
+
+#[test]
+fn acronyms_expand_inside_phrases() {
+    let l = lex();
+    let v = l.expansions("the GGE report on ICTs", 10);
+    let texts: Vec<&str> = v.iter().map(|x| x.text.as_str()).collect();
+    assert_eq!(texts[0], "the GGE report on ICTs");
+    assert!(texts.contains(&"the Group of Governmental Experts report on ICTs"));
+    assert!(texts.contains(&"the GGE report on information and communication technology"));
+    assert!(texts.contains(
+        &"the Group of Governmental Experts report on information and communication technology"
+    ));
+    // Every combination: (GGE and its long forms) × (ICTs and its one
+    // distinct long form), within the bound.
+    let gge = l.expansions("GGE", 100).len();
+    assert_eq!(v.len(), (gge * 2).min(10));
+    assert_eq!(l.expansions("the GGE report on ICTs", 2).len(), 2);
+}
+
+#[test]
+fn case_sensitive_acronyms_need_capitals() {
+    let l = lex();
+    assert_eq!(l.expansions("it is", 8).len(), 1);
+    assert_eq!(l.expansions("IT security", 8).len(), 2);
+    assert_eq!(l.expansions("APTs", 8).len(), 2);
+    assert_eq!(l.expansions("apt", 8).len(), 1);
+    // Ordinary acronyms expand whatever the case.
+    assert_eq!(l.expansions("gge", 8).len(), l.expansions("GGE", 8).len());
+    assert!(l.expansions("gge", 8).len() > 1);
+}
+
+#[test]
+fn alternatives_name_their_span() {
+    let l = lex();
+    let text = "adopt confidence-building measures and CBMs";
+    let alts = l.alternatives(text);
+    assert_eq!(alts.len(), 2);
+    assert_eq!(&text[alts[0].span.clone()], "confidence-building measures");
+    assert_eq!(alts[0].variants[0].text, "CBM");
+    assert_eq!(&text[alts[1].span.clone()], "CBMs");
+    assert_eq!(
+        alts[1].variants[0].tokens,
+        l.analyze("confidence building measure")
+    );
+}
+
+#[test]
+fn nothing_to_expand() {
+    let v = lex().expansions("due diligence", 8);
+    assert_eq!(v.len(), 1);
+    assert_eq!(v[0].tokens, lex().analyze("due diligence"));
+}
+
+fn bad(src: &str) -> String {
+    match Lexicon::parse(src, Path::new("corpus/lexicon.toml")) {
+        Ok(_) => panic!("accepted a bad lexicon:\n{src}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_lexicons_are_refused_with_file_line_and_entry() {
+    let e = bad("[spelling]\nbehaviour = \n");
+    assert!(e.starts_with("corpus/lexicon.toml:2:"), "{e}");
+
+    let e = bad("[spellings]\nbehaviour = \"behavior\"\n");
+    assert!(
+        e.contains("corpus/lexicon.toml:1") && e.contains("spellings"),
+        "{e}"
+    );
+
+    let e = bad("[acronyms]\nCBM = []\n");
+    assert!(
+        e.contains(":2:") && e.contains("`CBM`") && e.contains("no long form"),
+        "{e}"
+    );
+
+    let e = bad("[acronyms]\nGGE = [\"\"]\n");
+    assert!(e.contains(":2:") && e.contains("empty"), "{e}");
+
+    let e = bad("[compounds]\ncybersecurity = []\n");
+    assert!(e.contains(":2:") && e.contains("empty entry"), "{e}");
+
+    let e = bad("[compounds]\ncybersecurity = [\"cybersecurity\"]\n");
+    assert!(e.contains("two or more words"), "{e}");
+
+    let e = bad("[compounds]\ncyber-security = [\"cyber security\"]\n");
+    assert!(e.contains("one word"), "{e}");
+
+    let e = bad("[spelling]\n\ndefence = \"defense\"\ndefences = \"protection\"\n");
+    assert!(e.contains("conflicts"), "{e}");
+
+    let e = bad("[spelling]\ncentre = \"center\"\ncenter = \"middle\"\n");
+    assert!(e.contains("conflicts") && e.contains(":2:"), "{e}");
+
+    let e = bad("[compounds]\ncyberspace = [\"cyber space\"]\ncyberspaces = [\"cyber space\"]\nx = [\"cyber space\"]\n");
+    assert!(e.contains("conflicts") && e.contains(":4:"), "{e}");
+
+    let e = bad("[ise]\nexceptions = [\"nothing\"]\n");
+    assert!(e.contains("-ise") && e.contains(":2:"), "{e}");
+
+    let e = bad("[acronyms]\nCBM = [\"confidence-building measure\"]\nCBMs = [\"x y\"]\n");
+    assert!(e.contains("same word") && e.contains(":3:"), "{e}");
+}
+
+#[test]
+fn compiled_rules_analyse_alike() {
+    let l = lex();
+    let src = std::str::from_utf8(l.source_bytes()).unwrap();
+    let back = Lexicon::from_compiled(&l.compiled(), src).unwrap();
+    for text in [
+        "The organisation's cyber-security behaviour, CBMs and the UN GGE report on ICTs.",
+        "digitisation of defences; multi stakeholder e-commerce",
+    ] {
+        assert_eq!(back.analyze(text), l.analyze(text));
+        assert_eq!(back.analyze_light(text), l.analyze_light(text));
+        assert_eq!(back.expansions(text, 20), l.expansions(text, 20));
+    }
+    // Compiled from another source, or damaged: refused.
+    assert!(Lexicon::from_compiled(&l.compiled(), "[spelling]\n").is_none());
+    assert!(Lexicon::from_compiled(b"{", src).is_none());
+}
+
+#[test]
+fn corpus_lexicon_replaces_builtin() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(
+        Lexicon::load(dir.path()).unwrap().source_bytes(),
+        BUILTIN.as_bytes()
+    );
+    let src = "[spelling]\ncolour = \"color\"\n";
+    std::fs::write(dir.path().join("lexicon.toml"), src).unwrap();
+    let l = Lexicon::load(dir.path()).unwrap();
+    assert_eq!(l.source_bytes(), src.as_bytes());
+    assert_eq!(l.analyze("colours"), l.analyze("colors"));
+    // Only what the file says: the built-in compounds are gone.
+    assert_eq!(l.analyze("cyber security").len(), 2);
+}

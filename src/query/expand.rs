@@ -1,0 +1,292 @@
+//! Expansion: each leaf analysed with the lexicon into its variants
+//! (stems, spellings, acronyms and long forms), runs of words that spell a
+//! compound or a long form rewritten, and the expanded tree explained for
+//! `--explain`.
+
+use std::fmt::Write as _;
+
+use super::{err, Filter, Juxtaposition, Node, Term, TermKind, JUXTAPOSITION, MAX_VARIANTS};
+use crate::error::UserError;
+use crate::lexicon::{Lexicon, Variant};
+
+pub(super) fn collect_filters<'a>(node: &'a Node, out: &mut Vec<&'a Filter>) {
+    match node {
+        Node::Filter { filter, .. } => out.push(filter),
+        Node::Juxtaposed(v) | Node::And(v) | Node::Or(v) => {
+            v.iter().for_each(|n| collect_filters(n, out));
+        }
+        Node::Not(n) | Node::Must(n) => collect_filters(n, out),
+        Node::Term(_) => {}
+    }
+}
+
+pub(super) fn expand_node(
+    node: &Node,
+    lex: &Lexicon,
+    exact: bool,
+) -> Result<Option<Node>, UserError> {
+    let group = |items: &[Node], make: fn(Vec<Node>) -> Node| {
+        let mut out = Vec::new();
+        for item in items {
+            if let Some(n) = expand_node(item, lex, exact)? {
+                out.push(n);
+            }
+        }
+        Ok(match out.len() {
+            0 => None,
+            1 => out.pop(),
+            _ => Some(make(out)),
+        })
+    };
+    match node {
+        Node::Term(t) => expand_term(t, lex, exact),
+        Node::Filter { .. } => Ok(Some(node.clone())),
+        Node::Juxtaposed(items) => {
+            if exact {
+                group(items, Node::Juxtaposed)
+            } else {
+                group(&long_form_runs(items, lex), Node::Juxtaposed)
+            }
+        }
+        Node::And(items) => group(items, Node::And),
+        Node::Or(items) => group(items, Node::Or),
+        Node::Not(inner) => Ok(expand_node(inner, lex, exact)?.map(|n| Node::Not(Box::new(n)))),
+        Node::Must(inner) => Ok(expand_node(inner, lex, exact)?.map(|n| Node::Must(Box::new(n)))),
+    }
+}
+
+pub(super) fn expand_term(t: &Term, lex: &Lexicon, exact: bool) -> Result<Option<Node>, UserError> {
+    if !t.variants.is_empty() {
+        return Ok(Some(Node::Term(t.clone())));
+    }
+    let literal = || {
+        vec![Variant {
+            text: t.text.clone(),
+            tokens: lex.analyze_exact(&t.text),
+        }]
+    };
+    let variants = match t.kind {
+        TermKind::Word | TermKind::Phrase { .. } if exact => literal(),
+        TermKind::Word | TermKind::Phrase { .. } => lex.expansions(&t.text, MAX_VARIANTS),
+        // Stems of partial or misspelt words are meaningless: match these
+        // against the words as written.
+        TermKind::Prefix => literal(),
+        TermKind::Fuzzy { .. } => {
+            let v = literal();
+            if v[0].tokens.len() > 1 {
+                return Err(err(
+                    t.column,
+                    "fuzzy matching (~) applies to one word; use a \"phrase\"~N for several",
+                ));
+            }
+            v
+        }
+    };
+    let variants: Vec<Variant> = variants
+        .into_iter()
+        .filter(|v| !v.tokens.is_empty())
+        .collect();
+    if variants.is_empty() {
+        if let TermKind::Phrase { .. } = t.kind {
+            return Err(err(t.column, "empty phrase: put words between the quotes"));
+        }
+        return Ok(None);
+    }
+    Ok(Some(Node::Term(Term {
+        variants,
+        ..t.clone()
+    })))
+}
+
+/// Runs of plain words that spell out a long form (`confidence building
+/// measures`) become `(the words OR "CBM")`, so a query in long form also
+/// finds the acronym; the words stay as they are otherwise.
+pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon) -> Vec<Node> {
+    // Words already expanded belong to a long form rewritten before.
+    let is_word =
+        |n: &Node| matches!(n, Node::Term(t) if t.kind == TermKind::Word && t.variants.is_empty());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        if !is_word(&items[i]) {
+            out.push(items[i].clone());
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < items.len() && is_word(&items[j]) {
+            j += 1;
+        }
+        let run = &items[i..j];
+        out.extend(rewrite_run(run, lex));
+        i = j;
+    }
+    out
+}
+
+/// The words joined with single spaces, and where each one lies.
+pub(super) fn join_words(terms: &[Term]) -> (String, Vec<(usize, usize)>) {
+    let mut text = String::new();
+    let mut bounds = Vec::new();
+    for t in terms {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        bounds.push((text.len(), text.len() + t.text.len()));
+        text.push_str(&t.text);
+    }
+    (text, bounds)
+}
+
+/// Words the lexicon joins into one compound (`cyber security`) become one
+/// word, which then matches the compound however a passage writes it.
+pub(super) fn merge_compounds(terms: Vec<Term>, lex: &Lexicon) -> Vec<Term> {
+    let (text, bounds) = join_words(&terms);
+    let word_at = |byte: usize| bounds.iter().position(|&(a, b)| a <= byte && byte < b);
+    let mut spans = Vec::new();
+    for token in lex.tokens(&text) {
+        let (Some(first), Some(last)) = (
+            word_at(token.offset_from),
+            word_at(token.offset_to.saturating_sub(1)),
+        ) else {
+            continue;
+        };
+        if last > first {
+            spans.push((first, last));
+        }
+    }
+    if spans.is_empty() {
+        return terms;
+    }
+    let mut out = Vec::new();
+    let mut i = 0;
+    for (first, last) in spans {
+        if first < i {
+            continue;
+        }
+        out.extend(terms[i..first].iter().cloned());
+        let words: Vec<&str> = terms[first..=last]
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect();
+        out.push(Term {
+            text: words.join(" "),
+            ..terms[first].clone()
+        });
+        i = last + 1;
+    }
+    out.extend(terms[i..].iter().cloned());
+    out
+}
+
+pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon) -> Vec<Node> {
+    let terms: Vec<Term> = run
+        .iter()
+        .filter_map(|n| match n {
+            Node::Term(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect();
+    if terms.len() < 2 {
+        return run.to_vec();
+    }
+    let terms = merge_compounds(terms, lex);
+    let run: Vec<Node> = terms.iter().cloned().map(Node::Term).collect();
+    let (text, bounds) = join_words(&terms);
+    let mut out = Vec::new();
+    let mut next = 0;
+    for alt in lex.alternatives(&text) {
+        let first = bounds.iter().position(|b| b.0 == alt.span.start);
+        let last = bounds.iter().position(|b| b.1 == alt.span.end);
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        // Single-word acronyms are handled by the word's own variants.
+        if last <= first || first < next {
+            continue;
+        }
+        out.extend(run[next..first].iter().cloned());
+        // Expanded now, so that expanding the group again leaves it be.
+        let words: Vec<Node> = terms[first..=last]
+            .iter()
+            .filter_map(|t| expand_term(t, lex, false).ok().flatten())
+            .collect();
+        let mut either = vec![Node::Juxtaposed(words)];
+        either.extend(alt.variants.into_iter().take(MAX_VARIANTS - 1).map(|v| {
+            Node::Term(Term {
+                kind: TermKind::Phrase { slop: 0 },
+                text: v.text.clone(),
+                column: terms[first].column,
+                variants: vec![v],
+            })
+        }));
+        out.push(Node::Or(either));
+        next = last + 1;
+    }
+    out.extend(run[next..].iter().cloned());
+    out
+}
+
+pub(super) fn explain_node(node: &Node, depth: usize, out: &mut String) {
+    let pad = "  ".repeat(depth);
+    let children = |label: &str, items: &[Node], out: &mut String| {
+        let _ = writeln!(out, "{pad}{label}");
+        for item in items {
+            explain_node(item, depth + 1, out);
+        }
+    };
+    match node {
+        Node::Term(t) => {
+            let (kind, suffix) = match t.kind {
+                TermKind::Word => ("word", String::new()),
+                TermKind::Phrase { slop: 0 } => ("phrase", String::new()),
+                TermKind::Phrase { slop } => ("phrase", format!(" within {slop} moves")),
+                TermKind::Prefix => ("prefix", " (as written, any ending)".to_string()),
+                TermKind::Fuzzy { distance } => (
+                    "fuzzy",
+                    format!(" (as written, {distance} edit(s) allowed)"),
+                ),
+            };
+            let shown = |v: &Variant| {
+                if v.tokens.len() == 1 {
+                    format!("{} → {}", v.text, v.tokens[0])
+                } else {
+                    format!("\"{}\" → \"{}\"", v.text, v.tokens.join(" "))
+                }
+            };
+            match t.variants.as_slice() {
+                [] => {
+                    let _ = writeln!(out, "{pad}{kind} {}{suffix}", t.text);
+                }
+                [one] => {
+                    let _ = writeln!(out, "{pad}{kind} {}{suffix}", shown(one));
+                }
+                many => {
+                    let _ = writeln!(out, "{pad}{kind}{suffix}, any of:");
+                    for v in many {
+                        let _ = writeln!(out, "{pad}  {}", shown(v));
+                    }
+                }
+            }
+        }
+        Node::Filter { filter, .. } => {
+            let _ = match filter {
+                Filter::Source(s) => writeln!(out, "{pad}filter source = {s}"),
+                Filter::Theme(s) => writeln!(out, "{pad}filter theme = {s} (and its sub-themes)"),
+                Filter::Kind(k) => writeln!(out, "{pad}filter kind = {}", k.as_str()),
+                Filter::Year(years) => writeln!(out, "{pad}filter year = {years}"),
+            };
+        }
+        Node::Juxtaposed(items) => {
+            let label = match JUXTAPOSITION {
+                Juxtaposition::AllMustMatch => "all of:",
+                Juxtaposition::RankedByMatches => "any of, more matches ranked higher:",
+            };
+            children(label, items, out);
+        }
+        Node::And(items) => children("all of:", items, out),
+        Node::Or(items) => children("any of:", items, out),
+        Node::Not(inner) => children("none of:", std::slice::from_ref(inner.as_ref()), out),
+        Node::Must(inner) => children("required:", std::slice::from_ref(inner.as_ref()), out),
+    }
+}

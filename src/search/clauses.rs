@@ -1,0 +1,443 @@
+//! Building tantivy queries: each leaf of the expanded query (a word, a
+//! phrase, a prefix, a fuzzy word, a filter) as tantivy clauses in the
+//! stemmed, exact and section fields, with the ranking's boosts.
+
+use std::ops::Bound;
+
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhrasePrefixQuery,
+    PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Score, Term as TantivyTerm};
+
+use super::plan::{Clause, Leaf};
+use super::top_phrase::Bounded;
+use super::SearchRequest;
+use crate::index::{theme_facet, Fields};
+use crate::lexicon::Lexicon;
+use crate::query::{Filter, Juxtaposition, Node, Term, TermKind, JUXTAPOSITION};
+
+/// Ranking weights, tuned on the relevance set.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Ranking {
+    /// Weight of the same words in the section headings.
+    pub(super) section: Score,
+    /// Weight of the words found as typed (in the exact field), in any of
+    /// their spellings.
+    pub(super) normalized: Score,
+    /// Weight of two words typed side by side found side by side.
+    pub(super) adjacency: Score,
+    /// Score multiplier for list items.
+    pub(super) list_item: Score,
+    /// Score multiplier for footnotes.
+    pub(super) footnote: Score,
+}
+
+pub(super) const RANKING: Ranking = Ranking {
+    section: 0.3,
+    normalized: 0.3,
+    adjacency: 1.0,
+    list_item: 1.0,
+    footnote: 0.3,
+};
+
+/// Words typed side by side may stand this many words apart.
+pub(super) const ADJACENCY_SLOP: u32 = 1;
+
+/// At most this many spellings of a phrase are boosted.
+pub(super) const MAX_SPELLINGS: usize = 8;
+
+/// The word sequences `words` stands for in its spellings, the words as
+/// typed first, at most [`MAX_SPELLINGS`].
+pub(super) fn spelling_combinations(lexicon: &Lexicon, words: &[String]) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = vec![Vec::new()];
+    for word in words {
+        let spellings = lexicon.spellings(word);
+        let mut next = Vec::new();
+        for prefix in &out {
+            for s in &spellings {
+                if next.len() == MAX_SPELLINGS {
+                    break;
+                }
+                let mut w = prefix.clone();
+                w.push(s.clone());
+                next.push(w);
+            }
+        }
+        out = next;
+    }
+    out
+}
+
+/// Prefixes expand to at most this many words.
+pub(super) const MAX_PREFIX_EXPANSIONS: u32 = 200;
+
+pub(super) fn request_filters(f: &Fields, r: &SearchRequest) -> Vec<Box<dyn TantivyQuery>> {
+    let mut out: Vec<Box<dyn TantivyQuery>> = Vec::new();
+    let any = |qs: Vec<Box<dyn TantivyQuery>>| -> Box<dyn TantivyQuery> {
+        filter_query(Box::new(BooleanQuery::union(qs)))
+    };
+    if !r.sources.is_empty() {
+        out.push(any(r
+            .sources
+            .iter()
+            .map(|s| filter_leaf(f, &Filter::Source(s.clone())))
+            .collect()));
+    }
+    if !r.themes.is_empty() {
+        out.push(any(r
+            .themes
+            .iter()
+            .map(|t| filter_leaf(f, &Filter::Theme(t.clone())))
+            .collect()));
+    }
+    if let Some(years) = r.years {
+        out.push(filter_query(filter_leaf(f, &Filter::Year(years))));
+    }
+    if let Some(kind) = r.kind {
+        out.push(filter_query(filter_leaf(f, &Filter::Kind(kind))));
+    }
+    out
+}
+
+/// A filter matches without adding to the score.
+pub(super) fn filter_query(q: Box<dyn TantivyQuery>) -> Box<dyn TantivyQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
+pub(super) fn filter_leaf(f: &Fields, filter: &Filter) -> Box<dyn TantivyQuery> {
+    match filter {
+        Filter::Source(id) => Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(f.doc, id),
+            IndexRecordOption::Basic,
+        )),
+        Filter::Theme(id) => match theme_facet(id) {
+            Some(facet) => Box::new(TermQuery::new(
+                TantivyTerm::from_facet(f.themes, &facet),
+                IndexRecordOption::Basic,
+            )),
+            None => Box::new(BooleanQuery::new(Vec::new())),
+        },
+        Filter::Year(years) => {
+            let bound = |y: Option<u16>| {
+                y.map_or(Bound::Unbounded, |y| {
+                    Bound::Included(TantivyTerm::from_field_u64(f.year, u64::from(y)))
+                })
+            };
+            Box::new(RangeQuery::new(bound(years.from), bound(years.to)))
+        }
+        Filter::Kind(kind) => Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(f.kind, kind.as_str()),
+            IndexRecordOption::Basic,
+        )),
+    }
+}
+
+/// Turns the expanded query tree into a [`Clause`] tree over tantivy
+/// queries.
+pub(super) struct Builder<'a> {
+    pub(super) f: &'a Fields,
+    pub(super) searcher: &'a tantivy::Searcher,
+    pub(super) lexicon: &'a Lexicon,
+    pub(super) exact: bool,
+    pub(super) rank: Ranking,
+    pub(super) leaves: Vec<Leaf>,
+}
+
+impl Builder<'_> {
+    pub(super) fn leaf(&mut self, query: Box<dyn TantivyQuery>, term: bool) -> Clause {
+        self.leaves.push(Leaf {
+            query,
+            term,
+            late: false,
+            bounded: None,
+        });
+        Clause::Leaf(self.leaves.len() - 1)
+    }
+
+    /// A word or phrase: a term when it is one token.
+    pub(super) fn tokens(
+        &mut self,
+        field: Field,
+        tokens: &[String],
+        slop: u32,
+        boost: Score,
+    ) -> Clause {
+        let query = tokens_query(field, tokens, slop);
+        let query: Box<dyn TantivyQuery> = if boost == 1.0 {
+            query
+        } else {
+            Box::new(BoostQuery::new(query, boost))
+        };
+        let clause = self.leaf(query, tokens.len() == 1);
+        if tokens.len() == 1 || slop == 0 {
+            let leaf = self.leaves.last_mut().expect("just pushed");
+            leaf.bounded = Some(Bounded {
+                terms: tokens
+                    .iter()
+                    .map(|t| TantivyTerm::from_field_text(field, t))
+                    .collect(),
+                boost,
+            });
+        }
+        clause
+    }
+
+    pub(super) fn node(&mut self, node: &Node) -> Clause {
+        match node {
+            Node::Term(t) => self.term(t),
+            Node::Filter { filter, .. } => {
+                let q = filter_query(filter_leaf(self.f, filter));
+                self.leaf(q, false)
+            }
+            Node::Juxtaposed(items) => self.juxtaposed(items),
+            Node::And(items) => {
+                let mut clauses = Vec::new();
+                for item in items {
+                    clauses.push(match item {
+                        Node::Not(inner) => (Occur::MustNot, self.node(inner)),
+                        other => (Occur::Must, self.node(other)),
+                    });
+                }
+                self.complete(clauses)
+            }
+            Node::Or(items) => Clause::Bool(
+                items
+                    .iter()
+                    .map(|i| (Occur::Should, self.node(i)))
+                    .collect(),
+            ),
+            Node::Not(inner) => {
+                let excluded = self.node(inner);
+                self.complete(vec![(Occur::MustNot, excluded)])
+            }
+            Node::Must(inner) => self.node(inner),
+        }
+    }
+
+    /// `a b +c -d source:x`: `+` clauses and filters are required, `-`
+    /// clauses excluded; plain clauses follow [`JUXTAPOSITION`]. When a `+`
+    /// clause is present, plain clauses only add to the score (as in
+    /// Lucene); otherwise at least one of them must match.
+    pub(super) fn juxtaposed(&mut self, items: &[Node]) -> Clause {
+        let mut clauses = Vec::new();
+        let mut plain = Vec::new();
+        let mut stop = Vec::new();
+        let mut has_must = false;
+        for item in items {
+            match item {
+                Node::Not(inner) => clauses.push((Occur::MustNot, self.node(inner))),
+                Node::Must(inner) => {
+                    has_must = true;
+                    clauses.push((Occur::Must, self.node(inner)));
+                }
+                Node::Filter { .. } => clauses.push((Occur::Must, self.node(item))),
+                Node::Term(t) if is_stopword(t) => stop.push(self.node(item)),
+                other => plain.push(self.node(other)),
+            }
+        }
+        // Words typed side by side rank higher where they stand side by
+        // side: `private sector` inside `role of the private sector`.
+        let words: Vec<&Term> = items
+            .iter()
+            .filter_map(|i| match i {
+                Node::Term(t) if t.kind == TermKind::Word => Some(t),
+                _ => None,
+            })
+            .collect();
+        if self.rank.adjacency > 0.0 && !self.exact {
+            for span in adjacent_spans(&words) {
+                let tokens: Vec<String> = span
+                    .iter()
+                    .filter_map(|t| t.variants.first())
+                    .flat_map(|v| v.tokens.iter().cloned())
+                    .collect();
+                let text = self.f.text;
+                let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
+                clauses.push((Occur::Should, near));
+            }
+        }
+        match JUXTAPOSITION {
+            Juxtaposition::AllMustMatch => {
+                clauses.extend(plain.into_iter().map(|q| (Occur::Must, q)));
+            }
+            Juxtaposition::RankedByMatches if has_must => {
+                clauses.extend(plain.into_iter().map(|q| (Occur::Should, q)));
+            }
+            Juxtaposition::RankedByMatches => {
+                // Stopwords add to the score but match nothing on their own
+                // unless the query has nothing else.
+                if plain.is_empty() {
+                    plain = std::mem::take(&mut stop);
+                }
+                if !plain.is_empty() {
+                    let any = plain.into_iter().map(|q| (Occur::Should, q)).collect();
+                    clauses.push((Occur::Must, Clause::Bool(any)));
+                }
+            }
+        }
+        clauses.extend(stop.into_iter().map(|q| (Occur::Should, q)));
+        self.complete(clauses)
+    }
+
+    /// The BM25 inverse document frequency of a word or phrase (summed over
+    /// its words, as tantivy scores phrases), 0 when a word is absent.
+    pub(super) fn idf(&self, field: Field, tokens: &[String]) -> f32 {
+        let n = self.searcher.num_docs() as f32;
+        let mut sum = 0.0;
+        for token in tokens {
+            let df = self
+                .searcher
+                .doc_freq(&TantivyTerm::from_field_text(field, token))
+                .unwrap_or(0) as f32;
+            if df == 0.0 {
+                return 0.0;
+            }
+            sum += (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        }
+        sum
+    }
+
+    pub(super) fn term(&mut self, t: &Term) -> Clause {
+        let slop = match t.kind {
+            TermKind::Phrase { slop } => slop,
+            _ => 0,
+        };
+        let (text, text_exact, section) = (self.f.text, self.f.text_exact, self.f.section);
+        let mut alternatives = Vec::new();
+        let mut boosts = Vec::new();
+        for v in &t.variants {
+            match t.kind {
+                TermKind::Prefix => {
+                    let terms = v
+                        .tokens
+                        .iter()
+                        .map(|tok| TantivyTerm::from_field_text(text_exact, tok))
+                        .collect();
+                    let mut q = PhrasePrefixQuery::new(terms);
+                    q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+                    alternatives.push(self.leaf(Box::new(q), false));
+                }
+                TermKind::Fuzzy { distance } => {
+                    for tok in &v.tokens {
+                        let q = FuzzyTermQuery::new(
+                            TantivyTerm::from_field_text(text_exact, tok),
+                            distance,
+                            true,
+                        );
+                        alternatives.push(self.leaf(Box::new(q), false));
+                    }
+                }
+                TermKind::Word | TermKind::Phrase { .. } if self.exact => {
+                    alternatives.push(self.tokens(text_exact, &v.tokens, slop, 1.0));
+                }
+                TermKind::Word | TermKind::Phrase { .. } => {
+                    // An alternative weighs what the words typed weigh: a
+                    // rare spelling-out (`UNGGE`) must not outrank the
+                    // common form it stands for.
+                    let scale = self.idf(text, &t.variants[0].tokens)
+                        / self.idf(text, &v.tokens).max(f32::EPSILON);
+                    let scale = if scale.is_finite() && scale > 0.0 {
+                        scale
+                    } else {
+                        1.0
+                    };
+                    alternatives.push(self.tokens(text, &v.tokens, slop, scale));
+                    if self.rank.section > 0.0 {
+                        let boost = self.rank.section * scale;
+                        boosts.push(self.tokens(section, &v.tokens, slop, boost));
+                    }
+                    // Words as written weigh a little more than their
+                    // stemmed forms: the exact field ranks the form typed.
+                    let exact = self.lexicon.analyze_exact(&v.text);
+                    if self.rank.normalized > 0.0 && !exact.is_empty() {
+                        let boost = self.rank.normalized * scale;
+                        // In any of its spellings, so that a UK query is not
+                        // ranked against US texts, nor the reverse.
+                        let mut spelled = Vec::new();
+                        for words in spelling_combinations(self.lexicon, &exact) {
+                            let typed = self.tokens(text_exact, &words, slop, boost);
+                            if let Clause::Leaf(i) = typed {
+                                self.leaves[i].late = true;
+                            }
+                            spelled.push((Occur::Should, typed));
+                        }
+                        boosts.push(if spelled.len() == 1 {
+                            spelled.remove(0).1
+                        } else {
+                            Clause::Bool(spelled)
+                        });
+                    }
+                }
+            }
+        }
+        let main = if alternatives.len() == 1 {
+            alternatives.remove(0)
+        } else {
+            Clause::Bool(
+                alternatives
+                    .into_iter()
+                    .map(|a| (Occur::Should, a))
+                    .collect(),
+            )
+        };
+        if boosts.is_empty() {
+            return main;
+        }
+        // The boosts only add to passages the text itself matched.
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(boosts.into_iter().map(|b| (Occur::Should, b)));
+        Clause::Bool(clauses)
+    }
+
+    /// A boolean clause made to match something: one with only exclusions
+    /// matches every passage but those.
+    pub(super) fn complete(&mut self, mut clauses: Vec<(Occur, Clause)>) -> Clause {
+        if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+            let all = ConstScoreQuery::new(Box::new(AllQuery), 0.0);
+            clauses.push((Occur::Must, self.leaf(Box::new(all), false)));
+        }
+        Clause::Bool(clauses)
+    }
+}
+
+/// Words too common to rank by on their own.
+pub(super) const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "can", "do", "does", "for", "from", "how",
+    "in", "into", "is", "it", "its", "of", "on", "or", "should", "that", "the", "their", "this",
+    "to", "was", "what", "when", "which", "who", "why", "with",
+];
+
+pub(super) fn is_stopword(t: &Term) -> bool {
+    STOPWORDS.contains(&t.text.to_lowercase().as_str())
+}
+
+/// Runs from each content word to the next, the stopwords between them
+/// included: `role of the private sector` → `role of the private`,
+/// `private sector`.
+pub(super) fn adjacent_spans<'a, 'b>(words: &'b [&'a Term]) -> Vec<&'b [&'a Term]> {
+    let content: Vec<usize> = (0..words.len())
+        .filter(|&i| !is_stopword(words[i]))
+        .collect();
+    content.windows(2).map(|w| &words[w[0]..=w[1]]).collect()
+}
+
+/// One token: a term; several: a phrase (positions are consecutive because
+/// the analyser numbers them so).
+pub(super) fn tokens_query(field: Field, tokens: &[String], slop: u32) -> Box<dyn TantivyQuery> {
+    if tokens.len() == 1 {
+        return Box::new(TermQuery::new(
+            TantivyTerm::from_field_text(field, &tokens[0]),
+            IndexRecordOption::WithFreqs,
+        ));
+    }
+    let terms = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (i, TantivyTerm::from_field_text(field, t)))
+        .collect();
+    Box::new(super::seek_guard::ForwardOnly(Box::new(
+        PhraseQuery::new_with_offset_and_slop(terms, slop),
+    )))
+}

@@ -1,0 +1,416 @@
+//! The plan: the expanded query as a tree of tantivy clauses, the first
+//! pass's query (what must match, pruned by block-max WAND where tantivy
+//! can), and the second pass that scores a pool of candidates with every
+//! boost, reading each leaf's postings only at those candidates.
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TantivyQuery, Weight};
+use tantivy::{DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentReader};
+
+use super::clauses::{request_filters, Builder, RANKING};
+use super::top_phrase::Bounded;
+use super::SearchRequest;
+use crate::index::Index;
+use crate::query::Query;
+
+/// The query as a tree both passes read: tantivy's boolean semantics (with
+/// a `Must` clause, `Should` clauses only add to the score; without one, at
+/// least one `Should` clause must match; scores add up), over leaves that
+/// are tantivy queries.
+pub(super) enum Clause {
+    /// An index into [`Plan::leaves`].
+    Leaf(usize),
+    /// Clauses combined as a `BooleanQuery` combines them.
+    Bool(Vec<(Occur, Clause)>),
+}
+
+/// A leaf of a [`Clause`] tree.
+pub(super) struct Leaf {
+    pub(super) query: Box<dyn TantivyQuery>,
+    /// One term with frequencies (boosted or not): tantivy scores it with a
+    /// term scorer, which block-max WAND can prune.
+    pub(super) term: bool,
+    /// Left out of [`Plan::ranking`]: a boost so close to another clause
+    /// (the words with their endings, next to their stems) that the first
+    /// pass would pay for a third posting list per word for little change.
+    pub(super) late: bool,
+    /// A word or an exact phrase, and its boost: a phrase's best passages
+    /// (alone or in a union) can be found by [`top_union`] without reading
+    /// every match's positions.
+    pub(super) bounded: Option<Bounded>,
+}
+
+/// A built query: its tree and leaves.
+pub(super) struct Plan {
+    pub(super) root: Clause,
+    pub(super) leaves: Vec<Leaf>,
+}
+
+/// The first pass's query: the same matches as the plan, scored by what
+/// must match alone.
+pub(super) struct Recall {
+    pub(super) query: Box<dyn TantivyQuery>,
+    /// Whether it is one term scorer.
+    pub(super) term: bool,
+    /// Whether tantivy can prune it by block-max WAND (a term, or a union
+    /// or intersection of terms), so that top-k does not visit every match.
+    pub(super) prunable: bool,
+    /// The clauses of the union of words and exact phrases it is, if it
+    /// is one ([`Leaf::bounded`]).
+    pub(super) union: Option<Vec<Bounded>>,
+}
+
+impl Plan {
+    /// The plan of an expanded query under the request's filters.
+    pub(super) fn new(
+        index: &Index,
+        searcher: &tantivy::Searcher,
+        request: &SearchRequest,
+        query: &Query,
+    ) -> Plan {
+        let mut builder = Builder {
+            f: index.fields(),
+            searcher,
+            lexicon: index.lexicon(),
+            exact: request.exact,
+            rank: RANKING,
+            leaves: Vec::new(),
+        };
+        let mut clauses = vec![(Occur::Must, builder.node(&query.root))];
+        for filter in request_filters(index.fields(), request) {
+            clauses.push((Occur::Must, builder.leaf(filter, false)));
+        }
+        Plan {
+            root: Clause::Bool(clauses),
+            leaves: builder.leaves,
+        }
+    }
+
+    pub(super) fn recall(&self) -> Recall {
+        self.recall_of(&self.root)
+    }
+
+    /// A first-pass query that also scores the clauses that only add to
+    /// the score, when they are terms (a word in the headings, with its
+    /// ending, a stopword): the union of every term the query can score,
+    /// under the request's filters, which block-max WAND prunes when there
+    /// are no filters. Its score is the full score for a matching passage
+    /// but for words side by side and the passage kind, so its best
+    /// passages are the full ranking's. It also finds passages the query
+    /// does not match (a word found in a heading only), which the second
+    /// pass drops. `None` when a clause that decides matches is not a term
+    /// (a phrase, a filter in the query, an exclusion): then the first pass
+    /// ranks by [`Plan::recall`].
+    pub(super) fn ranking(&self) -> Option<Recall> {
+        let Clause::Bool(root) = &self.root else {
+            return None;
+        };
+        let mut terms = Vec::new();
+        let mut late = Vec::new();
+        let mut filters = Vec::new();
+        for (occur, clause) in root {
+            match (occur, clause) {
+                (Occur::Must, Clause::Leaf(i)) if !self.leaves[*i].term => {
+                    filters.push(self.leaves[*i].query.box_clone());
+                }
+                (Occur::MustNot, _) => return None,
+                (_, c) => {
+                    if !self.scored_terms(c, false, &mut terms, &mut late) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if terms.is_empty() {
+            return None;
+        }
+        // One word: its ending is what most tells its passages apart
+        // (`digitization`: `digitisation` before `digital`), worth a third
+        // posting list. Several words: their combination is.
+        if self.matching_terms(&self.root) <= 1 {
+            terms.append(&mut late);
+        }
+        let union: Box<dyn TantivyQuery> = Box::new(BooleanQuery::new(
+            terms.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ));
+        if filters.is_empty() {
+            return Some(Recall {
+                query: union,
+                term: false,
+                prunable: true,
+                union: None,
+            });
+        }
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
+            filters.into_iter().map(|q| (Occur::Must, q)).collect();
+        clauses.push((Occur::Must, union));
+        Some(Recall {
+            query: Box::new(BooleanQuery::new(clauses)),
+            term: false,
+            prunable: false,
+            union: None,
+        })
+    }
+
+    /// Collects the term leaves that can add to the score under `clause`;
+    /// false when a leaf that decides matches is not a term or a clause
+    /// excludes. `score_only`: whether `clause` only adds to the score
+    /// (its leaves then may be anything: the ones that are not terms are
+    /// left to the second pass).
+    /// [`Leaf::late`] ones go to `late`.
+    pub(super) fn scored_terms(
+        &self,
+        clause: &Clause,
+        score_only: bool,
+        out: &mut Vec<Box<dyn TantivyQuery>>,
+        late: &mut Vec<Box<dyn TantivyQuery>>,
+    ) -> bool {
+        match clause {
+            Clause::Leaf(i) => {
+                let leaf = &self.leaves[*i];
+                if leaf.term && leaf.late {
+                    late.push(leaf.query.box_clone());
+                } else if leaf.term {
+                    out.push(leaf.query.box_clone());
+                }
+                leaf.term || score_only
+            }
+            Clause::Bool(clauses) => {
+                let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+                clauses.iter().all(|(o, c)| match o {
+                    Occur::MustNot => false,
+                    Occur::Must => self.scored_terms(c, score_only, out, late),
+                    Occur::Should => self.scored_terms(c, score_only || has_must, out, late),
+                })
+            }
+        }
+    }
+
+    /// How many term leaves decide matches (not only add to the score).
+    pub(super) fn matching_terms(&self, clause: &Clause) -> usize {
+        match clause {
+            Clause::Leaf(i) => usize::from(self.leaves[*i].term),
+            Clause::Bool(clauses) => {
+                let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+                clauses
+                    .iter()
+                    .filter(|(o, _)| *o == Occur::Must || (*o == Occur::Should && !has_must))
+                    .map(|(_, c)| self.matching_terms(c))
+                    .sum()
+            }
+        }
+    }
+
+    pub(super) fn recall_of(&self, clause: &Clause) -> Recall {
+        let clauses = match clause {
+            Clause::Leaf(i) => {
+                let leaf = &self.leaves[*i];
+                return Recall {
+                    query: leaf.query.box_clone(),
+                    term: leaf.term,
+                    prunable: leaf.term,
+                    union: leaf.bounded.clone().map(|b| vec![b]),
+                };
+            }
+            Clause::Bool(clauses) => clauses,
+        };
+        // Score-only clauses go: they change no match.
+        let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
+        let mut kept: Vec<(Occur, Recall)> = clauses
+            .iter()
+            .filter(|(o, _)| !(has_must && *o == Occur::Should))
+            .map(|(o, c)| (*o, self.recall_of(c)))
+            .collect();
+        // One clause is itself: tantivy prunes only a boolean query whose
+        // own clauses are the terms.
+        if kept.len() == 1 && kept[0].0 != Occur::MustNot {
+            return kept.remove(0).1;
+        }
+        let all_terms = kept.iter().all(|(_, r)| r.term);
+        let union = kept.iter().all(|(o, _)| *o == Occur::Should);
+        let intersection = kept.iter().all(|(o, _)| *o == Occur::Must);
+        let bounded = if union {
+            kept.iter()
+                .map(|(_, r)| r.union.clone())
+                .collect::<Option<Vec<_>>>()
+                .map(|u| u.concat())
+        } else {
+            None
+        };
+        Recall {
+            prunable: all_terms && (union || intersection),
+            term: false,
+            union: bounded,
+            query: Box::new(BooleanQuery::new(
+                kept.into_iter().map(|(o, r)| (o, r.query)).collect(),
+            )),
+        }
+    }
+
+    /// The full score of each passage, weighted by its kind; `None` for
+    /// passages the query does not match.
+    pub(super) fn scores(
+        &self,
+        searcher: &tantivy::Searcher,
+        docs: &[DocAddress],
+    ) -> crate::Result<Vec<Option<Score>>> {
+        let mut out = vec![None; docs.len()];
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        // Postings only move forward: each segment's passages in order.
+        order.sort_by_key(|&i| docs[i]);
+        let mut weights: Vec<Option<Box<dyn Weight>>> = Vec::new();
+        weights.resize_with(self.leaves.len(), || None);
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let mut start = 0;
+        while start < order.len() {
+            let segment = docs[order[start]].segment_ord;
+            let end = order[start..]
+                .iter()
+                .position(|&i| docs[i].segment_ord != segment)
+                .map_or(order.len(), |n| start + n);
+            let reader = searcher.segment_reader(segment);
+            let kinds = reader
+                .fast_fields()
+                .u64("kind_code")
+                .ok()
+                .map(|c| c.first_or_default_col(0));
+            let mut cursors: Vec<Option<Cursor>> = Vec::new();
+            cursors.resize_with(self.leaves.len(), || None);
+            let mut eval = Evaluator {
+                plan: self,
+                reader,
+                scoring: &scoring,
+                weights: &mut weights,
+                cursors,
+            };
+            for &i in &order[start..end] {
+                let doc = docs[i].doc_id;
+                if let Some(score) = eval.clause(&self.root, doc)? {
+                    let factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
+                        1 => RANKING.list_item,
+                        2 => RANKING.footnote,
+                        _ => 1.0,
+                    };
+                    out[i] = Some(score * factor);
+                }
+            }
+            start = end;
+        }
+        Ok(out)
+    }
+}
+
+/// Evaluates a [`Plan`] on chosen passages of one segment, in increasing
+/// order, each leaf's postings opened when first needed.
+pub(super) struct Evaluator<'a> {
+    pub(super) plan: &'a Plan,
+    pub(super) reader: &'a SegmentReader,
+    pub(super) scoring: &'a EnableScoring<'a>,
+    pub(super) weights: &'a mut Vec<Option<Box<dyn Weight>>>,
+    pub(super) cursors: Vec<Option<Cursor>>,
+}
+
+impl Evaluator<'_> {
+    pub(super) fn clause(&mut self, clause: &Clause, doc: DocId) -> crate::Result<Option<Score>> {
+        let clauses = match clause {
+            Clause::Leaf(i) => return self.leaf(*i, doc),
+            Clause::Bool(clauses) => clauses,
+        };
+        let mut score = 0.0;
+        let mut has_must = false;
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::Must) {
+            has_must = true;
+            match self.clause(c, doc)? {
+                Some(s) => score += s,
+                None => return Ok(None),
+            }
+        }
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::MustNot) {
+            if self.clause(c, doc)?.is_some() {
+                return Ok(None);
+            }
+        }
+        let mut any_should = false;
+        let mut has_should = false;
+        for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::Should) {
+            has_should = true;
+            if let Some(s) = self.clause(c, doc)? {
+                score += s;
+                any_should = true;
+            }
+        }
+        if !has_must && has_should && !any_should {
+            return Ok(None);
+        }
+        Ok(Some(score))
+    }
+
+    pub(super) fn leaf(&mut self, i: usize, doc: DocId) -> crate::Result<Option<Score>> {
+        if self.cursors[i].is_none() {
+            if self.weights[i].is_none() {
+                self.weights[i] = Some(self.plan.leaves[i].query.weight(*self.scoring)?);
+            }
+            let weight = self.weights[i].as_ref().expect("just set");
+            self.cursors[i] = Some(Cursor::new(weight.scorer(self.reader, 1.0)?));
+        }
+        Ok(self.cursors[i].as_mut().expect("just set").at(doc))
+    }
+}
+
+/// A leaf's scorer asked about passages in increasing order. Uses
+/// `seek_danger`, so that a phrase checks the positions of the passage
+/// asked about only, instead of scanning ahead to its next match.
+pub(super) struct Cursor {
+    pub(super) scorer: Box<dyn tantivy::query::Scorer>,
+    /// Whether the scorer still stands where it was created (on its first
+    /// match, which may lie past the passage asked about).
+    pub(super) fresh: bool,
+    /// No passage before this one matches.
+    pub(super) bound: DocId,
+    /// The last passage found and its score.
+    pub(super) found: Option<(DocId, Score)>,
+}
+
+impl Cursor {
+    pub(super) fn new(scorer: Box<dyn tantivy::query::Scorer>) -> Cursor {
+        Cursor {
+            scorer,
+            fresh: true,
+            bound: 0,
+            found: None,
+        }
+    }
+
+    pub(super) fn at(&mut self, doc: DocId) -> Option<Score> {
+        if let Some((d, s)) = self.found {
+            if d == doc {
+                return Some(s);
+            }
+        }
+        if doc < self.bound {
+            return None;
+        }
+        let result = if self.fresh {
+            self.fresh = false;
+            let first = self.scorer.doc();
+            match first.cmp(&doc) {
+                std::cmp::Ordering::Less => self.scorer.seek_danger(doc),
+                std::cmp::Ordering::Equal => SeekDangerResult::Found,
+                std::cmp::Ordering::Greater => SeekDangerResult::SeekLowerBound(first),
+            }
+        } else {
+            self.scorer.seek_danger(doc)
+        };
+        match result {
+            SeekDangerResult::Found => {
+                let score = self.scorer.score();
+                self.found = Some((doc, score));
+                self.bound = doc + 1;
+                Some(score)
+            }
+            SeekDangerResult::SeekLowerBound(next) => {
+                self.bound = next.max(doc + 1);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The integration tests: the real binary on the real corpus, one test
+//! binary (built once, linked once) with a module per area and the
+//! helpers in [`util`].
+
+mod util;
+
+mod bad_input;
+mod cli;
+mod concurrency;
+mod containment;
+mod crash_safety;
+mod gencorpus;
+mod query_props;
+mod search_cli;
+mod search_relevance;
+mod segmentation;
+mod shell;
+mod shell_pty;
+mod themes_quality;
