@@ -110,14 +110,13 @@ impl Analyzer {
         let mut seg = segment::segment(doc, text);
         let mut analysis = Analysis::default();
         let mut anchors = Vec::with_capacity(seg.passages.len());
-        // Passages under one heading follow each other: its evidence is
-        // found once for them all.
-        let mut heading = self.tagger.heading_in("", &doc.language);
+        // Passages of one section follow each other: its headings'
+        // evidence is found once for them all.
+        let mut heading = self.tagger.section_in(&[], &doc.language);
         for p in &mut seg.passages {
             self.lexicon.analyze_into(&p.text, &mut analysis);
-            let section = p.section.last().map_or("", String::as_str);
-            if section != heading.text() {
-                heading = self.tagger.heading_in(section, &doc.language);
+            if p.section != heading.section() {
+                heading = self.tagger.section_in(&p.section, &doc.language);
             }
             p.themes = self
                 .tagger

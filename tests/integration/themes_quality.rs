@@ -46,6 +46,12 @@ const MIN_SHARE: &[(&str, f64, f64)] = &[
     ("ru", 0.40, 0.70),
 ];
 
+/// Floors on the share of body passages with a theme in each document of
+/// a language the taxonomy has cues for (all, and of prose), and in the
+/// founding corpus as a whole.
+const MIN_DOC_SHARE: (f64, f64) = (0.15, 0.20);
+const MIN_FOUNDING_SHARE: (f64, f64) = (0.70, 0.80);
+
 /// How far the share of French or Spanish passages with a theme may be from
 /// the English one, the documents being of the same kind.
 const MAX_LANGUAGE_GAP: f64 = 0.15;
@@ -496,6 +502,28 @@ fn body_passages_of_unseen_strategies_carry_themes_in_every_language() {
     let (docs, languages) = shares(extra());
     print_shares("unseen strategies", &docs);
     print_shares("unseen strategies, per language", &languages);
+
+    let founding_all = founding_languages["en"];
+    assert!(
+        founding_all.all() >= MIN_FOUNDING_SHARE.0 && founding_all.of_prose() >= MIN_FOUNDING_SHARE.1,
+        "founding corpus: {:.3} of body passages, {:.3} of prose passages carry a theme (floors {MIN_FOUNDING_SHARE:?})",
+        founding_all.all(),
+        founding_all.of_prose()
+    );
+    let tagged_languages: Vec<&str> = extra().tagger.languages().collect();
+    for (doc, _) in &extra().docs {
+        if !tagged_languages.contains(&doc.language.as_str()) {
+            continue;
+        }
+        let s = docs[&doc.id];
+        assert!(
+            s.all() >= MIN_DOC_SHARE.0 && s.of_prose() >= MIN_DOC_SHARE.1,
+            "{}: {:.3} of body passages, {:.3} of prose passages carry a theme (floors {MIN_DOC_SHARE:?})",
+            doc.id,
+            s.all(),
+            s.of_prose()
+        );
+    }
 
     for &(language, min_all, min_prose) in MIN_SHARE {
         let s = languages[language];
