@@ -18,11 +18,14 @@
 //!
 //! `Engine` is `Send + Sync`: share it in an `Arc` across threads.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde::{Deserialize, Serialize};
-use tantivy::query::AllQuery;
+use tantivy::query::{AllQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::Term;
 
 use crate::cite::Citation;
 use crate::error::{IdKind, UserError};
@@ -47,7 +50,9 @@ pub struct PassageContext {
     pub citation: Citation,
 }
 
-/// How many passages of the whole index carry a theme.
+/// How many passages of the whole index carry a theme, in all and per
+/// document: the record `themes --json` prints (one per line) and a
+/// server's theme listing answers with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThemeCount {
     /// The theme's id (`norms/c`).
@@ -58,6 +63,10 @@ pub struct ThemeCount {
     pub parent: Option<String>,
     /// Passages carrying it; a pillar counts those of its sub-themes.
     pub passages: u64,
+    /// Passages carrying it per document id (every document listed, with
+    /// 0 where none does).
+    #[serde(default)]
+    pub documents: BTreeMap<String, u64>,
 }
 
 /// How an engine was opened.
@@ -79,6 +88,8 @@ pub struct Engine {
     check: Mutex<Option<StampCheck>>,
     /// Theme counts of the generation they were counted on.
     theme_counts: Mutex<Option<(PathBuf, Vec<ThemeCount>)>>,
+    /// Held while a new generation is opened.
+    reloading: Mutex<()>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -103,6 +114,7 @@ impl Engine {
             current: RwLock::new(Arc::new(index)),
             check: Mutex::new(Some(check)),
             theme_counts: Mutex::new(None),
+            reloading: Mutex::new(()),
         })
     }
 
@@ -163,6 +175,17 @@ impl Engine {
     /// Opens the generation `CURRENT` names if it is not the one held;
     /// whether it did.
     pub fn reload(&self) -> crate::Result<bool> {
+        let held = self.held();
+        if index::current_generation(&self.index_dir)?.as_deref() == Some(held.generation()) {
+            return Ok(false);
+        }
+        // One thread opens the new generation; the others asking at the
+        // moment of the switch wait for it rather than each opening it
+        // (a server would otherwise open it once per request in flight).
+        let _one = self
+            .reloading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let held = self.held();
         if index::current_generation(&self.index_dir)?.as_deref() == Some(held.generation()) {
             return Ok(false);
@@ -274,9 +297,9 @@ impl Engine {
         self.index().meta().themes.clone()
     }
 
-    /// Every theme of the index's taxonomy with its passage count,
-    /// pillars each followed by their sub-themes. Counted once per
-    /// generation.
+    /// Every theme of the index's taxonomy with its passage count, in all
+    /// and per document, pillars each followed by their sub-themes.
+    /// Counted once per generation (a pass over each document's passages).
     pub fn theme_counts(&self) -> crate::Result<Vec<ThemeCount>> {
         let index = self.index();
         let mut cached = self
@@ -289,7 +312,20 @@ impl Engine {
             }
         }
         let meta = index.meta();
-        let (_, facets) = search::count_facets(&index.searcher(), &AllQuery, &meta.themes)?;
+        let searcher = index.searcher();
+        let (_, facets) = search::count_facets(&searcher, &AllQuery, &meta.themes)?;
+        let mut per_doc = Vec::new();
+        for doc in index.document_ids()? {
+            let Some(facet) = index::source_facet(doc) else {
+                continue;
+            };
+            let query = TermQuery::new(
+                Term::from_facet(index.fields().source, &facet),
+                IndexRecordOption::Basic,
+            );
+            let (_, counts) = search::count_facets(&searcher, &query, &meta.themes)?;
+            per_doc.push((doc.to_string(), counts.theme));
+        }
         let counts: Vec<ThemeCount> = meta
             .theme_labels
             .iter()
@@ -298,6 +334,10 @@ impl Engine {
                 label: t.label.clone(),
                 parent: t.parent.clone(),
                 passages: facets.theme.get(&t.id).copied().unwrap_or(0),
+                documents: per_doc
+                    .iter()
+                    .map(|(doc, themes)| (doc.clone(), themes.get(&t.id).copied().unwrap_or(0)))
+                    .collect(),
             })
             .collect();
         *cached = Some((index.generation().to_path_buf(), counts.clone()));
@@ -465,6 +505,8 @@ mod tests {
         );
         let cbm = counts.iter().find(|t| t.id == "cbm").unwrap();
         assert!(cbm.passages > 0 && !cbm.label.is_empty());
+        assert_eq!(cbm.documents.len(), engine.documents().unwrap().len());
+        assert_eq!(cbm.documents.values().sum::<u64>(), cbm.passages);
         let mut request = SearchRequest::new("x");
         request.query = "theme:cbm".into();
         assert_eq!(engine.search(&request).unwrap().total as u64, cbm.passages);

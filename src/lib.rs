@@ -28,7 +28,9 @@
 //! 12. [`present`]: every record rendered for people (terminal, colour or
 //!     not) and programs (JSON, JSON Lines, CSV), to any writer.
 //! 13. [`shell`]: the prompt's line grammar and session state.
-//! 14. [`cli`]: the command line: arguments, advice, exit codes, progress.
+//! 14. [`serve`]: the JSON API and the web page over HTTP, on the same
+//!     engine and records.
+//! 15. [`cli`]: the command line: arguments, advice, exit codes, progress.
 //!
 //! `ARCHITECTURE.md` follows one query and one build through them.
 #![warn(missing_docs)]
@@ -45,6 +47,7 @@ pub mod present;
 pub mod query;
 pub mod search;
 pub mod segment;
+pub mod serve;
 pub mod shell;
 pub mod themes;
 

@@ -110,11 +110,17 @@ impl Analyzer {
         let mut seg = segment::segment(doc, text);
         let mut analysis = Analysis::default();
         let mut anchors = Vec::with_capacity(seg.passages.len());
+        // Passages of one section follow each other: its headings'
+        // evidence is found once for them all.
+        let mut heading = self.tagger.section_in(&[], &doc.language);
         for p in &mut seg.passages {
             self.lexicon.analyze_into(&p.text, &mut analysis);
+            if p.section != heading.section() {
+                heading = self.tagger.section_in(&p.section, &doc.language);
+            }
             p.themes = self
                 .tagger
-                .tag_analysed(analysis.stemmed())
+                .tag_analysed_under(analysis.stemmed(), &heading)
                 .into_iter()
                 .map(|t| t.id)
                 .collect();

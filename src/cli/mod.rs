@@ -10,6 +10,7 @@
 mod index;
 mod passages;
 mod search;
+mod serve;
 mod shell;
 mod show;
 mod themes;
@@ -75,6 +76,14 @@ pub enum Command {
     Show(show::ShowArgs),
     /// A citation for one passage: plain, chicago, bibtex or json.
     Cite(show::CiteArgs),
+    /// The JSON API and the web page on a local address (until Ctrl-C).
+    ///
+    /// Opens the index, or builds it first when there is none (the API
+    /// answers 503 meanwhile), and follows rebuilds made beside it by
+    /// `normsearch index`, without a restart. Read-only: only GET and
+    /// HEAD. The page is at http://ADDRESS/; the API under /api/ (see the
+    /// README).
+    Serve(serve::ServeArgs),
     /// The search prompt: queries and :commands, one index reader for the
     /// whole session.
     ///
@@ -113,6 +122,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::run(args, &cli.global),
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
+        Some(Command::Serve(args)) => serve::run(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
     }
 }

@@ -48,6 +48,9 @@ pub fn run(args: &PassagesArgs, global: &Global) -> Result<ExitCode> {
         for w in &a.warnings {
             writeln!(err, "normsearch: warning: {w}")?;
         }
+        for w in &a.segmentation.warnings {
+            writeln!(err, "normsearch: warning: {}: {w}", doc.id)?;
+        }
         for p in &a.segmentation.passages {
             if args.json {
                 present::passage_json(&mut out, p)?;

@@ -464,7 +464,7 @@ pub(super) fn context_at(text: &str, line: usize) -> (Option<Entry>, Option<Stri
 }
 
 /// ISO 639-1 language codes (from the Debian iso-codes tables).
-pub(super) const ISO_639_1: &[&str] = &[
+pub(crate) const ISO_639_1: &[&str] = &[
     "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
     "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
     "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",

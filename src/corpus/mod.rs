@@ -35,6 +35,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use toml::Spanned;
 
+pub(crate) use check::ISO_639_1;
 use check::{newline_offsets, resolve, toml_error, Checker};
 pub use date::{ParseDateError, PartialDate};
 pub use text::MAX_LINE_BYTES;

@@ -36,7 +36,7 @@ impl ThemeCues {
         let mut cues = Vec::new();
         for theme in taxonomy.themes() {
             for term in &theme.terms {
-                if term.weight < threshold || term.text.trim_end().ends_with('*') {
+                if term.weight < threshold || term.text.contains('*') {
                     continue;
                 }
                 let tokens = lexicon.analyze(&term.text);

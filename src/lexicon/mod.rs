@@ -359,6 +359,18 @@ impl Lexicon {
             .normalize(text, folded_words(text), Stemming::Full)
     }
 
+    /// Like [`tokens`](Self::tokens), for a text written in `language` (an
+    /// ISO 639-1 code, as a manifest's `language`): the entry point for
+    /// whatever must be analysed as a document of that language is (the
+    /// theme tagger's cues of that language). Every language is analysed
+    /// as [`tokens`](Self::tokens) and [`analyze_into`](Self::analyze_into)
+    /// do for now; a language given its own analyser changes here and in
+    /// the indexer's passage analysis together, and the cues follow.
+    pub fn tokens_in(&self, text: &str, language: &str) -> Vec<Token> {
+        let _ = language;
+        self.tokens(text)
+    }
+
     /// The light analysis of `text`: rewritten like
     /// [`analyze`](Self::analyze), but reduced only to the singular
     /// (`digitisation` and `digitization` meet, `digital` stays apart): what

@@ -69,6 +69,7 @@ mod tests {
             label: format!("L {id}"),
             parent: parent.map(String::from),
             passages: n,
+            documents: Default::default(),
         };
         let mut out = Vec::new();
         themes(

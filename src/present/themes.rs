@@ -1,37 +1,35 @@
 //! The taxonomy for people and programs: how many passages carry each
 //! theme, in all and per document (`normsearch themes`).
 
-use serde::Serialize;
-use std::collections::BTreeMap;
+use crate::engine::ThemeCount;
 use std::io::{self, Write};
 
 use crate::pipeline::{ThemeRow, ThemeTable};
 
-/// One JSON Lines record per theme.
-#[derive(Serialize)]
-struct ThemeRecord<'a> {
-    id: &'a str,
-    label: &'a str,
-    parent: Option<&'a str>,
-    passages: usize,
-    documents: BTreeMap<&'a str, usize>,
-}
-
-/// The counts as JSON Lines, one object per theme in taxonomy order.
-pub fn json_lines(out: &mut impl Write, counts: &ThemeTable) -> io::Result<()> {
-    for t in &counts.themes {
-        let record = ThemeRecord {
-            id: &t.id,
-            label: &t.label,
-            parent: t.parent.as_deref(),
-            passages: t.total(),
+/// The table's rows as the records a server's theme listing answers
+/// with ([`ThemeCount`]), in taxonomy order.
+pub fn records(counts: &ThemeTable) -> Vec<ThemeCount> {
+    counts
+        .themes
+        .iter()
+        .map(|t| ThemeCount {
+            id: t.id.clone(),
+            label: t.label.clone(),
+            parent: t.parent.clone(),
+            passages: t.total() as u64,
             documents: counts
                 .docs
                 .iter()
-                .map(String::as_str)
-                .zip(t.per_doc.iter().copied())
+                .cloned()
+                .zip(t.per_doc.iter().map(|&n| n as u64))
                 .collect(),
-        };
+        })
+        .collect()
+}
+
+/// The counts as JSON Lines, one [`ThemeCount`] per theme in taxonomy order.
+pub fn json_lines(out: &mut impl Write, counts: &ThemeTable) -> io::Result<()> {
+    for record in records(counts) {
         serde_json::to_writer(&mut *out, &record)?;
         out.write_all(b"\n")?;
     }

@@ -136,7 +136,9 @@ impl SearchRequest {
     /// The request a URL query string describes:
     /// `q=norms&source=usa-2011&source=sweden-2014&year=2011..&kind=footnote&limit=20`.
     /// Parameters it does not know are refused, so a misspelt one is not
-    /// silently ignored.
+    /// silently ignored. Unset, `count` is off, as the command line's
+    /// `--count` is: the same URL and the same options give the same
+    /// answer.
     pub fn from_query_string(query: &str) -> Result<SearchRequest, UserError> {
         let raw: RawRequest = serde_html_form::from_str(query)
             .map_err(|e| UserError::request("query string", e.to_string()))?;
@@ -173,13 +175,13 @@ struct RawRequest {
     year: Option<String>,
     #[serde(default, deserialize_with = "empty_is_none")]
     kind: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     exact: Option<bool>,
     #[serde(default)]
     sort: Option<Sort>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     count: Option<bool>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "flag")]
     facets: Option<bool>,
 }
 
@@ -208,7 +210,9 @@ impl RawRequest {
             kind,
             exact: self.exact.unwrap_or(false),
             sort: self.sort.unwrap_or_default(),
-            count: self.count.unwrap_or(defaults.count),
+            // As on the command line: counted where it is cheap, a lower
+            // bound otherwise, unless `count=true` asks.
+            count: self.count.unwrap_or(false),
             facets: self.facets.unwrap_or(false),
             ..defaults
         }
@@ -238,6 +242,27 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
     })
 }
 
+/// A switch in a URL or JSON: `true`/`false`, `1`/`0`, `yes`/`no`,
+/// `on`/`off`; given with no value (`exact=`), it is on, as a flag is.
+fn flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum BoolOrText {
+        Bool(bool),
+        Text(String),
+    }
+    match BoolOrText::deserialize(d)? {
+        BoolOrText::Bool(b) => Ok(Some(b)),
+        BoolOrText::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+            "" | "1" | "true" | "yes" | "on" => Ok(Some(true)),
+            "0" | "false" | "no" | "off" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom(format!(
+                "`{t}` is not a switch: give true or false (or 1 or 0)"
+            ))),
+        },
+    }
+}
+
 /// `year=` with nothing after it is no filter.
 fn empty_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.trim().is_empty()))
@@ -259,11 +284,26 @@ mod tests {
         assert_eq!(r.themes, ["cbm"]);
         assert_eq!(r.years.unwrap().to_string(), "2011..2016");
         assert_eq!(r.kind, Some(PassageKind::ListItem));
-        assert!(r.exact && r.facets && r.count);
+        assert!(r.exact && r.facets && !r.count);
         assert_eq!((r.sort, r.limit, r.offset), (Sort::Date, 20, 40));
 
         let plain = SearchRequest::from_query_string("q=norms&year=").unwrap();
-        assert_eq!(plain, SearchRequest::new("norms"));
+        assert_eq!(
+            plain,
+            SearchRequest {
+                count: false,
+                ..SearchRequest::new("norms")
+            }
+        );
+        let switches =
+            SearchRequest::from_query_string("q=x&exact=1&facets=on&count=false").unwrap();
+        assert!(switches.exact && switches.facets && !switches.count);
+        let bare = SearchRequest::from_query_string("q=x&exact=").unwrap();
+        assert!(bare.exact);
+        assert!(SearchRequest::from_query_string("q=x&exact=maybe")
+            .unwrap_err()
+            .to_string()
+            .contains("maybe"));
     }
 
     #[test]

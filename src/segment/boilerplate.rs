@@ -11,248 +11,46 @@
 //! are marked later, once the footnote pass has claimed the bare numbers
 //! that are footnote markers.
 
-use super::lines::{bare_number, is_alnum, next_digit, push_lower, Line};
+use super::contents::{is_toc_entry, mark_toc_regions};
+use super::keys::{digit_key, key, words, Keys};
+use super::lines::{
+    bare_number, is_alnum, lone_number, next_digit, starts_lowercase, Layout, Line,
+};
+use super::markup::Hint;
 use super::{DropReason, Role};
 use super::{FastMap, FastSet};
 use crate::corpus::Document;
 
-/// A comparison key: lower case, emphasis and heading marks removed,
-/// whitespace collapsed.
-pub(crate) fn key(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    push_key(text, &mut out);
-    out
+/// What the furniture pass found besides the lines it marked.
+#[derive(Debug, Default)]
+pub(crate) struct Found {
+    /// Page numbers printed in running headers and footers ("12 | National
+    /// Strategy"), by line index.
+    pub printed: Vec<(usize, u32)>,
+    /// The keys of the lines found to be running headers or titles.
+    pub running: FastSet<String>,
+    /// Lines that recur at page breaks were found: the text shows pages.
+    pub breaks: bool,
+    /// Per line: its text stands on three lines or more (a table's column
+    /// header, a repeated label): no section's title.
+    pub recurs: Vec<bool>,
 }
-
-const KEEP: u8 = 0;
-const SKIP: u8 = 1;
-const SPACE: u8 = 2;
-/// A byte of a character beyond ASCII, decoded on its own.
-const WIDE: u8 = 3;
-
-/// What [`key`] does with each byte: emphasis and heading marks are
-/// skipped, whitespace collapses, other ASCII is kept.
-const KEY_CLASS: [u8; 256] = {
-    let mut t = [WIDE; 256];
-    let mut b = 0;
-    while b < 0x80 {
-        t[b] = KEEP;
-        b += 1;
-    }
-    t[b'*' as usize] = SKIP;
-    t[b'_' as usize] = SKIP;
-    t[b'#' as usize] = SKIP;
-    t[b'`' as usize] = SKIP;
-    let mut b = 0x09;
-    while b <= 0x0d {
-        t[b] = SPACE;
-        b += 1;
-    }
-    t[b' ' as usize] = SPACE;
-    t
-};
-
-/// Appends the [`key`] of `text` to `out`.
-fn push_key(text: &str, out: &mut String) {
-    let start = out.len();
-    let mut space = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Runs of kept ASCII bytes are copied and lower-cased at once.
-        let run = i;
-        let kept = |i: usize| {
-            bytes
-                .get(i)
-                .is_some_and(|&b| KEY_CLASS[usize::from(b)] == KEEP)
-        };
-        loop {
-            while kept(i) {
-                i += 1;
-            }
-            // One space between kept bytes is what the key has there: the
-            // run goes on through it.
-            if i > run && bytes.get(i) == Some(&b' ') && kept(i + 1) {
-                i += 2;
-                continue;
-            }
-            break;
-        }
-        if i > run {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            let at = out.len();
-            out.push_str(&text[run..i]);
-            out[at..].make_ascii_lowercase();
-        }
-        let Some(&b) = bytes.get(i) else { break };
-        if b < 0x80 {
-            if KEY_CLASS[usize::from(b)] == SPACE {
-                space = out.len() > start;
-            }
-            i += 1;
-            continue;
-        }
-        let Some(c) = text[i..].chars().next() else {
-            break;
-        };
-        i += c.len_utf8();
-        if c.is_whitespace() {
-            space = out.len() > start;
-            continue;
-        }
-        if space {
-            out.push(' ');
-            space = false;
-        }
-        if c == '’' {
-            out.push('\'');
-        } else {
-            push_lower(c, out);
-        }
-    }
-}
-
-/// The keys of all lines of a document, in one buffer: a string per line
-/// would be an allocation per line.
-struct Keys {
-    buf: String,
-    ends: Vec<usize>,
-}
-
-impl Keys {
-    fn of(lines: &[Line]) -> Keys {
-        let mut buf = String::with_capacity(lines.iter().map(|l| l.text.len()).sum());
-        let ends = lines
-            .iter()
-            .map(|l| {
-                push_key(l.text, &mut buf);
-                buf.len()
-            })
-            .collect();
-        Keys { buf, ends }
-    }
-
-    fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.buf[start..self.ends[i]]
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &str> {
-        (0..self.ends.len()).map(|i| self.get(i))
-    }
-}
-
-/// The key with every digit run replaced by `#`: page-numbered footers
-/// ("Page 3 of 40", "12 | National Strategy") share it across pages.
-fn digit_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut in_digits = false;
-    for c in key.chars() {
-        if c.is_ascii_digit() {
-            if !in_digits {
-                out.push('#');
-            }
-            in_digits = true;
-        } else {
-            in_digits = false;
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Words of a key, ignoring punctuation.
-fn words(key: &str) -> impl Iterator<Item = &str> {
-    key.split(|c: char| !is_alnum(c)).filter(|w| !w.is_empty())
-}
-
-/// Whether a line is a table-of-contents entry: dot leaders or a tab before
-/// a trailing page number.
-fn is_toc_entry(text: &str) -> bool {
-    // Without a trailing number or tag there is nothing to look at; most
-    // lines stop here.
-    if !text.ends_with(|c: char| c.is_ascii_digit() || c == '>') {
-        return has_inner_leader(text);
-    }
-    let t = trim_end_all(text, "</b>")
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
-    let t = trim_end_all(t, "<b>").trim_end();
-    if t.len() == text.len() {
-        // No trailing page number.
-        return false;
-    }
-    let t = trim_end_all(t, "</b>").trim_end();
-    let dots = t.len() - t.trim_end_matches(['.', ' ', '…', '·', '_']).len();
-    let leader = t.ends_with("....") || t.ends_with(". . .") || t.ends_with('…') || dots >= 6;
-    leader || text.contains('\t') && t.chars().any(char::is_alphabetic)
-}
-
-/// Whether a dot leader runs into a page number inside the line: contents
-/// extracted without their line breaks ("…… 1 Introduction …… 3 Cyber
-/// trends").
-fn has_inner_leader(text: &str) -> bool {
-    const LEADER: usize = 8;
-    let bytes = text.as_bytes();
-    // Eight dots in a row cover a position that is one less than a multiple
-    // of eight: only those need looking at to find where a leader may be.
-    let mut probe = LEADER - 1;
-    while probe < bytes.len() {
-        if bytes[probe] != b'.' {
-            probe += LEADER;
-            continue;
-        }
-        let start = bytes[..probe]
-            .iter()
-            .rposition(|&b| b != b'.')
-            .map_or(0, |p| p + 1);
-        let end = bytes[probe..]
-            .iter()
-            .position(|&b| b != b'.')
-            .map_or(bytes.len(), |p| probe + p);
-        if end - start >= LEADER {
-            let after = text[end..].trim_start_matches(['.', ' ', '\t']);
-            if after.starts_with(|c: char| c.is_ascii_digit()) {
-                return true;
-            }
-        }
-        probe = end + LEADER - 1;
-    }
-    false
-}
-
-/// `text.trim_end_matches(suffix)`, without the cost of setting up a
-/// substring searcher for each line.
-fn trim_end_all<'a>(mut text: &'a str, suffix: &str) -> &'a str {
-    while let Some(t) = text.strip_suffix(suffix) {
-        text = t;
-    }
-    text
-}
-
-/// Headings that announce a table of contents, in the corpus languages.
-const TOC_TITLES: &[&str] = &[
-    "table of contents",
-    "contents",
-    "content",
-    "table des matières",
-    "sommaire",
-    "índice",
-    "indice",
-    "contenido",
-    "tabla de contenido",
-    "содержание",
-    "оглавление",
-    "περιεχόμενα",
-    "saturs",
-];
 
 /// Marks running headers, title repeats, bylines, tables of contents and
-/// word-less markup as dropped. Returns the page numbers printed in running
-/// headers and footers ("12 | National Strategy"), by line index.
-pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(usize, u32)> {
+/// word-less markup as dropped; returns what else it found.
+///
+/// A line that recurs is a running header only when its occurrences stand
+/// at page breaks — beside a page number, a form feed, a page-start indent
+/// or a run of blank lines, at the text's ends, or at even intervals — and
+/// taking it out cuts no sentence: a repeated line of the text (a list of
+/// organisations named three times) stays.
+pub(crate) fn mark(
+    lines: &[Line],
+    layout: &Layout,
+    doc: &Document,
+    hints: &[Hint],
+    roles: &mut [Role],
+) -> Found {
     mark_vertical_text(lines, roles);
     let keys = Keys::of(lines);
     // One id per distinct key, so that each line is hashed once and the
@@ -267,16 +65,18 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
         })
         .collect();
     let mut count = vec![0u32; ids_of.len()];
-    for (l, &id) in lines.iter().zip(&ids) {
-        if !l.blank {
+    for ((l, &id), r) in lines.iter().zip(&ids).zip(roles.iter()) {
+        if !l.blank && *r == Role::Content {
             count[id as usize] += 1;
         }
     }
     // Texts of Markdown headings: a plain line repeating one elsewhere is
     // that chapter's running header.
+    let heading =
+        |i: usize| lines[i].text.starts_with('#') || matches!(hints.get(i), Some(Hint::Heading(_)));
     let mut md_heading = vec![false; ids_of.len()];
-    for (l, &id) in lines.iter().zip(&ids) {
-        if l.text.starts_with('#') {
+    for (i, &id) in ids.iter().enumerate() {
+        if heading(i) {
             md_heading[id as usize] = true;
         }
     }
@@ -289,12 +89,78 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
         .iter()
         .filter_map(|t| ids_of.get(t.as_str()).copied())
         .collect();
+    let mut printed = mark_numbered_running_lines(lines, &keys, hints, roles);
+    let first_content = lines.iter().position(|l| !l.blank).unwrap_or(0);
+    let last_content = lines.iter().rposition(|l| !l.blank).unwrap_or(0);
+
+    // Lines that repeat, and where.
     let mut repeated = vec![false; ids_of.len()];
+    for (i, &id) in ids.iter().enumerate() {
+        let id = id as usize;
+        if count[id] >= 3 && !repeated[id] && roles[i] == Role::Content && !heading(i) {
+            repeated[id] = is_header_like(keys.get(i));
+        }
+    }
+    let mut places: FastMap<u32, Vec<usize>> = FastMap::default();
+    for (i, &id) in ids.iter().enumerate() {
+        if (repeated[id as usize] || md_heading[id as usize] || title_ids.contains(&id))
+            && roles[i] == Role::Content
+            && !heading(i)
+            && !lines[i].blank
+        {
+            places.entry(id).or_default().push(i);
+        }
+    }
+    let pages = Pages {
+        lines,
+        layout,
+        roles,
+        first: first_content,
+        last: last_content,
+    };
+    let mut running = vec![false; ids_of.len()];
+    let is_place = |i: usize| places.contains_key(&ids[i]);
+    for (&id, at) in &places {
+        let id_ = id as usize;
+        // A running line cuts no sentence where it stands (but for one
+        // place in ten: a page break falls anywhere, and a page's last
+        // line may end on any word).
+        let cuts = at
+            .iter()
+            .filter(|&&i| pages.cuts_sentence(i, &is_place))
+            .count();
+        if cuts * 10 > at.len() {
+            continue;
+        }
+        if title_ids.contains(&id) {
+            // The title on the title page is a heading; anywhere else it is
+            // a page header.
+            running[id_] = at.iter().any(|&i| i > first_content + 12);
+            continue;
+        }
+        if md_heading[id_] {
+            // A plain line repeating a Markdown heading is that chapter's
+            // running head.
+            running[id_] = true;
+            continue;
+        }
+        let near = at.iter().filter(|&&i| pages.at_break(i)).count();
+        let even = evenly_spaced(at);
+        running[id_] = near * 5 >= at.len() * 3 || even;
+    }
+    let mut found = Found {
+        recurs: ids.iter().map(|&id| count[id as usize] >= 3).collect(),
+        ..Found::default()
+    };
     let mut repeated_headers: Vec<&str> = Vec::new();
     for (k, &id) in &ids_of {
-        if count[id as usize] >= 3 && is_header_like(k) {
-            repeated[id as usize] = true;
+        if running[id as usize] && repeated[id as usize] {
             repeated_headers.push(k);
+        }
+        // A chapter's running head repeats its heading, which stays a
+        // section; a running title is none.
+        if running[id as usize] && !md_heading[id as usize] {
+            found.running.insert(k.to_string());
         }
     }
 
@@ -325,8 +191,6 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
         .iter()
         .flat_map(|a| words(&key(a)).map(str::to_owned).collect::<Vec<_>>())
         .collect();
-    let first_content = lines.iter().position(|l| !l.blank).unwrap_or(0);
-    let mut printed = Vec::new();
 
     for (i, (l, k)) in lines.iter().zip(keys.iter()).enumerate() {
         if l.blank || roles[i] != Role::Content {
@@ -343,23 +207,22 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
         let id = ids[i];
         // A Markdown heading is the author's structure, however often its
         // words recur as a running header.
-        if repeated[id as usize] && !l.text.starts_with('#') {
+        if running[id as usize]
+            && !heading(i)
+            && (i > first_content + 12 || !title_ids.contains(&id))
+        {
             roles[i] = Role::Dropped(DropReason::RunningHeader);
+            found.breaks |= repeated[id as usize];
             continue;
         }
-        if !l.text.starts_with('#') && md_heading[id as usize] && is_header_like(k) {
-            roles[i] = Role::Dropped(DropReason::RunningHeader);
-            continue;
-        }
-        // The title on the title page is a heading; anywhere else it is a
-        // page header.
-        if i > first_content + 12 && title_ids.contains(&id) {
-            roles[i] = Role::Dropped(DropReason::RunningHeader);
-            continue;
-        }
-        // Only a key with digits has a different digit key.
+        // Only a key with digits has a different digit key; years alone
+        // ("2022–2027") are no page number.
+        let title_page = i <= first_content + 12 && title_ids.contains(&id);
         if next_digit(k.as_bytes(), 0).is_some()
             && bare_number(l.text).is_none()
+            && !heading(i)
+            && !title_page
+            && digit_runs(k).iter().any(|&n| !(1900..2100).contains(&n))
             && is_page_furniture(k, &furniture)
         {
             roles[i] = Role::Dropped(DropReason::PageNumber);
@@ -386,7 +249,7 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
         }
         // An entry whose page number went to the next line, after the tab
         // that led to it.
-        if l.raw.trim_end_matches(' ').ends_with('\t') {
+        if l.raw.trim_end_matches(' ').ends_with('\t') && bare_number(l.text).is_none() {
             if let Some(j) = (i + 1..lines.len()).find(|&j| !lines[j].blank) {
                 if bare_number(lines[j].text).is_some() && roles[j] == Role::Content {
                     roles[i] = Role::Dropped(DropReason::TableOfContents);
@@ -397,9 +260,108 @@ pub(crate) fn mark(lines: &[Line], doc: &Document, roles: &mut [Role]) -> Vec<(u
     }
     mark_toc_regions(lines, &keys, roles);
     printed.retain(|&(i, _)| roles[i] == Role::Dropped(DropReason::PageNumber));
-    printed.extend(mark_numbered_running_lines(lines, &keys, roles));
     printed.sort_unstable();
-    printed
+    found.breaks |= !printed.is_empty();
+    found.printed = printed;
+    found
+}
+
+/// Where page breaks may stand in a document.
+struct Pages<'a, 'b> {
+    lines: &'a [Line<'b>],
+    layout: &'a Layout,
+    roles: &'a [Role],
+    /// The first and last lines with text.
+    first: usize,
+    last: usize,
+}
+
+impl Pages<'_, '_> {
+    /// Whether line `i` stands at a page break: within three lines of a
+    /// page number, a form feed, a page-start indent or a run of blank
+    /// lines, or at either end of the text.
+    fn at_break(&self, i: usize) -> bool {
+        if i <= self.first + 2 || i + 2 >= self.last {
+            return true;
+        }
+        let lines = self.lines;
+        let from = i.saturating_sub(3);
+        let to = (i + 4).min(lines.len());
+        let blank_run = |j: usize| j + 1 < lines.len() && lines[j].blank && lines[j + 1].blank;
+        (from..to).any(|j| {
+            let l = &lines[j];
+            l.form_feed
+                || (self.layout.indent_marks_page && l.indented && j != i)
+                || (j != i
+                    && !l.raw.contains('\t')
+                    && (bare_number(l.text).is_some() || lone_number(l.text).is_some()))
+                || self.roles[j] == Role::Dropped(DropReason::PageNumber)
+                || blank_run(j)
+        })
+    }
+
+    /// Whether taking line `i` out would cut a sentence: the line reads on
+    /// from the text above it (that text ends in a colon, a comma or a
+    /// word that cannot end a sentence, and what follows the line does not
+    /// read on from it instead), or the line itself ends open. Lines for
+    /// which `skip` holds (other repeated lines) are passed over.
+    fn cuts_sentence(&self, i: usize, skip: &dyn Fn(usize) -> bool) -> bool {
+        let text = self.lines[i].text.trim_end_matches(['*', '_', ' ']);
+        if text.ends_with([',', ';', '-', '–']) || ends_with_function_word(text) {
+            return true;
+        }
+        let content = |j: usize| {
+            self.roles[j] == Role::Content
+                && !self.lines[j].blank
+                && !skip(j)
+                && bare_number(self.lines[j].text).is_none()
+        };
+        let Some(prev) = (0..i).rev().take(40).find(|&j| content(j)) else {
+            return false;
+        };
+        let p = self.lines[prev].text.trim_end_matches(['*', '_', ' ']);
+        // Read on from an unfinished sentence ("…hide their" / "identity
+        // and…" is the text's; "www.site.org" after a finished one is a
+        // footer).
+        if starts_lowercase(text) && !super::lines::ends_sentence(p) {
+            return true;
+        }
+        let open = p.ends_with([':', ',']) || ends_with_function_word(p);
+        let next_reads_on = (i + 1..self.lines.len())
+            .take(40)
+            .find(|&j| content(j))
+            .is_some_and(|n| starts_lowercase(self.lines[n].text));
+        open && !next_reads_on
+    }
+}
+
+/// Whether the line ends on a word that cannot end a sentence or a title
+/// (an article, a preposition, a conjunction), in the corpus languages.
+pub(crate) fn ends_with_function_word(text: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
+        "to", "with", "its", "their", "that", "which", "whose", "between", "than", "de", "des",
+        "du", "la", "le", "les", "et", "ou", "en", "el", "los", "las", "del", "y", "o", "и", "в",
+        "на", "по", "с", "для", "και", "της", "του", "των", "un", "par",
+    ];
+    let last = text.rsplit(' ').next().unwrap_or(text);
+    last.len() <= 7 && {
+        let lower: String = last.chars().flat_map(char::to_lowercase).collect();
+        WORDS.contains(&lower.as_str())
+    }
+}
+
+/// Whether occurrences stand at nearly even intervals, as a header on every
+/// page does: four or more, at least 15 lines apart in the middle, none
+/// closer than half the middle interval.
+fn evenly_spaced(at: &[usize]) -> bool {
+    if at.len() < 4 {
+        return false;
+    }
+    let mut gaps: Vec<usize> = at.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_unstable();
+    let median = gaps[gaps.len() / 2];
+    median >= 15 && gaps[0] * 2 >= median && gaps[gaps.len() - 1] <= median * 3
 }
 
 /// Marks text set vertically in a figure or margin, which extraction gives
@@ -437,11 +399,16 @@ fn mark_vertical_text(lines: &[Line], roles: &mut [Role]) {
 fn mark_numbered_running_lines(
     lines: &[Line],
     keys: &Keys,
+    hints: &[Hint],
     roles: &mut [Role],
 ) -> Vec<(usize, u32)> {
     let mut groups: FastMap<String, Vec<usize>> = FastMap::default();
     for (i, l) in lines.iter().enumerate() {
-        if roles[i] != Role::Content || bare_number(l.text).is_some() {
+        if roles[i] != Role::Content
+            || bare_number(l.text).is_some()
+            || l.text.starts_with('#')
+            || matches!(hints.get(i), Some(Hint::Heading(_)))
+        {
             continue;
         }
         let k = keys.get(i);
@@ -456,11 +423,21 @@ fn mark_numbered_running_lines(
         {
             continue;
         }
-        groups.entry(digit_key(k)).or_default().push(i);
+        groups.entry(frame_of(k)).or_default().push(i);
     }
     let mut found = Vec::new();
+    let mut done: FastSet<&str> = FastSet::default();
+    for (lead, trail) in mirrored_frames(&groups, lines, keys) {
+        for frame in [lead, trail] {
+            done.insert(frame);
+            for &i in &groups[frame] {
+                roles[i] = Role::Dropped(DropReason::PageNumber);
+                found.push((i, digit_runs(keys.get(i)).first().copied().unwrap_or(0)));
+            }
+        }
+    }
     for (frame, members) in &groups {
-        if members.len() < 3 {
+        if members.len() < 3 || done.contains(frame.as_str()) {
             continue;
         }
         let runs: Vec<Vec<u32>> = members.iter().map(|&i| digit_runs(keys.get(i))).collect();
@@ -468,6 +445,13 @@ fn mark_numbered_running_lines(
             continue;
         };
         let frame_words: Vec<&str> = words(frame).collect();
+        // "Article 12", "Chapter 3": the document's own numbering.
+        if frame_words
+            .first()
+            .is_some_and(|w| NUMBERING_WORDS.contains(w))
+        {
+            continue;
+        }
         let set_apart = members.iter().any(|&i| detached(&lines[i], leading));
         // "Pagell 12": extraction often reads the bar after "Page" as letters.
         let paged = frame_words
@@ -485,6 +469,19 @@ fn mark_numbered_running_lines(
         }
     }
     found
+}
+
+/// The frame a running line's key shares with the same line on other
+/// pages: its [`digit_key`], and where it holds one number, without the
+/// spaces beside it, which extractions keep on one page and lose on the
+/// next ("Page 485", "Page486").
+fn frame_of(key: &str) -> String {
+    let frame = digit_key(key);
+    if frame.matches('#').count() != 1 {
+        return frame;
+    }
+    let (before, after) = frame.split_once('#').unwrap_or((&frame, ""));
+    format!("{}#{}", before.trim_end(), after.trim_start())
 }
 
 /// The numbers of a key's digit runs, in order (runs too long to be page
@@ -527,14 +524,80 @@ fn varying_run(frame: &str, runs: &[Vec<u32>]) -> Option<(usize, bool)> {
         .filter(|(ok, _, _)| *ok)
         .map(|(_, at, leading)| (at, leading))
         .find(|&(at, _)| {
-            let numbers: Vec<(usize, u32)> = runs.iter().map(|r| r[at]).enumerate().collect();
-            let in_order = super::increasing_run(&numbers).len();
-            let grows = in_order >= 3 && in_order * 5 >= runs.len() * 4;
+            let numbers: Vec<u32> = runs.iter().map(|r| r[at]).collect();
+            let grows = page_paced(&numbers);
             let others_fixed = (0..n)
                 .filter(|&p| p != at)
                 .all(|p| runs.iter().all(|r| r[p] == runs[0][p]));
             grows && others_fixed && runs.len() >= 3
         })
+}
+
+/// Whether numbers read in line order run as page numbers do: growing, but
+/// for a stray one in five (an annex numbered anew), over three values at
+/// least, a page or two at a time (not the leaps of a note's number cited
+/// again).
+fn page_paced(numbers: &[u32]) -> bool {
+    let pairs: Vec<(usize, u32)> = numbers.iter().copied().enumerate().collect();
+    let in_order = super::pages::increasing_run(&pairs).len();
+    let mut steps: Vec<u32> = numbers
+        .windows(2)
+        .map(|w| w[1].saturating_sub(w[0]))
+        .collect();
+    steps.sort_unstable();
+    let paced = steps.get(steps.len() / 2).is_some_and(|&s| s <= 2);
+    in_order >= 3 && in_order * 5 >= numbers.len() * 4 && paced
+}
+
+/// Facing pages mirror their running lines: "6 | Title" on the left,
+/// "Title | 7" on the right. Each frame alone may leap (a chapter opens
+/// on a right page, without the left one's line); the two together run a
+/// page at a time. Returns the pairs of frames (number first, number
+/// last) whose lines, read together in order, are page numbers.
+fn mirrored_frames<'a>(
+    groups: &'a FastMap<String, Vec<usize>>,
+    lines: &[Line],
+    keys: &Keys,
+) -> Vec<(&'a str, &'a str)> {
+    // The words of a frame with one number, at its start or its end.
+    let words_of = |frame: &str| -> Option<(String, bool)> {
+        if frame.matches('#').count() != 1 {
+            return None;
+        }
+        let lead = frame.starts_with('#');
+        if !lead && !frame.ends_with('#') {
+            return None;
+        }
+        let ws: Vec<&str> = words(frame).filter(|w| *w != "#").collect();
+        (!ws.is_empty()).then(|| (ws.join(" "), lead))
+    };
+    let mut trailing: FastMap<String, &str> = FastMap::default();
+    for frame in groups.keys() {
+        if let Some((ws, false)) = words_of(frame) {
+            trailing.insert(ws, frame);
+        }
+    }
+    let mut out = Vec::new();
+    for (frame, members) in groups {
+        let Some((ws, true)) = words_of(frame) else {
+            continue;
+        };
+        let Some(&other) = trailing.get(&ws) else {
+            continue;
+        };
+        let mut all: Vec<(usize, bool)> = members.iter().map(|&i| (i, true)).collect();
+        all.extend(groups[other].iter().map(|&i| (i, false)));
+        all.sort_unstable();
+        let apart = all.iter().all(|&(i, lead)| detached(&lines[i], lead));
+        let numbers: Vec<u32> = all
+            .iter()
+            .filter_map(|&(i, _)| digit_runs(keys.get(i)).first().copied())
+            .collect();
+        if apart && numbers.len() == all.len() && page_paced(&numbers) {
+            out.push((frame.as_str(), other));
+        }
+    }
+    out
 }
 
 /// Whether the page number at the start (`first`) or end of the line is set
@@ -620,6 +683,60 @@ fn is_page_label(key: &str) -> bool {
     PAGE_WORDS.contains(&letters.as_str()) && letters.len() > 1
 }
 
+/// Words that name a part of a document by its number ("Article 12",
+/// "Chapter 3"), in the corpus languages: lines of them that grow from one
+/// to the next are headings, not page numbers.
+pub(crate) const NUMBERING_WORDS: &[&str] = &[
+    "article",
+    "art",
+    "articles",
+    "chapter",
+    "section",
+    "part",
+    "title",
+    "annex",
+    "appendix",
+    "schedule",
+    "clause",
+    "rule",
+    "principle",
+    "norm",
+    "paragraph",
+    "para",
+    "measure",
+    "goal",
+    "objective",
+    "pillar",
+    "priority",
+    "recommendation",
+    "figure",
+    "table",
+    "box",
+    "step",
+    "phase",
+    "action",
+    "chapitre",
+    "titre",
+    "partie",
+    "annexe",
+    "artículo",
+    "capítulo",
+    "título",
+    "sección",
+    "anexo",
+    "статья",
+    "глава",
+    "раздел",
+    "часть",
+    "приложение",
+    "άρθρο",
+    "κεφάλαιο",
+    "μέρος",
+    "pants",
+    "nodaļa",
+    "pielikums",
+];
+
 /// Running headers and titles by their words alone (digits left out).
 struct Furniture {
     texts: FastSet<String>,
@@ -677,9 +794,11 @@ fn is_page_furniture(key: &str, furniture: &Furniture) -> bool {
     }
     if count == 0 {
         // Digits and a little punctuation, e.g. "- 12 -" or "12/40"; not a
-        // sum ("$27,500"), a section number ("1.1") or years.
+        // sum ("$27,500"), a section number ("1.1"), a list's number ("2.")
+        // or years.
         let digit_key = digit_key(key);
         return digit_key.chars().count() <= 8
+            && !digit_key.ends_with('.')
             && digit_key.matches('#').count() <= 2
             && !digit_key.contains("#.#")
             && digit_key.chars().all(|c| {
@@ -740,67 +859,9 @@ fn is_byline(key: &str, name_words: &[String]) -> bool {
         && ws.iter().any(|w| name_words.iter().any(|n| n == w))
 }
 
-/// Marks a table-of-contents heading and the lines between its entries.
-fn mark_toc_regions(lines: &[Line], keys: &Keys, roles: &mut [Role]) {
-    let is_toc = |r: &Role| *r == Role::Dropped(DropReason::TableOfContents);
-    let entries: Vec<usize> = (0..lines.len()).filter(|&i| is_toc(&roles[i])).collect();
-    if entries.len() < 3 {
-        // Two dotted lines are no table; give them back.
-        for i in entries {
-            roles[i] = Role::Content;
-        }
-        return;
-    }
-    // Fill short gaps between entries (wrapped entries, part titles).
-    for w in entries.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if b - a <= 4 {
-            for r in &mut roles[a + 1..b] {
-                // A section number alone on its line looks like a page
-                // number; inside a table of contents it is the entry's.
-                if matches!(*r, Role::Content | Role::Dropped(DropReason::PageNumber)) {
-                    *r = Role::Dropped(DropReason::TableOfContents);
-                }
-            }
-        }
-    }
-    // The heading above the first entry.
-    let first = entries[0];
-    for j in (first.saturating_sub(4)..first).rev() {
-        if roles[j] == Role::Content && TOC_TITLES.contains(&keys.get(j)) {
-            // With what stands between it and the first entry (the
-            // entry's number).
-            for r in &mut roles[j..first] {
-                if matches!(*r, Role::Content | Role::Dropped(DropReason::PageNumber)) {
-                    *r = Role::Dropped(DropReason::TableOfContents);
-                }
-            }
-            break;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn toc_entries() {
-        assert!(is_toc_entry("Strategic Approach. . . . .\t4"));
-        assert!(is_toc_entry(
-            "<b>I. Building Cyberspace Policy . . . . .</b>\t<b>3</b>"
-        ));
-        assert!(is_toc_entry("Introduction ........................ 12"));
-        assert!(!is_toc_entry("adopted a set of 11"));
-        assert!(!is_toc_entry("in 2011 and again in 2015.35"));
-        assert!(is_toc_entry(
-            "........................ 1 Introduction ................ 3 Cyber trends"
-        ));
-        assert!(!is_toc_entry("and so on........ and on"));
-        assert!(is_toc_entry(".........1 Introduction"));
-        assert!(is_toc_entry("Intro ....... . ........ 12 Next"));
-        assert!(!is_toc_entry("seven ....... 3 dots"));
-    }
 
     #[test]
     fn keys_and_furniture() {
@@ -852,7 +913,9 @@ mod tests {
             url: None,
             container: None,
         };
-        mark(&lines, &doc, &mut roles);
+        let layout = crate::segment::lines::measure(&lines, &roles);
+        let hints = vec![Hint::None; lines.len()];
+        mark(&lines, &layout, &doc, &hints, &mut roles);
         roles
     }
 

@@ -340,6 +340,13 @@ pub(crate) fn join_into(out: &mut String, piece: &str, vocab: &dyn Fn(&str, &str
         out.push_str(piece);
         return;
     }
+    // A soft hyphen marks where a word may break: the typesetter broke it
+    // there, and the word goes on in the next line.
+    if let Some(body) = out.strip_suffix('\u{AD}') {
+        out.truncate(body.len());
+        out.push_str(piece);
+        return;
+    }
     if let Some(head) = hyphenated_tail(out) {
         if piece.starts_with(|c: char| c.is_lowercase()) {
             let tail: String = piece.chars().take_while(|c| c.is_alphanumeric()).collect();
@@ -429,8 +436,11 @@ fn tidy_into(text: &str, from: usize, to: usize, brackets: &Brackets, out: &mut 
                 out.push(char::from(bytes[i + 1]));
                 next = i + 2;
             }
-            '<' => match html_tag_len(&text[i..to]) {
-                Some(len) => next = i + len,
+            '<' => match html_tag(&text[i..to]) {
+                Some((len, sep)) => {
+                    next = i + len;
+                    push_separator(out, start, sep);
+                }
                 None => out.push('<'),
             },
             '[' => match link_spans(text, i, to, brackets) {
@@ -462,6 +472,20 @@ fn tidy_into(text: &str, from: usize, to: usize, brackets: &Brackets, out: &mut 
     }
     let kept = out[start..].trim_end().len();
     out.truncate(start + kept);
+}
+
+/// Appends a tag's separator: a bar only between cells with text, a
+/// space only where none stands.
+fn push_separator(out: &mut String, start: usize, sep: Option<&str>) {
+    match sep {
+        Some(" | ") if out.len() > start && !out.trim_end().ends_with('|') => {
+            let kept = out.trim_end().len();
+            out.truncate(kept);
+            out.push_str(" | ");
+        }
+        Some(" ") if out.len() > start && !out.ends_with(' ') => out.push(' '),
+        _ => {}
+    }
 }
 
 /// The matching `]` of every `[` in a text, found in one pass: a link's
@@ -499,15 +523,23 @@ impl Brackets {
     }
 }
 
-/// Length in bytes of an HTML tag such as `<b>`, `</i>` or `<br/>` at the
-/// start of `text`.
+/// What an HTML tag at the start of `text` leaves in the clean text: its
+/// length in bytes, and the separator it stands for — a space for a line
+/// break, a bar between table cells (`<td>` after text) — if any.
+fn html_tag(text: &str) -> Option<(usize, Option<&'static str>)> {
+    let (len, name, closing) = super::markup::tag_at(text)?;
+    let sep = match (&name[..3], closing) {
+        ([b't', b'd' | b'h', 0], false) => Some(" | "),
+        ([b'b', b'r', 0], _) => Some(" "),
+        _ => None,
+    };
+    Some((len, sep))
+}
+
+/// Length in bytes of an HTML tag (`<b>`, `</i>`, `<br/>`, `<td
+/// class="x">`, `<!-- … -->`) at the start of `text`.
 fn html_tag_len(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let close = bytes.iter().take(8).position(|&c| c == b'>')?;
-    let inner = &bytes[1..close];
-    let name = inner.strip_prefix(b"/").unwrap_or(inner);
-    let name = name.strip_suffix(b"/").unwrap_or(name);
-    (!name.is_empty() && name.iter().all(|c| c.is_ascii_alphanumeric())).then_some(close + 1)
+    html_tag(text).map(|(len, _)| len)
 }
 
 /// For `[label](url)` at byte `open` of `text`, within `..to`: the bytes of
@@ -595,6 +627,21 @@ mod tests {
     }
 
     #[test]
+    fn soft_hyphens_rejoin_their_word() {
+        let f = |_: &str, _: &str| false;
+        assert_eq!(
+            join(
+                &[
+                    "La Estrategia consta de cinco capítu\u{AD}",
+                    "los. El primero"
+                ],
+                &f
+            ),
+            "La Estrategia consta de cinco capítulos. El primero"
+        );
+    }
+
+    #[test]
     fn hyphenation_repaired_but_compounds_kept() {
         let v = vocab("a multi-stakeholder model; civilian and military; publication");
         let f = |h: &str, t: &str| v.keeps_hyphen(h, t);
@@ -632,8 +679,9 @@ mod tests {
                 }
                 '<' => {
                     let rest: String = chars[i..].iter().collect();
-                    if let Some(len) = html_tag_len(&rest) {
-                        i += len;
+                    if let Some((len, sep)) = html_tag(&rest) {
+                        push_separator(&mut out, 0, sep);
+                        i += rest[..len].chars().count();
                         continue;
                     }
                     out.push(c);

@@ -141,8 +141,16 @@ pub fn split(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
-/// Measures the layout of a document from its lines.
-pub fn measure(lines: &[Line]) -> Layout {
+/// Measures the layout of a document from its lines; lines already left
+/// out (front matter, a web page's markup) do not count.
+pub fn measure(all: &[Line], roles: &[super::Role]) -> Layout {
+    let kept: Vec<&Line> = all
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| !matches!(r, super::Role::Dropped(_)))
+        .map(|(l, _)| l)
+        .collect();
+    let lines = &kept[..];
     // Hard-wrapped text piles most of its lines up just under the wrap
     // width; find the densest 12-character window of line lengths.
     let mut hist = [0u32; 301];
@@ -164,7 +172,7 @@ pub fn measure(lines: &[Line]) -> Layout {
     // Hard-wrapped text breaks most of its long lines inside sentences;
     // text with one paragraph per line ends nearly every long line with
     // one. The densest band's top is then the usual width.
-    let long: Vec<&Line> = lines.iter().filter(|l| l.chars >= 40).collect();
+    let long: Vec<&&Line> = lines.iter().filter(|l| l.chars >= 40).collect();
     let ending = long.iter().filter(|l| ends_sentence(l.text)).count();
     let wrapped = long.len() >= 8 && ending * 2 < long.len();
     let width = (wrapped && best.0 >= 8 && counted > 0).then_some(best.1);
@@ -315,6 +323,10 @@ pub(crate) fn push_lower(c: char, out: &mut String) {
 mod tests {
     use super::*;
 
+    fn roles(lines: &[Line]) -> Vec<crate::segment::Role> {
+        vec![crate::segment::Role::Content; lines.len()]
+    }
+
     #[test]
     fn character_shortcuts_agree_with_unicode() {
         for c in (0..=0x10ffff).filter_map(char::from_u32) {
@@ -344,11 +356,11 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         let lines = split(&text);
-        let layout = measure(&lines);
+        let layout = measure(&lines, &roles(&lines));
         assert_eq!(layout.width, Some(para.len()));
         let one_per_line = "A long paragraph on one line. ".repeat(20);
         let lines = split(&one_per_line);
-        assert_eq!(measure(&lines).width, None);
+        assert_eq!(measure(&lines, &roles(&lines)).width, None);
     }
 
     #[test]
@@ -358,7 +370,8 @@ mod tests {
             .map(|i| format!("Paragraph number {i:02} says what it has to say and stops."))
             .collect::<Vec<_>>()
             .join("\n");
-        assert_eq!(measure(&split(&text)).width, None);
+        let lines = split(&text);
+        assert_eq!(measure(&lines, &roles(&lines)).width, None);
     }
 
     #[test]

@@ -7,9 +7,13 @@
 //! and a [`Dropped`] report of every line left out (banners, running headers,
 //! page numbers, tables of contents) and why.
 //!
-//! The passes, one module each: `lines` (the layout), `boilerplate`
-//! (page furniture), `footnotes`, `blocks` (headings, paragraphs, list
-//! items) and `clean` (a unit's lines to clean text). Text extracted a
+//! The passes, one module each: `profile` (what kind of text it is),
+//! `markup` (web markup, tables), `lines` (the layout), `boilerplate`
+//! (page furniture; `keys` and `contents` serve it), `numbers` (bare
+//! number chains: pages or paragraph labels), `footnotes`, `blocks`
+//! (headings, paragraphs, list items; `markers` reads their labels),
+//! `pages`, `sections` (section chains, composed labels), `text` and
+//! `clean` (a unit's lines to clean text) and `warnings`. Text extracted a
 //! page or a block per line has no paragraphs to go by; its passages over
 //! 400 words are cut at sentence ends.
 //!
@@ -22,15 +26,28 @@
 mod blocks;
 mod boilerplate;
 mod clean;
+mod contents;
 mod footnotes;
+mod keys;
 mod lines;
+mod markers;
+mod markup;
+mod numbers;
+mod pages;
+mod profile;
+mod sections;
+mod text;
+mod warnings;
+
+pub use profile::{NoteForm, PageSource, Profile, TextKind};
 
 use crate::corpus::Document;
-use blocks::{Style, UnitKind};
-use lines::Line;
+use blocks::UnitKind;
+use pages::pages;
+use sections::{is_title, letters_key, Labels, SectionStack};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::HashMap;
+use text::Texts;
 
 /// What kind of passage this is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -106,10 +123,16 @@ pub enum DropReason {
     TableOfContents,
     /// Bare footnote numbers standing apart from their texts.
     FootnoteMarker,
-    /// Markup with no words (rules, image placeholders, stray symbols).
+    /// Markup: rules, images, stray symbols, tags and attributes, link
+    /// targets, scripts and styles.
     Markup,
     /// The authors' byline repeated from the manifest.
     Byline,
+    /// Front matter of a static site's page (YAML or TOML between fences).
+    FrontMatter,
+    /// Site navigation and page chrome: menus, breadcrumbs, skip and share
+    /// links, page footers.
+    Navigation,
 }
 
 impl DropReason {
@@ -130,6 +153,8 @@ impl DropReason {
             DropReason::FootnoteMarker => "footnote-marker",
             DropReason::Markup => "markup",
             DropReason::Byline => "byline",
+            DropReason::FrontMatter => "front-matter",
+            DropReason::Navigation => "navigation",
         }
     }
 }
@@ -159,12 +184,19 @@ pub struct Heading {
 /// The result of segmenting one document.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Segmentation {
+    /// What the text was found to be, and the conventions it was cut by.
+    #[serde(default)]
+    pub profile: Profile,
     /// Passages in reading order.
     pub passages: Vec<Passage>,
     /// Headings in reading order.
     pub headings: Vec<Heading>,
     /// Lines left out, in line order.
     pub dropped: Vec<Dropped>,
+    /// What looks wrong in the result, one line each, for a librarian to
+    /// check (`normsearch passages` prints them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// What a source line turned out to be.
@@ -182,103 +214,107 @@ pub(crate) enum Role {
     FootnoteText,
 }
 
-/// The word-at-a-time multiplicative hash of rustc (FxHash), for the short
-/// string keys the passes look up once per line or word. SipHash, the
-/// standard default, guards against hash flooding by hostile input; a
-/// document only slows its own segmentation, and SipHash took a tenth of the
-/// running time.
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher {
-    hash: u64,
+/// A hash map keyed with rustc's FxHash: the passes look short string keys
+/// up once per line or word, and SipHash, the standard default, guards
+/// against hash flooding at a cost that took a tenth of the running time;
+/// a hostile document only slows its own segmentation.
+pub(crate) type FastMap<K, V> = rustc_hash::FxHashMap<K, V>;
+/// A hash set keyed with rustc's FxHash (see [`FastMap`]).
+pub(crate) type FastSet<K> = rustc_hash::FxHashSet<K>;
+
+/// A span of a line's text left out of the passage text: a footnote
+/// reference (kept as a link), a stray footnote marker, or markup (a link's
+/// target, a kramdown attribute, an image).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Cut {
+    /// Byte range within the line's text.
+    pub start: usize,
+    /// End of the byte range.
+    pub end: usize,
+    /// What is cut.
+    pub what: CutWhat,
 }
 
-impl FxHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
+/// What a [`Cut`] takes out.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum CutWhat {
+    /// A reference to this footnote.
+    Ref(u32),
+    /// A footnote marker standing apart from its note.
+    Marker,
+    /// Markup.
+    Markup,
 }
-
-impl Hasher for FxHasher {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-    }
-
-    #[inline]
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-
-    #[inline]
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-
-    #[inline]
-    fn finish(&self) -> u64 {
-        self.hash
-    }
-}
-
-/// A hash map keyed with [`FxHasher`].
-pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A hash set keyed with [`FxHasher`].
-pub(crate) type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 /// Cuts one document's text into passages.
 ///
-/// `doc` supplies the id and the metadata used to recognise running headers
-/// and bylines (title, container, authors). Never panics, whatever the text.
+/// `doc` supplies the id and the metadata used to recognise running headers,
+/// titles and bylines (title, container, authors). Never panics, whatever
+/// the text.
 pub fn segment(doc: &Document, text: &str) -> Segmentation {
-    let lines = lines::split(text);
-    let layout = lines::measure(&lines);
+    let mut lines = lines::split(text);
     let mut roles: Vec<Role> = lines
         .iter()
         .map(|l| if l.blank { Role::Blank } else { Role::Content })
         .collect();
-    let printed = boilerplate::mark(&lines, doc, &mut roles);
+    let markup = markup::mark(&mut lines, &mut roles);
+    let lines = lines;
+    let layout = lines::measure(&lines, &roles);
+    let found = boilerplate::mark(&lines, &layout, doc, &markup.hints, &mut roles);
     let notes = footnotes::detect(&lines, &layout, &mut roles);
-    for (l, r) in lines.iter().zip(roles.iter_mut()) {
-        if *r == Role::Content && lines::bare_number(l.text).is_some() {
-            *r = Role::Dropped(DropReason::PageNumber);
+    let labels = numbers::classify(&lines, &mut roles);
+    let profile = profile::decide(&markup, &layout, &found, &notes);
+
+    // What is cut from each line's text: references (where a reference
+    // ends a line, it cannot be a heading) and markup.
+    let mut cuts: Vec<Vec<Cut>> = vec![Vec::new(); lines.len()];
+    for m in &notes.marks {
+        cuts[m.line].push(Cut {
+            start: m.start,
+            end: m.end,
+            what: if m.marker {
+                CutWhat::Marker
+            } else {
+                CutWhat::Ref(m.num)
+            },
+        });
+    }
+    if markup.markdown || profile.kind == TextKind::Web {
+        for (i, l) in lines.iter().enumerate() {
+            let note = roles[i] == Role::FootnoteText;
+            if matches!(roles[i], Role::Content | Role::FootnoteText) {
+                markup::inline_cuts(l.text, note, &mut cuts[i]);
+            }
         }
     }
-    // Glued references cut from each line's text, and where a reference
-    // ends a line (such a line cannot be a heading).
-    let mut cuts: Vec<Vec<&footnotes::RefMark>> = vec![Vec::new(); lines.len()];
-    for m in &notes.marks {
-        cuts[m.line].push(m);
+    for c in cuts.iter_mut().filter(|c| c.len() > 1) {
+        c.sort_by_key(|c| c.start);
     }
     let ref_ends: Vec<Option<usize>> = cuts
         .iter()
         .zip(&lines)
-        .map(|(c, l)| c.iter().find(|m| m.end == l.text.len()).map(|m| m.start))
+        .map(|(c, l)| {
+            c.iter()
+                .find(|m| m.end == l.text.len() && matches!(m.what, CutWhat::Ref(_)))
+                .map(|m| m.start)
+        })
         .collect();
-    let units = blocks::build(&lines, &layout, &roles, &ref_ends);
-    let pages = pages(&lines, &layout, &roles, &printed);
+    let units = blocks::build(
+        &lines,
+        &layout,
+        &roles,
+        &blocks::Evidence {
+            ref_ends: &ref_ends,
+            hints: &markup.hints,
+            labels: &labels,
+            explicit_headings: profile.kind == TextKind::Web && markup.headings >= 2,
+            recurs: &found.recurs,
+        },
+    );
+    let pages = match profile.kind {
+        TextKind::Web => None,
+        _ => pages(&lines, &layout, &roles, &found.printed),
+    };
 
     let texts: Vec<&str> = lines
         .iter()
@@ -290,6 +326,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     let mut texts = Texts {
         lines: &lines,
         cuts: &cuts,
+        hints: &markup.hints,
         vocab: &vocab,
         raw: String::new(),
         piece: String::new(),
@@ -311,61 +348,100 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     );
     items.sort_by_key(|(first, _)| *first);
 
-    let mut seg = Segmentation::default();
+    let mut seg = Segmentation {
+        profile: profile.clone(),
+        ..Segmentation::default()
+    };
+    let title_keys: Vec<String> = [Some(&doc.title), doc.container.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|t| letters_key(t))
+        .filter(|k| !k.is_empty())
+        .collect();
     let mut stack = SectionStack::default();
-    let mut parent_label: Option<String> = None;
+    let mut labels_in = Labels::default();
     for (_, item) in items {
         let (kind, idx, label, chunks) = match item {
             Item::Unit(u) => match &u.kind {
                 UnitKind::Heading(style) => {
-                    let bullet = match blocks::marker(lines[u.lines[0]].text) {
-                        Some((blocks::Marker::Bullet, _, len)) => len,
-                        _ => 0,
+                    let first = lines[u.lines[0]].text;
+                    let (skip, glued) = match markers::marker(first) {
+                        Some((markers::Marker::Bullet, _, len)) => (len, None),
+                        // "1.1Purpose": the label glued to the title gets
+                        // its space back.
+                        Some((_, Some(label), len))
+                            if !first[..len].ends_with(char::is_whitespace)
+                                && first[len..].starts_with(char::is_alphabetic) =>
+                        {
+                            (len, Some(label))
+                        }
+                        _ => (0, None),
                     };
-                    let text = texts.text(&u.lines, bullet, false);
-                    let text = text.trim_start_matches('#').trim().to_string();
-                    if text.is_empty() {
+                    let text = texts.text(&u.lines, skip, false);
+                    let text = text.trim_start_matches('#').trim();
+                    let text = match glued {
+                        Some(label) => format!("{label} {text}"),
+                        None => text.to_string(),
+                    };
+                    if !text.chars().any(char::is_alphanumeric) {
+                        for &i in &u.lines {
+                            seg.dropped.push(Dropped {
+                                line: lines[i].no,
+                                reason: DropReason::Markup,
+                                text: lines[i].raw.to_string(),
+                            });
+                        }
                         continue;
                     }
-                    let level = stack.push(style.clone(), &lines[u.lines[0]], text.clone());
+                    let heading_lines = [
+                        lines[u.lines[0]].no,
+                        lines[*u.lines.last().unwrap_or(&0)].no,
+                    ];
+                    // The document's title at its head, or its running
+                    // title anywhere, is no section of the passages.
+                    let key = letters_key(&text);
+                    let title = (seg.passages.is_empty() && is_title(&key, &title_keys))
+                        || found.running.contains(&keys::key(&text));
+                    let level = if title {
+                        1
+                    } else {
+                        stack.push(style.clone(), &lines[u.lines[0]], text.clone())
+                    };
                     seg.headings.push(Heading {
                         level,
                         text,
-                        lines: [
-                            lines[u.lines[0]].no,
-                            lines[*u.lines.last().unwrap_or(&0)].no,
-                        ],
+                        lines: heading_lines,
                     });
-                    parent_label = None;
+                    labels_in = Labels::default();
                     continue;
                 }
                 UnitKind::Passage(kind) => {
-                    let mut label = u.label.clone();
-                    if *kind == PassageKind::Body && u.marker == Some(blocks::Marker::Number) {
-                        parent_label = label.clone();
-                    } else if u.marker == Some(blocks::Marker::Letter) {
-                        if let (Some(p), Some(l)) = (&parent_label, &label) {
-                            let letter = l.trim_matches(|c| c == '(' || c == ')' || c == '.');
-                            label = Some(format!("{}({letter})", p.trim_end_matches('.')));
-                        }
-                    }
+                    let label = labels_in.compose(u.label.as_deref(), u.marker);
                     (*kind, &u.lines, label, texts.chunks(&u.lines, u.marker_len))
                 }
             },
-            Item::Note(n) => {
-                let len = lines[n.lines[0]]
-                    .text
-                    .strip_prefix(&n.num.to_string())
-                    .filter(|rest| rest.starts_with([' ', '.']))
-                    .map_or(0, |_| n.num.to_string().len());
-                (
-                    PassageKind::Footnote,
-                    &n.lines,
-                    Some(n.num.to_string()),
-                    texts.chunks(&n.lines, len),
-                )
-            }
+            Item::Note(n) => (
+                PassageKind::Footnote,
+                &n.lines,
+                Some(n.num.to_string()),
+                texts.chunks(&n.lines, n.marker_len),
+            ),
         };
+        // The document's title at its head, set apart as a paragraph: a
+        // heading, and no section.
+        if seg.passages.is_empty()
+            && kind == PassageKind::Body
+            && label.is_none()
+            && chunks.len() == 1
+            && is_title(&letters_key(&chunks[0].text), &title_keys)
+        {
+            seg.headings.push(Heading {
+                level: 1,
+                text: chunks[0].text.clone(),
+                lines: [lines[idx[0]].no, lines[idx[idx.len() - 1]].no],
+            });
+            continue;
+        }
         if !chunks
             .iter()
             .any(|c| c.text.chars().any(char::is_alphanumeric))
@@ -384,10 +460,14 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
         // A line two chunks share gives its references to the first.
         let mut refs_from = 0;
         for chunk in chunks {
-            let footnotes: Vec<u32> = idx[refs_from.max(chunk.first)..=chunk.last]
-                .iter()
-                .flat_map(|&i| cuts[i].iter().filter(|m| !m.marker).map(|m| m.num))
-                .collect();
+            let mut footnotes: Vec<u32> = Vec::new();
+            for &i in &idx[refs_from.max(chunk.first)..=chunk.last] {
+                for c in &cuts[i] {
+                    if let CutWhat::Ref(n) = c.what {
+                        footnotes.push(n);
+                    }
+                }
+            }
             refs_from = chunk.last + 1;
             let first = idx[chunk.first];
             seg.passages.push(Passage {
@@ -410,12 +490,20 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
             Role::Dropped(reason) => *reason,
             Role::FootnoteMarker => DropReason::FootnoteMarker,
             _ => {
-                for m in cuts[i].iter().filter(|m| m.marker) {
-                    seg.dropped.push(Dropped {
-                        line: l.no,
-                        reason: DropReason::FootnoteMarker,
-                        text: l.text[m.start..m.end].to_string(),
-                    });
+                for c in &cuts[i] {
+                    let reason = match c.what {
+                        CutWhat::Marker => DropReason::FootnoteMarker,
+                        CutWhat::Markup => DropReason::Markup,
+                        CutWhat::Ref(_) => continue,
+                    };
+                    let fragment = &l.text[c.start..c.end];
+                    if c.what == CutWhat::Marker || fragment.chars().any(char::is_alphanumeric) {
+                        seg.dropped.push(Dropped {
+                            line: l.no,
+                            reason,
+                            text: fragment.to_string(),
+                        });
+                    }
                 }
                 continue;
             }
@@ -427,363 +515,8 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
         });
     }
     seg.dropped.sort_by_key(|d| d.line);
+    seg.warnings = warnings::check(&seg, &lines, &roles, &found.printed);
     seg
-}
-
-/// Passages longer than this many words, made of lines longer than
-/// [`LONG_LINE`] on average, are cut at sentence ends.
-const MAX_WORDS: usize = 400;
-/// The words a cut piece of an overlong passage holds at most, where its
-/// sentences allow.
-const PIECE_WORDS: usize = 300;
-/// The average line length, in characters, of text that was not wrapped
-/// into lines but extracted a page or a block at a time.
-const LONG_LINE: usize = 300;
-
-/// One passage's text, or a piece of an overlong one: the text and the
-/// positions in the unit's lines of its first and last line.
-struct Chunk {
-    text: String,
-    first: usize,
-    last: usize,
-}
-
-/// Turns a unit's lines into clean text, with the buffers reused from unit
-/// to unit.
-struct Texts<'a, 'b> {
-    lines: &'a [Line<'b>],
-    /// Glued references to cut out of each line.
-    cuts: &'a [Vec<&'a footnotes::RefMark>],
-    vocab: &'a clean::Vocabulary,
-    /// The unwrapped text of the unit.
-    raw: String,
-    /// One line's piece of it.
-    piece: String,
-    /// Where each line's piece starts in `raw`.
-    starts: Vec<usize>,
-}
-
-impl Texts<'_, '_> {
-    /// Unwraps the lines `idx` into `raw`, without the first `marker_len`
-    /// bytes of the first (its list marker) and, if `cut`, without glued
-    /// reference numbers (headings keep theirs: they have no footnote list).
-    fn unwrap(&mut self, idx: &[usize], marker_len: usize, cut: bool) {
-        let vocab = self.vocab;
-        let keeps = |h: &str, t: &str| vocab.keeps_hyphen(h, t);
-        self.raw.clear();
-        self.starts.clear();
-        for (k, &i) in idx.iter().enumerate() {
-            self.starts.push(self.raw.len());
-            let t = self.lines[i].text;
-            let skip = if k == 0 { marker_len } else { 0 };
-            let mut at = skip.min(t.len());
-            if !cut || self.cuts[i].is_empty() {
-                clean::join_into(&mut self.raw, &t[at..], &keeps);
-                continue;
-            }
-            self.piece.clear();
-            for m in &self.cuts[i] {
-                if m.start >= at {
-                    self.piece.push_str(&t[at..m.start]);
-                    at = m.end;
-                }
-            }
-            self.piece.push_str(&t[at..]);
-            clean::join_into(&mut self.raw, &self.piece, &keeps);
-        }
-    }
-
-    /// The clean text of the lines `idx`.
-    fn text(&mut self, idx: &[usize], marker_len: usize, cut: bool) -> String {
-        self.unwrap(idx, marker_len, cut);
-        clean::tidy(&self.raw)
-    }
-
-    /// The clean text of a passage's lines, cut at sentence ends into
-    /// pieces of at most [`PIECE_WORDS`] words when it is over [`MAX_WORDS`]
-    /// words of text extracted a page or block per line: such text has no
-    /// paragraphs to go by, and one passage would hold pages.
-    fn chunks(&mut self, idx: &[usize], marker_len: usize) -> Vec<Chunk> {
-        self.unwrap(idx, marker_len, true);
-        let whole = |raw: &str| Chunk {
-            text: clean::tidy(raw),
-            first: 0,
-            last: idx.len().saturating_sub(1),
-        };
-        let chars: usize = idx.iter().map(|&i| self.lines[i].chars).sum();
-        if chars < LONG_LINE * idx.len() || self.raw.split_whitespace().nth(MAX_WORDS).is_none() {
-            return vec![whole(&self.raw)];
-        }
-        let cuts = sentence_cuts(&self.raw, PIECE_WORDS);
-        if cuts.is_empty() {
-            return vec![whole(&self.raw)];
-        }
-        let line_at = |pos: usize| self.starts.partition_point(|&s| s <= pos).saturating_sub(1);
-        let mut out = Vec::with_capacity(cuts.len() + 1);
-        let mut from = 0;
-        for end in cuts.into_iter().chain(std::iter::once(self.raw.len())) {
-            let piece = &self.raw[from..end];
-            let text = clean::tidy(piece);
-            if !text.is_empty() {
-                let lead = piece.len() - piece.trim_start().len();
-                out.push(Chunk {
-                    text,
-                    first: line_at(from + lead),
-                    last: line_at(end.saturating_sub(1).max(from)),
-                });
-            }
-            from = end;
-        }
-        out
-    }
-}
-
-/// Byte positions at which to cut `text` into pieces of whole sentences of
-/// at most `most` words each where its sentences allow (a longer sentence
-/// stands alone): at the start of a word that begins with a capital, a
-/// digit or an opening quote after a full stop, question or exclamation
-/// mark.
-fn sentence_cuts(text: &str, most: usize) -> Vec<usize> {
-    let mut cuts = Vec::new();
-    let mut words = 0;
-    // Words before the current piece.
-    let mut piece_from = 0;
-    // The latest sentence start in the current piece: byte, words before.
-    let mut sentence: Option<(usize, usize)> = None;
-    let mut prev_space = true;
-    for (i, c) in text.char_indices() {
-        let space = c.is_whitespace();
-        if !space && prev_space {
-            let before = text[..i].trim_end();
-            let closed = before
-                .trim_end_matches(['”', '"', '’', '\'', ')'])
-                .ends_with(['.', '!', '?']);
-            let opens = c.is_uppercase() || c.is_ascii_digit() || matches!(c, '“' | '"' | '‘');
-            if words > piece_from && closed && opens {
-                sentence = Some((i, words));
-            }
-            words += 1;
-            if words - piece_from > most {
-                if let Some((at, before)) = sentence.take() {
-                    cuts.push(at);
-                    piece_from = before;
-                }
-            }
-        }
-        prev_space = space;
-    }
-    cuts
-}
-
-/// The headings above the current point, outermost first.
-#[derive(Default)]
-struct SectionStack {
-    entries: Vec<(Style, String)>,
-    /// Emphasis of each Markdown heading level seen, so that a bold line
-    /// styled like a `###` heading ranks as one.
-    md_emphasis: Vec<(u8, Style)>,
-}
-
-impl SectionStack {
-    /// Places a heading; returns its level (1 = outermost).
-    fn push(&mut self, style: Style, line: &Line, text: String) -> u8 {
-        // The document's own numbering outranks its markup: "## IV." is a
-        // sibling of "# I." whatever the extraction made of their levels.
-        let numbering = blocks::numbering(&text);
-        if let Some(n) = numbering {
-            if let Some(pos) = self
-                .entries
-                .iter()
-                .position(|(_, t)| blocks::numbering(t) == Some(n))
-            {
-                self.entries.truncate(pos);
-                self.entries.push((style, text));
-                return self.entries.len() as u8;
-            }
-        }
-        let mut style = style;
-        if let Style::Markdown(level) = style {
-            let inner = line.text.trim_start_matches('#').trim();
-            let emph = if inner.starts_with("**") {
-                Style::Bold
-            } else if inner.starts_with('*') {
-                Style::Italic
-            } else {
-                Style::Plain
-            };
-            self.md_emphasis.retain(|(l, _)| *l != level);
-            self.md_emphasis.push((level, emph));
-        } else if matches!(style, Style::Bold | Style::Italic) {
-            if let Some((level, _)) = self.md_emphasis.iter().rev().find(|(_, e)| *e == style) {
-                style = Style::Markdown(*level);
-            }
-        }
-        match style {
-            Style::Markdown(level) => {
-                while let Some((top, _)) = self.entries.last() {
-                    match top {
-                        Style::Markdown(l) if *l < level => break,
-                        _ => {
-                            self.entries.pop();
-                        }
-                    }
-                }
-            }
-            ref s => {
-                // The nearest heading styled alike is the sibling: the
-                // first one would leave every later one nested in the last.
-                if let Some(pos) = self.entries.iter().rposition(|(st, _)| st == s) {
-                    // An unnumbered heading inside a numbered section is its
-                    // sub-heading, not a sibling of an earlier unnumbered one.
-                    let numbered_below = self.entries[pos + 1..]
-                        .iter()
-                        .any(|(st, _)| st.is_numbered());
-                    if s.is_numbered() || !numbered_below {
-                        self.entries.truncate(pos);
-                    }
-                }
-            }
-        }
-        self.entries.push((style, text));
-        self.entries.len() as u8
-    }
-
-    fn chain(&self) -> Vec<String> {
-        self.entries.iter().map(|(_, t)| t.clone()).collect()
-    }
-}
-
-/// The page of every line: the printed number where the source has page
-/// numbers, otherwise the page count from page breaks; `None` when the
-/// layout shows no page breaks at all.
-fn pages(
-    lines: &[Line],
-    layout: &lines::Layout,
-    roles: &[Role],
-    furniture: &[(usize, u32)],
-) -> Option<Vec<u32>> {
-    // The numbers that run in order; a chapter number or a stray figure
-    // among them is left out.
-    let in_order = |printed: &[(usize, u32)]| {
-        let run = increasing_run(printed);
-        (run.len() >= 3 && run.len() * 5 >= printed.len() * 3).then_some(run)
-    };
-    // Numbers in running headers and footers say what they are; bare
-    // numbers may be a table's figures, so they serve only without those.
-    let bare: Vec<(usize, u32)> = lines
-        .iter()
-        .zip(roles)
-        .enumerate()
-        .filter(|(_, (_, r))| **r == Role::Dropped(DropReason::PageNumber))
-        .filter_map(|(i, (l, _))| lines::lone_number(l.text).map(|n| (i, n)))
-        .collect();
-    if let Some(printed) = in_order(furniture).or_else(|| in_order(&bare)) {
-        let mut out = vec![0; lines.len()];
-        if numbers_head_pages(roles, &printed) {
-            // A line stands on the page whose number came before it.
-            let mut last = printed.first().map_or(1, |p| p.1.saturating_sub(1).max(1));
-            let mut next = printed.iter().peekable();
-            for (i, slot) in out.iter_mut().enumerate() {
-                while let Some(&&(j, n)) = next.peek() {
-                    if j > i {
-                        break;
-                    }
-                    last = n;
-                    next.next();
-                }
-                *slot = last;
-            }
-        } else {
-            // A line stands on the page whose number follows it.
-            let mut next = printed.iter().peekable();
-            for (i, slot) in out.iter_mut().enumerate() {
-                while next.peek().is_some_and(|(j, _)| *j < i) {
-                    next.next();
-                }
-                *slot = match next.peek() {
-                    Some((_, n)) => *n,
-                    None => printed.last().map_or(1, |(_, n)| n + 1),
-                };
-            }
-        }
-        return Some(out);
-    }
-    let mut out = Vec::with_capacity(lines.len());
-    let mut page = 1;
-    let mut breaks = 0;
-    let mut pending = false;
-    let mut seen_content = false;
-    for (l, r) in lines.iter().zip(roles) {
-        let signal = match r {
-            Role::Dropped(reason) => reason.breaks_page(),
-            Role::Content if !l.blank => l.form_feed || (layout.indent_marks_page && l.indented),
-            _ => false,
-        };
-        if signal && seen_content {
-            pending = true;
-        }
-        if matches!(r, Role::Content) && !l.blank {
-            if pending {
-                page += 1;
-                breaks += 1;
-                pending = false;
-            }
-            seen_content = true;
-        }
-        // Footnote text closes its page: the next content starts a new one.
-        if matches!(r, Role::FootnoteText) {
-            pending = true;
-        }
-        out.push(page);
-    }
-    (breaks > 0).then_some(out)
-}
-
-/// The longest subsequence of `(line, number)` pairs whose numbers grow.
-pub(crate) fn increasing_run(pairs: &[(usize, u32)]) -> Vec<(usize, u32)> {
-    // Patience sorting: `tails[k]` ends the best run of length k + 1 found
-    // so far; `prev` links each pair to the one before it in its run.
-    let mut tails: Vec<usize> = Vec::new();
-    let mut prev: Vec<Option<usize>> = vec![None; pairs.len()];
-    for (i, &(_, n)) in pairs.iter().enumerate() {
-        let k = tails.partition_point(|&t| pairs[t].1 < n);
-        prev[i] = k.checked_sub(1).map(|k| tails[k]);
-        if k == tails.len() {
-            tails.push(i);
-        } else {
-            tails[k] = i;
-        }
-    }
-    let mut run = Vec::with_capacity(tails.len());
-    let mut at = tails.last().copied();
-    while let Some(i) = at {
-        run.push(pairs[i]);
-        at = prev[i];
-    }
-    run.reverse();
-    run
-}
-
-/// Whether the printed page numbers head their pages rather than foot them:
-/// most stand nearer the text after them than the text before them.
-fn numbers_head_pages(roles: &[Role], printed: &[(usize, u32)]) -> bool {
-    let text = |r: &Role| matches!(r, Role::Content);
-    let mut heads = 0;
-    let mut feet = 0;
-    for &(i, _) in printed {
-        // Near text only: a long stretch without any says nothing, and
-        // scanning it for every number would be quadratic.
-        let above = roles[..i].iter().rev().take(64).position(text);
-        let below = roles[i + 1..].iter().take(64).position(text);
-        match (above, below) {
-            (Some(a), Some(b)) if b < a => heads += 1,
-            (Some(a), Some(b)) if a < b => feet += 1,
-            (None, Some(_)) => heads += 1,
-            (Some(_), None) => feet += 1,
-            _ => {}
-        }
-    }
-    heads > feet
 }
 
 /// Checks that every letter and digit of `text` is accounted for by the
@@ -793,12 +526,21 @@ fn numbers_head_pages(roles: &[Role], printed: &[(usize, u32)]) -> bool {
 pub fn unaccounted(text: &str, seg: &Segmentation) -> Vec<(char, usize)> {
     let mut count: HashMap<char, i64> = HashMap::new();
     let source = strip_html_tags(text);
+    // A superscript note mark (`²`) is kept as its number (`2`).
+    let fold = |c: char| match c {
+        '⁰' => '0',
+        '¹' => '1',
+        '²' => '2',
+        '³' => '3',
+        '⁴'..='⁹' => char::from_u32(c as u32 - '⁴' as u32 + '4' as u32).unwrap_or(c),
+        c => c,
+    };
     for c in source.chars().filter(|c| c.is_alphanumeric()) {
-        *count.entry(c).or_default() += 1;
+        *count.entry(fold(c)).or_default() += 1;
     }
     let mut take = |s: &str| {
         for c in s.chars().filter(|c| c.is_alphanumeric()) {
-            *count.entry(c).or_default() -= 1;
+            *count.entry(fold(c)).or_default() -= 1;
         }
     };
     for p in &seg.passages {
@@ -831,6 +573,7 @@ fn strip_html_tags(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::text::{MAX_WORDS, PIECE_WORDS};
     use super::*;
     use crate::corpus::PartialDate;
 
@@ -960,10 +703,26 @@ mod tests {
             assert!(words <= PIECE_WORDS, "{words} words");
             assert!(p.text.ends_with('.'), "cut inside a sentence: {}", p.text);
         }
-        // A long paragraph wrapped into ordinary lines is left whole.
+        // A paragraph over the limit wrapped into ordinary lines is cut at
+        // its sentence ends too; one of fewer words is left whole.
         let text = wrap(&paragraph(4, 40), 80).join("\n");
         let seg = segment(&doc(), &text);
-        assert_eq!(seg.passages.len(), 1);
+        check(&text, &seg);
+        assert!(seg.passages.len() >= 2);
+        for p in &seg.passages {
+            assert!(p.text.split_whitespace().count() <= PIECE_WORDS);
+            assert!(p.text.ends_with('.'), "cut inside a sentence: {}", p.text);
+        }
+        let text = wrap(&paragraph(5, 20), 80).join("\n");
+        assert_eq!(segment(&doc(), &text).passages.len(), 1);
+        // Without a sentence end, at line starts.
+        let text = wrap(&paragraph(6, 60).replace('.', ""), 80).join("\n");
+        let seg = segment(&doc(), &text);
+        check(&text, &seg);
+        assert!(seg
+            .passages
+            .iter()
+            .all(|p| p.text.split_whitespace().count() <= MAX_WORDS));
     }
 
     #[test]
@@ -1042,33 +801,5 @@ mod tests {
             "{:?}",
             seg.passages.last().map(|p| &p.section)
         );
-    }
-
-    #[test]
-    fn sentence_cuts_keep_sentences_whole() {
-        let text = "One two three. Four five six. Seven eight nine. Ten.";
-        let cuts = sentence_cuts(text, 4);
-        let pieces: Vec<&str> = cuts
-            .iter()
-            .chain(std::iter::once(&text.len()))
-            .scan(0, |from, &to| {
-                let piece = &text[*from..to];
-                *from = to;
-                Some(piece.trim())
-            })
-            .collect();
-        assert_eq!(
-            pieces,
-            vec!["One two three.", "Four five six.", "Seven eight nine. Ten."]
-        );
-        // One sentence longer than a piece stands alone.
-        assert!(sentence_cuts("a b c d e f g h. I j.", 3) == vec![17]);
-    }
-
-    #[test]
-    fn page_numbers_in_order_survive_strays() {
-        let pairs = [(1, 3), (5, 4), (9, 1), (12, 5), (15, 6), (20, 2), (24, 7)];
-        let run = increasing_run(&pairs);
-        assert_eq!(run, vec![(1, 3), (5, 4), (12, 5), (15, 6), (24, 7)]);
     }
 }
