@@ -56,6 +56,7 @@
 
 mod clauses;
 mod facets;
+mod grid;
 mod highlight;
 mod lookup;
 mod plan;
@@ -67,6 +68,10 @@ mod top_phrase;
 
 pub use crate::query::YearRange;
 pub use facets::{count as count_facets, Facets};
+pub use grid::{
+    compare, grid, Cell, CompareRequest, CompareRow, Comparison, Grid, GridRequest, GridRow,
+    GroupBy, CANDIDATES, MAX_CELLS,
+};
 pub use highlight::highlights;
 pub(crate) use lookup::context;
 pub use lookup::{find, passage};
@@ -308,12 +313,7 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         Sort::Date => request.offset + page.len(),
     });
 
-    let mut leaves = positive_leaves(&query.root);
-    // `of` and `the` lit up all over a passage hide what matched; they
-    // show only when the query has nothing else.
-    if leaves.iter().any(|t| !is_stopword(t)) {
-        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
-    }
+    let leaves = shown_leaves(&query);
     let mut hits = Vec::with_capacity(page.len());
     for (i, (score, address)) in page.into_iter().enumerate() {
         let mut hit = read_hit(&searcher, fields, address, score)?;
@@ -329,6 +329,17 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         hits,
         facets,
     })
+}
+
+/// The leaves of `query` its hits highlight.
+fn shown_leaves(query: &Query) -> Vec<&crate::query::Term> {
+    let mut leaves = positive_leaves(&query.root);
+    // `of` and `the` lit up all over a passage hide what matched; they
+    // show only when the query has nothing else.
+    if leaves.iter().any(|t| !is_stopword(t)) {
+        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
+    }
+    leaves
 }
 
 /// How many passages the first pass hands to the full ranking (see
