@@ -42,16 +42,16 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery};
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
 
 use super::clauses::request_filters;
 use super::highlight::highlights;
 use super::lookup::read_hit;
 use super::plan::Plan;
-use super::{check_known, expand, shown_leaves, Hit, SearchRequest};
+use super::{check_known, expand, shown_leaves, Facets, Hit, SearchRequest, SearchResults};
 use crate::cite::{Citation, Format};
 use crate::error::{IdKind, UserError};
 use crate::index::{theme_score_of, DocumentMeta, Index, ThemeMeta};
@@ -341,6 +341,42 @@ fn matching(
     let searcher = index.searcher();
     let plan = Plan::new(index, &searcher, &request, &query);
     Ok((plan.recall().query, Some((query, plan))))
+}
+
+/// A search with filters and no query: every passage the filters keep,
+/// newest document first, then reading order (as `--sort date`), each with
+/// a score of 0. What `search --theme T --source D --count` counts.
+pub(super) fn browse(
+    index: &Index,
+    request: &SearchRequest,
+    started: Instant,
+) -> crate::Result<SearchResults> {
+    let (query, _) = matching(index, request)?;
+    let searcher = index.searcher();
+    let passages = (searcher.num_docs() as usize).max(1);
+    // TopDocs refuses a limit of 0; a page of none still counts.
+    let top = TopDocs::with_limit(request.limit.clamp(1, passages))
+        .and_offset(request.offset.min(passages))
+        .order_by_u64_field("date_order", Order::Desc);
+    let (found, mut total) = searcher.search(&*query, &(top, Count))?;
+    let mut facets = Facets::default();
+    if request.facets {
+        (total, facets) = super::facets::count(&searcher, &*query, &index.meta().themes)?;
+    }
+    let mut hits = Vec::with_capacity(request.limit.min(found.len()));
+    for (i, (_, address)) in found.into_iter().take(request.limit).enumerate() {
+        let mut hit = read_hit(&searcher, index.fields(), address, 0.0)?;
+        hit.rank = request.offset + i + 1;
+        hits.push(hit);
+    }
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        total_exact: true,
+        took: started.elapsed(),
+        hits,
+        facets,
+    })
 }
 
 /// The documents a request's source and year filters keep, in manifest

@@ -202,6 +202,9 @@ pub fn expand(index: &Index, request: &SearchRequest) -> crate::Result<Query> {
 /// own that score nothing; facets only when asked for.
 pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchResults> {
     let started = Instant::now();
+    if request.query.trim().is_empty() && has_filters(request) {
+        return grid::browse(index, request, started);
+    }
     let query = expand(index, request)?;
     let fields = index.fields();
     let searcher = index.searcher();
@@ -329,6 +332,12 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
         hits,
         facets,
     })
+}
+
+/// Whether a request filters by source, theme, year or kind: with no
+/// query, it then lists the passages the filters keep.
+fn has_filters(r: &SearchRequest) -> bool {
+    !r.sources.is_empty() || !r.themes.is_empty() || r.years.is_some() || r.kind.is_some()
 }
 
 /// The leaves of `query` its hits highlight.
