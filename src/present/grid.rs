@@ -415,3 +415,118 @@ pub fn compare(out: &mut impl WriteColor, c: &Comparison) -> io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::ThemeMeta;
+    use crate::search::{Cell, GroupBy};
+    use termcolor::{Ansi, NoColor};
+
+    fn hit(id: &str, text: &str) -> Hit {
+        let mut h = <Hit as Tabular>::blank();
+        h.id = id.into();
+        h.doc = id.split(':').next().unwrap_or("").into();
+        h.text = text.into();
+        h
+    }
+
+    fn sample() -> Grid {
+        let cell = |doc: &str, theme: &str, count: u64| Cell {
+            doc: doc.into(),
+            theme: theme.into(),
+            count,
+            best: (count > 0).then(|| hit(&format!("{doc}:1"), "A | text")),
+            citation: (count > 0).then(|| "Cited".to_string()),
+        };
+        Grid {
+            query: String::new(),
+            by: GroupBy::Document,
+            rows: vec!["a-2011".into(), "b-2014".into()],
+            themes: vec!["cbm".into(), "international-law/sovereignty".into()],
+            cells: vec![
+                cell("a-2011", "cbm", 3),
+                cell("a-2011", "international-law/sovereignty", 0),
+                cell("b-2014", "cbm", 12),
+                cell("b-2014", "international-law/sovereignty", 1),
+            ],
+            row_details: Vec::new(),
+            theme_details: vec![
+                ThemeMeta {
+                    id: "cbm".into(),
+                    label: "Confidence-building measures".into(),
+                    parent: None,
+                },
+                ThemeMeta {
+                    id: "international-law/sovereignty".into(),
+                    label: "Sovereignty".into(),
+                    parent: Some("international-law".into()),
+                },
+            ],
+            passages: 20,
+            took: std::time::Duration::ZERO,
+        }
+    }
+
+    fn table(width: usize) -> String {
+        let mut out = NoColor::new(Vec::new());
+        grid(&mut out, &sample(), width).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    #[test]
+    fn the_table_shows_counts_without_colour() {
+        let text = table(100);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "document  cbm  sovereignty");
+        assert_eq!(lines[1], "a-2011      3            ·");
+        assert_eq!(lines[2], "b-2014     12            1");
+        assert!(text.contains("sovereignty  international-law/sovereignty  Sovereignty"));
+        assert!(!text.contains('\x1b'));
+    }
+
+    #[test]
+    fn themes_that_do_not_fit_go_to_a_second_table() {
+        let text = table(20);
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "document  cbm");
+        assert_eq!(lines[3], "");
+        assert_eq!(lines[4], "document  sovereignty");
+        assert_eq!(lines[6], "b-2014              1");
+    }
+
+    #[test]
+    fn with_colour_cells_are_shaded_by_count() {
+        let mut out = Ansi::new(Vec::new());
+        grid(&mut out, &sample(), 100).unwrap();
+        let text = String::from_utf8(out.into_inner()).unwrap();
+        // The largest count takes the darkest shade, a small one a light one.
+        assert!(
+            text.contains(&format!("48;5;{}m", SHADES[SHADES.len() - 1])),
+            "{text:?}"
+        );
+        assert!(
+            text.contains(&format!("48;5;{}m", shade(1, 12))),
+            "{text:?}"
+        );
+        assert!(shade(1, 12) != shade(12, 12));
+    }
+
+    #[test]
+    fn csv_has_one_row_per_cell() {
+        let mut out = Vec::new();
+        grid_csv(&mut out, &sample()).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let mut lines = text.lines();
+        assert!(lines
+            .next()
+            .unwrap()
+            .starts_with("doc,theme,count,id,score"));
+        assert_eq!(lines.count(), 4);
+    }
+
+    #[test]
+    fn markdown_cells_escape_pipes_and_line_breaks() {
+        assert_eq!(markdown_cell("a | b\nc"), "a \\| b c");
+    }
+}

@@ -41,6 +41,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
 use tantivy::columnar::{Column, StrColumn};
@@ -311,12 +312,15 @@ impl GridRequest {
     }
 }
 
+/// A query as expanded, and its plan.
+type Expanded = (Query, Plan);
+
 /// The filters and query of a request as one tantivy query, and the
 /// expanded query (for highlights) when there is one. Ids are checked.
 fn matching(
     index: &Index,
     request: &SearchRequest,
-) -> crate::Result<(Box<dyn TantivyQuery>, Option<(Query, Plan)>)> {
+) -> crate::Result<(Box<dyn TantivyQuery>, Option<Expanded>)> {
     let request = request.clone().validate()?;
     if request.query.trim().is_empty() {
         if !request.sources.is_empty() {
@@ -388,7 +392,7 @@ fn kept_documents<'a>(
 ) -> Vec<&'a DocumentMeta> {
     documents
         .iter()
-        .filter(|d| sources.is_empty() || sources.iter().any(|s| *s == d.id))
+        .filter(|d| sources.is_empty() || sources.contains(&d.id))
         .filter(|d| years.is_none_or(|y| u16::try_from(d.year).is_ok_and(|year| y.contains(year))))
         .collect()
 }
@@ -560,23 +564,47 @@ pub fn grid(index: &Index, request: &GridRequest) -> crate::Result<Grid> {
     let meta = index.meta();
     let by_id: HashMap<&str, &DocumentMeta> =
         documents.iter().map(|d| (d.id.as_str(), d)).collect();
+    // The best passages read in store order, so that those sharing a
+    // compressed block (one document's, for several themes) find it in
+    // the store's cache, and in parallel: reading them is most of a
+    // large grid's time.
+    let mut wanted: Vec<(usize, Best)> = fruit
+        .best
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| b.map(|b| (i, b)))
+        .collect();
+    wanted.sort_by_key(|(_, b)| b.address);
+    let read = |&(i, b): &(usize, Best)| -> crate::Result<(usize, Hit, Option<String>)> {
+        let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
+        hit.rank = 1;
+        if let Some(leaves) = &leaves {
+            hit.highlights = highlights(&hit.text, leaves, index.lexicon(), request.exact);
+        }
+        let citation = by_id
+            .get(hit.doc.as_str())
+            .map(|d| Citation::of_hit(d, &hit).render(Format::Plain));
+        Ok((i, hit, citation))
+    };
+    let chunk = wanted
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1) * 4)
+        .max(1);
+    let read: Vec<(usize, Hit, Option<String>)> = wanted
+        .par_chunks(chunk)
+        .map(|part| part.iter().map(read).collect::<crate::Result<Vec<_>>>())
+        .collect::<crate::Result<Vec<_>>>()?
+        .concat();
+    let mut best: Vec<Option<(Hit, Option<String>)>> = vec![None; cells_wanted];
+    for (i, hit, citation) in read {
+        best[i] = Some((hit, citation));
+    }
     let mut cells = Vec::with_capacity(cells_wanted);
     for (r, row) in rows.iter().enumerate() {
         for (c, &theme) in columns.iter().enumerate() {
             let i = r * columns.len() + c;
-            let (best, citation) = match fruit.best[i] {
-                Some(b) => {
-                    let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
-                    hit.rank = 1;
-                    if let Some(leaves) = &leaves {
-                        hit.highlights =
-                            highlights(&hit.text, leaves, index.lexicon(), request.exact);
-                    }
-                    let citation = by_id
-                        .get(hit.doc.as_str())
-                        .map(|d| Citation::of_hit(d, &hit).render(Format::Plain));
-                    (Some(hit), citation)
-                }
+            let (best, citation) = match best[i].take() {
+                Some((hit, citation)) => (Some(hit), citation),
                 None => (None, None),
             };
             cells.push(Cell {
