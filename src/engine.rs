@@ -3,7 +3,7 @@
 //! Input: a corpus folder and an index folder. Output: answers as
 //! serialisable records — [`SearchResults`], a [`Hit`] looked up by id or
 //! anchor, a [`PassageContext`], a [`Citation`], the [`DocumentMeta`]
-//! list, [`ThemeCount`]s — which `present` renders for people and
+//! list, [`ThemeCount`]s, a [`Grid`] or a [`Comparison`] — which `present` renders for people and
 //! programs. The command line, the prompt and a server share it.
 //!
 //! The policy that used to live in the command line lives here: open the
@@ -32,7 +32,9 @@ use crate::error::{IdKind, UserError};
 use crate::index::{
     self, BuildOptions, BuildSummary, DocumentMeta, Freshness, Index, Progress, StampCheck,
 };
-use crate::search::{self, Hit, SearchRequest, SearchResults};
+use crate::search::{
+    self, CompareRequest, Comparison, Grid, GridRequest, Hit, SearchRequest, SearchResults,
+};
 
 /// A passage with what surrounds it: the passages before and after it in
 /// reading order, the footnotes its text references, and its citation.
@@ -234,6 +236,19 @@ impl Engine {
         let total = search::search(&index, &all)?.total;
         all.limit = total.max(1);
         search::search(&index, &all)
+    }
+
+    /// The document × theme grid a request asks for (see
+    /// [`search::grid`](crate::search::grid)).
+    pub fn grid(&self, request: &GridRequest) -> crate::Result<Grid> {
+        search::grid(&self.index(), request)
+    }
+
+    /// The side-by-side comparison a request asks for: each document's
+    /// best passage, oldest document first (see
+    /// [`search::compare`](crate::search::compare)).
+    pub fn compare(&self, request: &CompareRequest) -> crate::Result<Comparison> {
+        search::compare(&self.index(), request)
     }
 
     /// The query as expanded (stems, spellings, acronyms): what

@@ -7,6 +7,7 @@
 //! program quietly. The prompt (`shell`) exits 0 when its input ends, even
 //! after refusing some lines.
 
+mod grid;
 mod index;
 mod passages;
 mod search;
@@ -84,6 +85,12 @@ pub enum Command {
     /// HEAD. The page is at http://ADDRESS/; the API under /api/ (see the
     /// README).
     Serve(serve::ServeArgs),
+    /// Documents × themes: how many passages of each source carry each
+    /// theme, with each cell's best passage (--json, --csv).
+    Grid(grid::GridArgs),
+    /// One passage per document for a query or a theme, oldest first, side
+    /// by side (--json, --csv, --markdown).
+    Compare(grid::CompareArgs),
     /// The search prompt: queries and :commands, one index reader for the
     /// whole session.
     ///
@@ -123,6 +130,8 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
         Some(Command::Serve(args)) => serve::run(args, &cli.global),
+        Some(Command::Grid(args)) => grid::run_grid(args, &cli.global),
+        Some(Command::Compare(args)) => grid::run_compare(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
     }
 }
@@ -211,7 +220,13 @@ fn set_panic_hook() {
 fn report_panic(cli: &Cli) -> ExitCode {
     let reads_index = matches!(
         cli.command,
-        Some(Command::Search(_) | Command::Show(_) | Command::Cite(_))
+        Some(
+            Command::Search(_)
+                | Command::Show(_)
+                | Command::Cite(_)
+                | Command::Grid(_)
+                | Command::Compare(_)
+        )
     );
     if reads_index && crate::index::exists(&cli.global.index) {
         let verdict = std::panic::catch_unwind(|| crate::index::verify(&cli.global.index));

@@ -24,8 +24,12 @@ pub struct SearchArgs {
     /// The query: words, "quoted phrases", "phrase"~N, +must, -exclude,
     /// AND/OR/NOT, (groups), source:ID, theme:ID, year:2011..2016,
     /// kind:footnote, prefix*, fuzzy~1. Several arguments are joined with
-    /// spaces.
-    #[arg(required = true, value_name = "QUERY")]
+    /// spaces. May be left out with a filter (--source, --theme, --year,
+    /// --kind): every passage it keeps, newest document first.
+    #[arg(
+        required_unless_present_any = ["sources", "themes", "year", "kind"],
+        value_name = "QUERY"
+    )]
     pub query: Vec<String>,
     /// Hits to show (at most 1000: page with --offset for more).
     #[arg(long, default_value_t = 10, value_name = "N")]

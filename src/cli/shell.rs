@@ -34,6 +34,7 @@ pub fn run(global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     warn_if_stale(&engine);
     let mut shell = Shell::new(engine);
+    shell.set_width(super::themes::terminal_width());
     if io::stdin().is_terminal() {
         interactive(&mut shell)
     } else {

@@ -18,7 +18,7 @@ use super::generation::{
     next_generation, read_current, remove_unused_generations, switch_to, sync_dir, write_synced,
 };
 use super::meta::{DocumentMeta, Meta, ThemeMeta};
-use super::schema::{passage_document, schema, source_facet, Facets};
+use super::schema::{passage_document, schema, source_facet, Facets, Tagged};
 use super::*;
 use crate::corpus::Corpus;
 use crate::error::{Error, FolderProblem, UserError};
@@ -294,19 +294,30 @@ pub(super) fn build_checked(
                 let doc = &corpus.documents[i];
                 let source = source_facet(&doc.id);
                 let mut added = Ok(());
-                let analysed = analyser.analyze_one_with(&corpus, i, |p, anchor, analysis| {
-                    if added.is_err() {
-                        return;
-                    }
-                    let d = passage_document(&fields, doc, p, anchor, &facets, &source);
-                    if let Some(text) = d
-                        .get_first(fields.text)
-                        .and_then(|v| tantivy::schema::Value::as_str(&v))
-                    {
-                        handoff.offer(text, analysis);
-                    }
-                    added = writer.add_document(d).map(|_| ());
-                })?;
+                let analysed =
+                    analyser.analyze_one_with(&corpus, i, |p, scores, anchor, analysis| {
+                        if added.is_err() {
+                            return;
+                        }
+                        let d = passage_document(
+                            &fields,
+                            doc,
+                            Tagged {
+                                passage: p,
+                                scores,
+                                anchor,
+                            },
+                            &facets,
+                            &source,
+                        );
+                        if let Some(text) = d
+                            .get_first(fields.text)
+                            .and_then(|v| tantivy::schema::Value::as_str(&v))
+                        {
+                            handoff.offer(text, analysis);
+                        }
+                        added = writer.add_document(d).map(|_| ());
+                    })?;
                 added?;
                 let passages = &analysed.segmentation.passages;
                 bytes_read.fetch_add(analysed.bytes as usize, Ordering::Relaxed);

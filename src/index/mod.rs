@@ -59,11 +59,13 @@ pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
 pub use generation::{current_generation, exists, is_index_entry};
 use generation::{hold_generation, read_current};
 pub use meta::{DocumentMeta, Meta, ThemeMeta};
-pub use schema::{kind_code, schema, source_facet, theme_facet, Fields};
+pub use schema::{
+    kind_code, schema, source_facet, theme_facet, theme_score_of, theme_score_value, Fields,
+};
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";

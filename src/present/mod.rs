@@ -8,6 +8,7 @@
 //! the records' own serde types ([`table`]), so a field is named once.
 //! Tests assert exact output through a `Vec<u8>`.
 
+pub mod grid;
 mod hits;
 pub mod lists;
 pub mod table;

@@ -8,7 +8,7 @@ use termcolor::WriteColor;
 
 use crate::cite::Format;
 use crate::error::UserError;
-use crate::search::{YearRange, MAX_LIMIT};
+use crate::search::{GroupBy, YearRange, MAX_LIMIT};
 
 /// What a line asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +37,23 @@ pub enum Line {
     ListThemes,
     /// Write the last results to a file (JSON Lines or CSV by extension).
     Export(PathBuf),
+    /// The document × theme grid under the session's filters.
+    Grid {
+        /// What the rows are.
+        by: GroupBy,
+        /// The columns asked for (`themes:a,b`); empty: the session's
+        /// themes, else the pillars.
+        themes: Vec<String>,
+        /// Only passages matching this query; blank for all.
+        query: String,
+    },
+    /// Each document's best passage for a query or a theme.
+    Compare {
+        /// The theme compared on (`theme:ID` alone); else the session's.
+        theme: Option<String>,
+        /// The query; blank to compare on the theme.
+        query: String,
+    },
     /// The commands.
     Help,
     /// Leave.
@@ -87,6 +104,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         ":export",
         "FILE",
         "save every hit of the last query as JSON Lines (.jsonl) or CSV (.csv)",
+    ),
+    (
+        ":grid",
+        "[by:WHAT] [themes:IDS] [QUERY]",
+        "documents × themes: passages per cell (rows by document, issuer, country, year or kind)",
+    ),
+    (
+        ":compare",
+        "QUERY|theme:ID",
+        "each document's best passage for a query or a theme, oldest first",
     ),
     (":help", "", "this list"),
     (":quit", "", "leave (or Ctrl-D)"),
@@ -169,6 +196,35 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
         "export" => match args.as_slice() {
             [file] => Ok(Line::Export(PathBuf::from(file))),
             _ => Err(usage("name one file")),
+        },
+        "grid" => {
+            let mut by = GroupBy::Document;
+            let mut themes = Vec::new();
+            let mut query = Vec::new();
+            for a in &args {
+                if let Some(w) = a.strip_prefix("by:") {
+                    by = GroupBy::parse(w).map_err(|e| usage(&e.to_string()))?;
+                } else if let Some(t) = a.strip_prefix("themes:") {
+                    themes.extend(ids(&[t]));
+                } else {
+                    query.push(*a);
+                }
+            }
+            Ok(Line::Grid {
+                by,
+                themes,
+                query: query.join(" "),
+            })
+        }
+        "compare" => match args.as_slice() {
+            [one] if one.starts_with("theme:") => Ok(Line::Compare {
+                theme: Some(one["theme:".len()..].to_string()),
+                query: String::new(),
+            }),
+            _ => Ok(Line::Compare {
+                theme: None,
+                query: args.join(" "),
+            }),
         },
         "help" | "h" | "?" => Ok(Line::Help),
         "quit" | "q" | "exit" => Ok(Line::Quit),

@@ -75,6 +75,8 @@ pub struct Shell {
     engine: Engine,
     session: Session,
     errors: usize,
+    /// The width `:grid` fits its table to.
+    width: usize,
 }
 
 impl std::fmt::Debug for Shell {
@@ -93,7 +95,13 @@ impl Shell {
             engine,
             session: Session::default(),
             errors: 0,
+            width: 100,
         }
+    }
+
+    /// Sets the width `:grid` fits its table to (the terminal's).
+    pub fn set_width(&mut self, width: usize) {
+        self.width = width.max(40);
     }
 
     /// The filters, paging and last results.
@@ -202,6 +210,16 @@ impl Shell {
             Line::ListSources => present::lists::documents(out, &self.engine.documents()?)?,
             Line::ListThemes => present::lists::themes(out, &self.engine.theme_counts()?)?,
             Line::Export(path) => self.export(&path, out)?,
+            Line::Grid { by, themes, query } => {
+                let request = self.session.grid_request(by, themes, &query);
+                let grid = self.engine.grid(&request)?;
+                present::grid::grid(out, &grid, self.width)?;
+            }
+            Line::Compare { theme, query } => {
+                let request = self.session.compare_request(theme, &query)?;
+                let comparison = self.engine.compare(&request)?;
+                present::grid::compare(out, &comparison)?;
+            }
             Line::Help => help(out)?,
             Line::Quit => return Ok(Flow::Quit),
         }

@@ -224,3 +224,39 @@ fn csv_export_quotes_commas_quotes_and_newlines() {
     assert_eq!(&row[14], "cbm;norms/a");
     assert_eq!(&row[16], "line one\nline two");
 }
+
+#[test]
+fn grid_and_compare_lines_parse() {
+    use crate::search::GroupBy;
+    assert_eq!(
+        parse(":grid by:year themes:cbm,norms/* cyber security").unwrap(),
+        Line::Grid {
+            by: GroupBy::Year,
+            themes: vec!["cbm".into(), "norms/*".into()],
+            query: "cyber security".into(),
+        }
+    );
+    assert_eq!(
+        parse(":grid").unwrap(),
+        Line::Grid {
+            by: GroupBy::Document,
+            themes: Vec::new(),
+            query: String::new(),
+        }
+    );
+    assert!(parse(":grid by:planet").is_err());
+    assert_eq!(
+        parse(":compare theme:cbm").unwrap(),
+        Line::Compare {
+            theme: Some("cbm".into()),
+            query: String::new(),
+        }
+    );
+    assert_eq!(
+        parse(":compare \"critical infrastructure\"").unwrap(),
+        Line::Compare {
+            theme: None,
+            query: "\"critical infrastructure\"".into(),
+        }
+    );
+}

@@ -11,6 +11,7 @@ mod containment;
 mod crash_safety;
 mod gencorpus;
 mod gold;
+mod grid;
 mod query_props;
 mod search_cli;
 mod search_relevance;

@@ -307,7 +307,7 @@ impl Library {
 
 /// A temporary corpus folder holding a copy of `../shared/corpus-extra`'s
 /// texts and a manifest generated from its `index.tsv`.
-fn extra_corpus(src: &Path, out: &Path) {
+pub(crate) fn extra_corpus(src: &Path, out: &Path) {
     let tsv = std::fs::read_to_string(src.join("index.tsv")).unwrap_or_else(|e| {
         panic!(
             "{}: {e}; the relevance test needs ../shared/corpus-extra beside the repository",
