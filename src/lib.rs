@@ -20,6 +20,7 @@ pub mod lexicon;
 pub mod pipeline;
 pub mod present;
 pub mod query;
+pub mod reuse;
 pub mod search;
 mod seek_guard;
 pub mod segment;

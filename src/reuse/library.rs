@@ -1,0 +1,529 @@
+//! The passages reuse is looked for in, and the searches over them:
+//! [`Library::trace`] (a formulation's lineage) and [`Library::similar`].
+//!
+//! Input: a table of [`Passage`]s (id, document, date, text) and their
+//! [`SignatureIndex`] — built here ([`Library::build`]) or read back from
+//! the index folder ([`Library::new`]). Output: [`Trace`]s and
+//! [`SimilarPassage`]s, serde records ready for JSON.
+//!
+//! How a search runs: the query's shingle hashes (all of them, not only
+//! the winnowed ones, so that any passage whose kept hash lies in a shared
+//! run is met) are looked up in the table; passages are ranked by the
+//! rarity of the hashes they share (a hash held by few passages counts
+//! more), the best [`ReuseOptions::max_candidates`] are aligned word by
+//! word, and those sharing at least [`ReuseOptions::min_words`] matched
+//! words, of which enough are not common, are kept.
+//!
+//! Refused: a table whose signatures do not match the passages
+//! ([`Library::new`]), an unknown passage id.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::align::{align, diff, Alignment, Edit};
+use super::signature::{shingle_hashes, Params, Signature, SignatureIndex};
+use super::words::{char_offsets, Words};
+use super::ReuseOptions;
+use crate::corpus::PartialDate;
+use crate::lexicon::{Analysis, Lexicon};
+
+/// One passage as reuse detection needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Passage {
+    /// The passage id (`doc:n`).
+    pub id: String,
+    /// The document id.
+    pub doc: String,
+    /// The document's date.
+    pub date: PartialDate,
+    /// The passage text.
+    pub text: String,
+}
+
+/// Passages and their signature table.
+#[derive(Debug, Clone)]
+pub struct Library {
+    lexicon: Lexicon,
+    passages: Vec<Passage>,
+    /// Document number of each passage (distinct documents, numbered in
+    /// order of first appearance).
+    doc_of: Vec<u32>,
+    by_id: HashMap<String, u32>,
+    index: SignatureIndex,
+}
+
+/// Why a [`Library`] cannot be made or a passage cannot be traced.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReuseError {
+    /// The signature table was built for another set of passages.
+    #[error("the reuse table holds {table} passages but the index has {passages}: rebuild the index")]
+    Mismatch {
+        /// Passages in the table.
+        table: usize,
+        /// Passages given.
+        passages: usize,
+    },
+    /// No passage has this id.
+    #[error("no passage {0:?} (use an id as search prints it, e.g. usa-2011:12)")]
+    UnknownPassage(String),
+}
+
+/// A formulation's lineage: every passage sharing wording with the traced
+/// text, earliest document first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The text traced (the passage's text when a passage was traced).
+    pub query: String,
+    /// The passage traced, when one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query_id: Option<String>,
+    /// The least number of matched words that counts as shared wording.
+    pub min_words: usize,
+    /// Passages aligned with the query.
+    pub aligned: usize,
+    /// Whether more passages shared hashes with the query than were
+    /// aligned ([`ReuseOptions::max_candidates`]): later entries may be
+    /// missing.
+    pub truncated: bool,
+    /// The versions, by document date (then document id, then passage
+    /// order): the earliest appearance first.
+    pub entries: Vec<TraceEntry>,
+}
+
+/// One version of a formulation in a [`Trace`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TraceEntry {
+    /// The passage id.
+    pub id: String,
+    /// Its document.
+    pub doc: String,
+    /// The document's date.
+    pub date: PartialDate,
+    /// Whether this is the passage traced.
+    pub is_query: bool,
+    /// The aligned span, `[start, end)` in characters of the passage text.
+    pub span: [usize; 2],
+    /// The span it aligns with in the query, in characters of the query.
+    pub query_span: [usize; 2],
+    /// The aligned span as written.
+    pub text: String,
+    /// Words of the span matched with the query.
+    pub matched_words: usize,
+    /// Dice similarity of the span and the query's span (0–1).
+    pub similarity: f64,
+    /// The earlier version this one is closest to, and what changed since;
+    /// `None` for a first appearance (no earlier passage of another
+    /// document shares enough of its wording).
+    pub earlier: Option<EarlierVersion>,
+}
+
+/// The version a [`TraceEntry`] is compared with.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EarlierVersion {
+    /// Its passage id.
+    pub id: String,
+    /// Its document's date.
+    pub date: PartialDate,
+    /// Dice similarity of the two aligned spans.
+    pub similarity: f64,
+    /// Words matched between them.
+    pub matched_words: usize,
+    /// The word diff from it to this entry (offsets: `earlier` into its
+    /// text, `later` into this entry's).
+    pub edits: Vec<Edit>,
+}
+
+/// A passage like a given one ([`Library::similar`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimilarPassage {
+    /// The passage id.
+    pub id: String,
+    /// Its document.
+    pub doc: String,
+    /// The document's date.
+    pub date: PartialDate,
+    /// Whether it shares wording (at least `min_words` matched words) with
+    /// the given passage; if not, it shares only shorter runs of rare
+    /// words.
+    pub shared_wording: bool,
+    /// The span shared, in characters of its text.
+    pub span: [usize; 2],
+    /// The span as written.
+    pub text: String,
+    /// Words matched.
+    pub matched_words: usize,
+    /// Dice similarity of the aligned spans (0–1).
+    pub similarity: f64,
+    /// Sum of the rarity weights of the shingles shared.
+    pub rarity: f64,
+}
+
+/// A passage met by a search, before alignment.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    passage: u32,
+    rarity: f64,
+}
+
+/// An aligned passage, with the span in both.
+#[derive(Debug, Clone)]
+pub(super) struct Aligned {
+    pub passage: u32,
+    pub words: Words,
+    /// `a` is the query's side, `b` the passage's.
+    pub alignment: Alignment,
+}
+
+impl Library {
+    /// Passages and the signature table built from them (signatures made
+    /// in parallel).
+    pub fn build(lexicon: Lexicon, passages: Vec<Passage>, params: Params) -> Library {
+        let signatures: Vec<Signature> = passages
+            .par_iter()
+            .map(|p| Signature::of_words(params, &Words::new(&lexicon, &p.text)))
+            .collect();
+        let index = SignatureIndex::build(params, &signatures);
+        Library::assemble(lexicon, passages, index)
+    }
+
+    /// Passages and a table read back from the index folder; `passages[i]`
+    /// must be the passage whose signature was given `i`-th to
+    /// [`SignatureIndex::build`].
+    pub fn new(
+        lexicon: Lexicon,
+        passages: Vec<Passage>,
+        index: SignatureIndex,
+    ) -> Result<Library, ReuseError> {
+        if index.passages() != passages.len() {
+            return Err(ReuseError::Mismatch {
+                table: index.passages(),
+                passages: passages.len(),
+            });
+        }
+        Ok(Library::assemble(lexicon, passages, index))
+    }
+
+    fn assemble(lexicon: Lexicon, passages: Vec<Passage>, index: SignatureIndex) -> Library {
+        let mut docs: HashMap<&str, u32> = HashMap::new();
+        let doc_of = passages
+            .iter()
+            .map(|p| {
+                let next = docs.len() as u32;
+                *docs.entry(p.doc.as_str()).or_insert(next)
+            })
+            .collect();
+        let by_id = passages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i as u32))
+            .collect();
+        Library {
+            lexicon,
+            passages,
+            doc_of,
+            by_id,
+            index,
+        }
+    }
+
+    /// The passages, in table order.
+    pub fn passages(&self) -> &[Passage] {
+        &self.passages
+    }
+
+    /// The signature table.
+    pub fn index(&self) -> &SignatureIndex {
+        &self.index
+    }
+
+    /// The lexicon words are normalised with.
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    /// The table position of a passage id.
+    pub fn position(&self, id: &str) -> Result<usize, ReuseError> {
+        self.by_id
+            .get(id)
+            .map(|&i| i as usize)
+            .ok_or_else(|| ReuseError::UnknownPassage(id.to_string()))
+    }
+
+    pub(super) fn doc_number(&self, passage: u32) -> u32 {
+        self.doc_of[passage as usize]
+    }
+
+    pub(super) fn words_of(&self, passage: u32) -> Words {
+        self.words_with(passage, &mut Analysis::default())
+    }
+
+    /// [`words_of`](Self::words_of) with the lexicon's buffers reused from
+    /// one passage to the next (one per rayon worker, by `map_init`).
+    pub(super) fn words_with(&self, passage: u32, analysis: &mut Analysis) -> Words {
+        self.lexicon
+            .analyse_into(&self.passages[passage as usize].text, analysis);
+        Words::from_tokens(analysis.stemmed())
+    }
+
+    /// Rarity weight of a hash held by `held` passages: its inverse
+    /// document frequency, `ln(1 + N / held)`.
+    pub(super) fn rarity(&self, held: usize) -> f64 {
+        (1.0 + self.passages.len() as f64 / held.max(1) as f64).ln()
+    }
+
+    /// Passages sharing shingle hashes with `words`, rarest-sharing first,
+    /// leaving out the document of passage `query` (a document repeating
+    /// its own text is not reuse); and whether there were more than `max`.
+    fn candidates(&self, words: &Words, query: Option<u32>, max: usize) -> (Vec<Candidate>, bool) {
+        let keys: Vec<u64> = words.keys().collect();
+        let mut hashes = Vec::new();
+        shingle_hashes(self.index.params().shingle, &keys, &mut hashes);
+        hashes.sort_unstable();
+        hashes.dedup();
+        let mut score: HashMap<u32, f64> = HashMap::new();
+        for h in hashes {
+            let held = self.index.postings(h);
+            if held.is_empty() {
+                continue;
+            }
+            let w = self.rarity(held.len());
+            for &p in held {
+                *score.entry(p).or_default() += w;
+            }
+        }
+        if let Some(q) = query {
+            let doc = self.doc_number(q);
+            score.retain(|&p, _| self.doc_number(p) != doc);
+        }
+        let mut out: Vec<Candidate> = score
+            .into_iter()
+            .map(|(passage, rarity)| Candidate { passage, rarity })
+            .collect();
+        out.sort_unstable_by(|a, b| b.rarity.total_cmp(&a.rarity).then(a.passage.cmp(&b.passage)));
+        let truncated = out.len() > max;
+        out.truncate(max);
+        (out, truncated)
+    }
+
+    /// Aligns `query` with each candidate, in parallel, keeping those that
+    /// pass the options' thresholds.
+    fn align_candidates(
+        &self,
+        query: &Words,
+        candidates: &[Candidate],
+        options: &ReuseOptions,
+    ) -> Vec<(Aligned, f64)> {
+        candidates
+            .par_iter()
+            .map_init(Analysis::default, |analysis, c| {
+                let words = self.words_with(c.passage, analysis);
+                let alignment = align(query, &words)?;
+                options.accepts(&alignment).then_some((
+                    Aligned {
+                        passage: c.passage,
+                        words,
+                        alignment,
+                    },
+                    c.rarity,
+                ))
+            })
+            .flatten()
+            .collect()
+    }
+
+    /// The lineage of a text: every passage sharing at least
+    /// `options.min_words` matched words with it, earliest first.
+    pub fn trace(&self, text: &str, options: &ReuseOptions) -> Trace {
+        let words = Words::new(&self.lexicon, text);
+        self.trace_words(text, &words, None, options)
+    }
+
+    /// The lineage of a passage: it and every passage sharing wording
+    /// with it, earliest first.
+    pub fn trace_passage(&self, id: &str, options: &ReuseOptions) -> Result<Trace, ReuseError> {
+        let at = self.position(id)? as u32;
+        let text = &self.passages[at as usize].text;
+        let words = self.words_of(at);
+        Ok(self.trace_words(text, &words, Some(at), options))
+    }
+
+    fn trace_words(
+        &self,
+        text: &str,
+        words: &Words,
+        query: Option<u32>,
+        options: &ReuseOptions,
+    ) -> Trace {
+        let (candidates, truncated) = self.candidates(words, query, options.max_candidates);
+        let mut found: Vec<Aligned> = self
+            .align_candidates(words, &candidates, options)
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        let aligned = candidates.len();
+        if let Some(q) = query {
+            found.push(Aligned {
+                passage: q,
+                words: words.clone(),
+                alignment: Alignment {
+                    a: (0, words.len()),
+                    b: (0, words.len()),
+                    matched: words.len(),
+                    score: 0,
+                },
+            });
+        }
+        found.sort_by(|x, y| self.chronological(x.passage, y.passage));
+        let earlier = self.earlier_versions(&found, options);
+        let entries = found
+            .iter()
+            .zip(earlier)
+            .map(|(f, earlier)| {
+                let p = &self.passages[f.passage as usize];
+                let own = f.words.byte_range(f.alignment.b.0, f.alignment.b.1);
+                let in_query = words.byte_range(f.alignment.a.0, f.alignment.a.1);
+                let chars = char_offsets(&p.text, &[own.start, own.end]);
+                let query_chars = char_offsets(text, &[in_query.start, in_query.end]);
+                TraceEntry {
+                    id: p.id.clone(),
+                    doc: p.doc.clone(),
+                    date: p.date,
+                    is_query: Some(f.passage) == query,
+                    span: [chars[0], chars[1]],
+                    query_span: [query_chars[0], query_chars[1]],
+                    text: p.text[own].to_string(),
+                    matched_words: f.alignment.matched,
+                    similarity: f.alignment.similarity(),
+                    earlier,
+                }
+            })
+            .collect();
+        Trace {
+            query: text.to_string(),
+            query_id: query.map(|q| self.passages[q as usize].id.clone()),
+            min_words: options.min_words,
+            aligned,
+            truncated,
+            entries,
+        }
+    }
+
+    /// Date, then document id, then table order: the lineage's order.
+    pub(super) fn chronological(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let (pa, pb) = (&self.passages[a as usize], &self.passages[b as usize]);
+        pa.date
+            .cmp(&pb.date)
+            .then_with(|| pa.doc.cmp(&pb.doc))
+            .then(a.cmp(&b))
+    }
+
+    /// For each version (in lineage order), the most similar earlier
+    /// version of another document that shares enough wording with it.
+    ///
+    /// Why the most similar rather than the one just before: a text copied
+    /// from the original and another copied from a copy both descend from
+    /// something; the closest earlier wording is the likeliest parent, and
+    /// its diff shows only what this version changed.
+    fn earlier_versions(&self, found: &[Aligned], options: &ReuseOptions) -> Vec<Option<EarlierVersion>> {
+        // Compared with at most this many earlier versions, those whose
+        // spans overlap its own most in the query.
+        const MAX_PARENTS: usize = 24;
+        (0..found.len())
+            .into_par_iter()
+            .map(|i| {
+                let me = &found[i];
+                let doc = self.doc_number(me.passage);
+                let mut parents: Vec<(usize, usize)> = found[..i]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| self.doc_number(f.passage) != doc)
+                    .map(|(j, f)| {
+                        let overlap = me.alignment.a.1.min(f.alignment.a.1)
+                            .saturating_sub(me.alignment.a.0.max(f.alignment.a.0));
+                        (j, overlap)
+                    })
+                    .filter(|&(_, overlap)| overlap > 0)
+                    .collect();
+                parents.sort_by(|x, y| y.1.cmp(&x.1).then(y.0.cmp(&x.0)));
+                parents.truncate(MAX_PARENTS);
+                let best = parents
+                    .into_iter()
+                    .filter_map(|(j, _)| {
+                        let al = align(&found[j].words, &me.words)?;
+                        options.accepts(&al).then_some((j, al))
+                    })
+                    .max_by(|(j1, a1), (j2, a2)| {
+                        a1.similarity()
+                            .total_cmp(&a2.similarity())
+                            .then(a1.matched.cmp(&a2.matched))
+                            .then(j2.cmp(j1))
+                    })?;
+                let (j, al) = best;
+                let parent = &self.passages[found[j].passage as usize];
+                let mine = &self.passages[me.passage as usize];
+                Some(EarlierVersion {
+                    id: parent.id.clone(),
+                    date: parent.date,
+                    similarity: al.similarity(),
+                    matched_words: al.matched,
+                    edits: diff(&parent.text, &found[j].words, &mine.text, &me.words, &al),
+                })
+            })
+            .collect()
+    }
+
+    /// The passages most like passage `id`: first those sharing wording
+    /// with it (by similarity, then matched words), then those sharing only
+    /// shorter runs (by the rarity of the shingles shared), at most
+    /// `limit`. Passages of its own document are left out.
+    pub fn similar(
+        &self,
+        id: &str,
+        limit: usize,
+        options: &ReuseOptions,
+    ) -> Result<Vec<SimilarPassage>, ReuseError> {
+        let at = self.position(id)? as u32;
+        let words = self.words_of(at);
+        let (candidates, _) = self.candidates(&words, Some(at), options.max_candidates);
+        let mut out: Vec<SimilarPassage> = candidates
+            .par_iter()
+            .map_init(Analysis::default, |analysis, c| {
+                let other = self.words_with(c.passage, analysis);
+                let al = align(&words, &other)?;
+                let p = &self.passages[c.passage as usize];
+                let own = other.byte_range(al.b.0, al.b.1);
+                let chars = char_offsets(&p.text, &[own.start, own.end]);
+                Some(SimilarPassage {
+                    id: p.id.clone(),
+                    doc: p.doc.clone(),
+                    date: p.date,
+                    shared_wording: options.accepts(&al),
+                    span: [chars[0], chars[1]],
+                    text: p.text[own].to_string(),
+                    matched_words: al.matched,
+                    similarity: al.similarity(),
+                    rarity: c.rarity,
+                })
+            })
+            .flatten()
+            .collect();
+        out.sort_by(|a, b| {
+            b.shared_wording
+                .cmp(&a.shared_wording)
+                .then_with(|| {
+                    if a.shared_wording {
+                        b.similarity
+                            .total_cmp(&a.similarity)
+                            .then(b.matched_words.cmp(&a.matched_words))
+                    } else {
+                        b.rarity.total_cmp(&a.rarity)
+                    }
+                })
+                .then_with(|| a.id.cmp(&b.id))
+        });
+        out.truncate(limit);
+        Ok(out)
+    }
+}
