@@ -38,7 +38,12 @@ fn documents(dir: &Path) -> Vec<(Document, String)> {
     corpus
         .documents
         .par_iter()
-        .map(|d| (d.clone(), corpus.read_text(d, true).expect("text reads").text))
+        .map(|d| {
+            (
+                d.clone(),
+                corpus.read_text(d, true).expect("text reads").text,
+            )
+        })
         .collect()
 }
 
@@ -72,7 +77,13 @@ fn plant(founding: &[Passage], into: &mut Vec<Passage>) -> Vec<(String, Vec<Stri
             let text: Vec<&str> = words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| if (i + 3 * c + 5) % 17 == 0 { "changed" } else { w })
+                .map(|(i, w)| {
+                    if (i + 3 * c + 5) % 17 == 0 {
+                        "changed"
+                    } else {
+                        w
+                    }
+                })
                 .collect();
             let doc = format!("planted-{k}-{c}");
             let id = format!("{doc}:1");
@@ -179,7 +190,10 @@ fn build_cost(c: &mut Criterion) {
             analysis.stemmed().to_vec()
         })
         .collect();
-    let signatures: Vec<Signature> = tokens.iter().map(|t| Signature::of_tokens(params, t)).collect();
+    let signatures: Vec<Signature> = tokens
+        .iter()
+        .map(|t| Signature::of_tokens(params, t))
+        .collect();
     let hashes: usize = signatures.iter().map(|s| s.hashes().len()).sum();
     let words: usize = tokens.iter().map(Vec::len).sum();
     assert!(hashes * 4 > words, "{hashes} hashes for {words} words");
@@ -198,7 +212,11 @@ fn build_cost(c: &mut Criterion) {
     let mut group = c.benchmark_group("reuse-build");
     group.throughput(Throughput::Bytes(bytes as u64));
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(if common::benchmarking() { 20 } else { 1 }));
+    group.measurement_time(Duration::from_secs(if common::benchmarking() {
+        20
+    } else {
+        1
+    }));
     group.bench_function("segment+tag", |b| {
         let mut analysis = Analysis::default();
         b.iter(|| {
@@ -265,9 +283,15 @@ fn searches(c: &mut Criterion) {
     group.sample_size(20);
     group.bench_function("planted-passage", |b| {
         b.iter(|| {
-            let trace = s.library.trace_passage(black_box(original), &options).unwrap();
+            let trace = s
+                .library
+                .trace_passage(black_box(original), &options)
+                .unwrap();
             for copy in copies {
-                assert!(trace.entries.iter().any(|e| &e.id == copy), "{copy} not traced");
+                assert!(
+                    trace.entries.iter().any(|e| &e.id == copy),
+                    "{copy} not traced"
+                );
             }
             trace.entries.len()
         })
@@ -275,7 +299,10 @@ fn searches(c: &mut Criterion) {
     let mut found = 0;
     group.bench_function("generated-passage", |b| {
         b.iter(|| {
-            let trace = s.library.trace_passage(black_box(&generated), &options).unwrap();
+            let trace = s
+                .library
+                .trace_passage(black_box(&generated), &options)
+                .unwrap();
             assert!(trace.aligned > 0, "the generated passage met no candidate");
             found = trace.entries.len();
             found
@@ -301,14 +328,20 @@ fn searches(c: &mut Criterion) {
                     .find(|c| c.members.iter().any(|m| &m.id == original))
                     .unwrap_or_else(|| panic!("{original} in no cluster"));
                 for copy in copies {
-                    assert!(home.members.iter().any(|m| &m.id == copy), "{copy} not with {original}");
+                    assert!(
+                        home.members.iter().any(|m| &m.id == copy),
+                        "{copy} not with {original}"
+                    );
                 }
             }
             summary = (clusters.len(), clusters.iter().map(|c| c.passages).sum());
             clusters.len()
         })
     });
-    eprintln!("reuse-clusters: {} clusters, {} passages in them", summary.0, summary.1);
+    eprintln!(
+        "reuse-clusters: {} clusters, {} passages in them",
+        summary.0, summary.1
+    );
     group.finish();
 }
 

@@ -75,18 +75,36 @@ fn founding() -> Vec<Passage> {
 /// Words to put in place of the original ones: none occurs in the
 /// founding corpus.
 const NEW_WORDS: &[&str] = &[
-    "zeppelin", "quorum", "marmalade", "lighthouse", "tundra", "accordion", "saffron",
-    "glacier", "orchard", "pendulum", "walrus", "lantern",
+    "zeppelin",
+    "quorum",
+    "marmalade",
+    "lighthouse",
+    "tundra",
+    "accordion",
+    "saffron",
+    "glacier",
+    "orchard",
+    "pendulum",
+    "walrus",
+    "lantern",
 ];
 
-/// Sentences made of the field's common phrases, and nothing longer
-/// shared with any founding passage.
+/// Sentences made of the field's common phrases, each different, and
+/// nothing longer shared with one another or any founding passage: two
+/// per synthetic document.
 const FILLERS: &[&str] = &[
     "Our agency applies international law and promotes information and communication technologies for rural schools and clinics.",
     "Confidence-building measures, capacity building and international law were the topics of the regional workshop held last spring.",
     "The United Nations and the private sector discussed critical infrastructure, cyber security and the rule of law at a seminar.",
     "Information and communication technologies change how farmers sell grain, and international law says little about it.",
     "In accordance with international law, the ministry will publish an annual report on its information and communication technologies budget.",
+    "Universities teach international law; few courses cover information and communication technologies in the context of international security.",
+    "Critical infrastructure operators met the United Nations envoy to discuss confidence-building measures in the region.",
+    "The responsible State behaviour of our neighbours is welcome, and the rule of law applies to our harbour authority too.",
+    "Human rights and fundamental freedoms matter to our librarians, who lend books on information and communication technologies.",
+    "A national strategy on cyber security needs a budget, and international cooperation needs trained diplomats and translators.",
+    "The Group of Governmental Experts was mentioned twice in the parliamentary debate on fisheries and coastal protection.",
+    "Capacity building in information and communication technologies remains the priority of the development bank this decade.",
 ];
 
 fn fixture() -> &'static Fixture {
@@ -112,7 +130,15 @@ fn build_fixture() -> Fixture {
     let picked: Vec<usize> = (0..8).map(|k| eligible[k * step + step / 2]).collect();
 
     let mut docs: Vec<(Document, Vec<String>)> = (0..6)
-        .map(|k| (doc(&format!("synthetic-{k}"), &format!("{}-0{}-15", 2019 + k, k + 1)), Vec::new()))
+        .map(|k| {
+            (
+                doc(
+                    &format!("synthetic-{k}"),
+                    &format!("{}-0{}-15", 2019 + k, k + 1),
+                ),
+                Vec::new(),
+            )
+        })
         .collect();
     let mut originals = Vec::new();
     let mut new_word = NEW_WORDS.iter().cycle();
@@ -152,8 +178,8 @@ fn build_fixture() -> Fixture {
         originals.push((original.id.clone(), copies));
     }
     for (k, (_, paragraphs)) in docs.iter_mut().enumerate() {
-        paragraphs.insert(0, FILLERS[k % FILLERS.len()].to_string());
-        paragraphs.push(FILLERS[(k + 2) % FILLERS.len()].to_string());
+        paragraphs.insert(0, FILLERS[2 * k].to_string());
+        paragraphs.push(FILLERS[2 * k + 1].to_string());
     }
 
     // The synthetic documents, segmented like any other.
@@ -162,7 +188,12 @@ fn build_fixture() -> Fixture {
     for (document, paragraphs) in &docs {
         let text = paragraphs.join("\n\n") + "\n";
         let ps = passages_of(document, &text);
-        assert_eq!(ps.len(), paragraphs.len(), "{}: segmentation changed the paragraphs", document.id);
+        assert_eq!(
+            ps.len(),
+            paragraphs.len(),
+            "{}: segmentation changed the paragraphs",
+            document.id
+        );
         let ids: Vec<String> = ps.iter().map(|p| p.id.clone()).collect();
         fillers.push(ids[0].clone());
         fillers.push(ids[ids.len() - 1].clone());
@@ -200,12 +231,25 @@ fn passage<'a>(library: &'a Library, id: &str) -> &'a Passage {
 
 fn check_lineage(trace: &Trace, original: &Original, fx: &Fixture) {
     let ids: Vec<&str> = trace.entries.iter().map(|e| e.id.as_str()).collect();
-    assert!(ids.contains(&original.id.as_str()), "{}: original missing from {ids:?}", original.id);
+    assert!(
+        ids.contains(&original.id.as_str()),
+        "{}: original missing from {ids:?}",
+        original.id
+    );
     for copy in &original.copies {
-        assert!(ids.contains(&copy.id.as_str()), "{}: copy {} missing from {ids:?}", original.id, copy.id);
+        assert!(
+            ids.contains(&copy.id.as_str()),
+            "{}: copy {} missing from {ids:?}",
+            original.id,
+            copy.id
+        );
     }
     for filler in &fx.fillers {
-        assert!(!ids.contains(&filler.as_str()), "{}: filler {filler} reported", original.id);
+        assert!(
+            !ids.contains(&filler.as_str()),
+            "{}: filler {filler} reported",
+            original.id
+        );
     }
     // Date order, the original (2011–2017) before its copies (2019–).
     for w in trace.entries.windows(2) {
@@ -218,13 +262,31 @@ fn check_lineage(trace: &Trace, original: &Original, fx: &Fixture) {
         assert!(original_at < at(&copy.id));
         // The copy's closest earlier version is the original, and the diff
         // shows exactly the three changed words, every other word kept.
-        let earlier = entry.earlier.as_ref().unwrap_or_else(|| panic!("{}: no earlier version", copy.id));
+        let earlier = entry
+            .earlier
+            .as_ref()
+            .unwrap_or_else(|| panic!("{}: no earlier version", copy.id));
         assert_eq!(earlier.id, original.id, "{}", copy.id);
-        let changes: Vec<_> = earlier.edits.iter().filter(|e| e.kind != EditKind::Same).collect();
-        assert_eq!(changes.len(), copy.replaced.len(), "{}: {changes:?}", copy.id);
+        let changes: Vec<_> = earlier
+            .edits
+            .iter()
+            .filter(|e| e.kind != EditKind::Same)
+            .collect();
+        assert_eq!(
+            changes.len(),
+            copy.replaced.len(),
+            "{}: {changes:?}",
+            copy.id
+        );
         for (edit, (old, new)) in changes.iter().zip(&copy.replaced) {
             assert_eq!(edit.kind, EditKind::Replaced);
-            assert!(old.contains(&edit.earlier_text) || edit.earlier_text.contains(old.trim_matches(|c: char| !c.is_alphanumeric())), "{old} vs {edit:?}");
+            assert!(
+                old.contains(&edit.earlier_text)
+                    || edit
+                        .earlier_text
+                        .contains(old.trim_matches(|c: char| !c.is_alphanumeric())),
+                "{old} vs {edit:?}"
+            );
             assert!(edit.later_text.contains(new.as_str()), "{new} vs {edit:?}");
         }
         let source = passage(&fx.library, &original.id);
@@ -234,8 +296,18 @@ fn check_lineage(trace: &Trace, original: &Original, fx: &Fixture) {
             .filter(|e| e.kind == EditKind::Same)
             .map(|e| e.later_text.split_whitespace().count())
             .sum();
-        assert_eq!(kept, source.text.split_whitespace().count() - copy.replaced.len(), "{}", copy.id);
-        assert_eq!(entry.span, [0, passage(&fx.library, &copy.id).text.chars().count()]);
+        assert_eq!(
+            kept,
+            source.text.split_whitespace().count() - copy.replaced.len(),
+            "{}",
+            copy.id
+        );
+        // The span runs from the copy's first word to its last.
+        let text = &passage(&fx.library, &copy.id).text;
+        let first = text.chars().position(char::is_alphanumeric).unwrap();
+        let last =
+            text.chars().count() - text.chars().rev().position(char::is_alphanumeric).unwrap();
+        assert_eq!(entry.span, [first, last], "{}", copy.id);
     }
 }
 
@@ -266,7 +338,12 @@ fn clusters_group_each_original_with_its_copies() {
             .collect();
         let with_copies: Vec<_> = home
             .iter()
-            .filter(|c| original.copies.iter().all(|copy| c.members.iter().any(|m| m.id == copy.id)))
+            .filter(|c| {
+                original
+                    .copies
+                    .iter()
+                    .all(|copy| c.members.iter().any(|m| m.id == copy.id))
+            })
             .collect();
         assert_eq!(with_copies.len(), 1, "{}: {home:#?}", original.id);
         let cluster = with_copies[0];
@@ -276,11 +353,17 @@ fn clusters_group_each_original_with_its_copies() {
     }
     for c in &clusters {
         for m in &c.members {
-            assert!(!fx.fillers.contains(&m.id), "filler {} in a cluster: {c:#?}", m.id);
+            assert!(
+                !fx.fillers.contains(&m.id),
+                "filler {} in a cluster: {c:#?}",
+                m.id
+            );
         }
         assert!(c.members.windows(2).all(|w| w[0].date <= w[1].date));
     }
-    assert!(clusters.windows(2).all(|w| w[0].documents >= w[1].documents));
+    assert!(clusters
+        .windows(2)
+        .all(|w| w[0].documents >= w[1].documents));
 }
 
 #[test]
@@ -289,24 +372,44 @@ fn common_phrases_alone_are_not_reuse() {
     let options = ReuseOptions::default();
     for filler in &fx.fillers {
         let trace = fx.library.trace_passage(filler, &options).unwrap();
-        let others: Vec<&str> = trace.entries.iter().filter(|e| !e.is_query).map(|e| e.id.as_str()).collect();
+        let others: Vec<&str> = trace
+            .entries
+            .iter()
+            .filter(|e| !e.is_query)
+            .map(|e| e.id.as_str())
+            .collect();
         assert!(others.is_empty(), "{filler} shares wording with {others:?}");
     }
-    let trace = fx.library.trace("information and communication technologies and international law", &options);
-    assert!(trace.entries.is_empty(), "{:?}", trace.entries.iter().map(|e| &e.id).collect::<Vec<_>>());
+    let trace = fx.library.trace(
+        "information and communication technologies and international law",
+        &options,
+    );
+    assert!(
+        trace.entries.is_empty(),
+        "{:?}",
+        trace.entries.iter().map(|e| &e.id).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn similar_puts_shared_wording_first() {
     let fx = fixture();
     let original = &fx.originals[0];
-    let similar = fx.library.similar(&original.id, 10, &ReuseOptions::default()).unwrap();
+    let similar = fx
+        .library
+        .similar(&original.id, 10, &ReuseOptions::default())
+        .unwrap();
     let first: Vec<&str> = similar.iter().take(2).map(|s| s.id.as_str()).collect();
     for copy in &original.copies {
         assert!(first.contains(&copy.id.as_str()), "{first:?}");
     }
-    assert!(similar.iter().all(|s| s.doc != passage(&fx.library, &original.id).doc));
-    assert!(fx.library.similar("no-such:1", 10, &ReuseOptions::default()).is_err());
+    assert!(similar
+        .iter()
+        .all(|s| s.doc != passage(&fx.library, &original.id).doc));
+    assert!(fx
+        .library
+        .similar("no-such:1", 10, &ReuseOptions::default())
+        .is_err());
 }
 
 /// The founding texts and, where it stands, `../shared/corpus-extra`
@@ -319,10 +422,20 @@ fn real_passages() -> Vec<Passage> {
     };
     for line in index.lines().skip(1) {
         let fields: Vec<&str> = line.split('\t').collect();
-        let (Some(file), Some(date)) = (fields.first(), fields.get(2)) else { continue };
-        let Ok(date) = date.parse::<PartialDate>() else { continue };
-        let Ok(bytes) = std::fs::read(extra.join(file)) else { continue };
-        let id = Path::new(file).file_stem().unwrap().to_string_lossy().into_owned();
+        let (Some(file), Some(date)) = (fields.first(), fields.get(2)) else {
+            continue;
+        };
+        let Ok(date) = date.parse::<PartialDate>() else {
+            continue;
+        };
+        let Ok(bytes) = std::fs::read(extra.join(file)) else {
+            continue;
+        };
+        let id = Path::new(file)
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let mut d = doc(&id, &date.to_string());
         d.file = PathBuf::from(file);
         passages.extend(passages_of(&d, &String::from_utf8_lossy(&bytes)));
@@ -333,12 +446,67 @@ fn real_passages() -> Vec<Passage> {
 #[test]
 fn real_texts_share_formulations_across_documents() {
     let passages = real_passages();
+    let founding: Vec<String> = founding().into_iter().map(|p| p.doc).collect();
     let library = Library::build(Lexicon::builtin(), passages, Params::default());
     let clusters = library.clusters(&ReuseOptions::default());
-    for c in clusters.iter().take(40) {
-        println!("{} docs, {} passages, earliest {} ({}): {}", c.documents, c.passages, c.earliest, c.first_date, c.text);
+    assert!(!clusters.is_empty());
+    for c in &clusters {
+        assert!(c.documents >= 2, "{c:#?}");
+        assert_eq!(c.earliest, c.members[0].id);
+        assert!(c.members.windows(2).all(|w| w[0].date <= w[1].date));
         for m in &c.members {
-            println!("    {} {} {}", m.date, m.id, m.text.chars().take(100).collect::<String>());
+            // The span is where the text says.
+            let text = &passage(&library, &m.id).text;
+            let span: String = text
+                .chars()
+                .skip(m.span[0])
+                .take(m.span[1] - m.span[0])
+                .collect();
+            assert_eq!(span, m.text);
+        }
+    }
+    if !support::repo()
+        .join("../shared/corpus-extra/index.tsv")
+        .exists()
+    {
+        return;
+    }
+    // Founding wording travels into the extra strategies: a cluster holds
+    // both, and tracing its earliest passage finds the later ones, each
+    // compared with an earlier version.
+    let crossing = clusters
+        .iter()
+        .find(|c| {
+            founding.contains(&c.members[0].doc)
+                && c.members.iter().any(|m| !founding.contains(&m.doc))
+        })
+        .expect("a founding formulation found in an extra strategy");
+    let trace = library
+        .trace_passage(&crossing.earliest, &ReuseOptions::default())
+        .unwrap();
+    assert_eq!(trace.entries[0].id, crossing.earliest);
+    for m in crossing
+        .members
+        .iter()
+        .filter(|m| m.doc != crossing.members[0].doc)
+    {
+        let entry = trace
+            .entries
+            .iter()
+            .find(|e| e.id == m.id)
+            .unwrap_or_else(|| panic!("{} not traced", m.id));
+        assert!(entry.earlier.is_some(), "{entry:?}");
+    }
+    for c in clusters
+        .iter()
+        .filter(|c| c.members.iter().any(|m| founding.contains(&m.doc)))
+    {
+        println!(
+            "{} documents, earliest {} ({}): {}",
+            c.documents, c.earliest, c.first_date, c.text
+        );
+        for m in &c.members[1..] {
+            println!("    {} {}: {}", m.date, m.id, m.text);
         }
     }
 }

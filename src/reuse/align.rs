@@ -36,7 +36,7 @@ pub const MAX_WORDS: usize = 4000;
 const MAX_TAIL: usize = 3;
 
 /// Where two passages share wording.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Alignment {
     /// Words `a.0..a.1` of the first passage.
     pub a: (usize, usize),
@@ -44,6 +44,10 @@ pub struct Alignment {
     pub b: (usize, usize),
     /// Words aligned with an equal word (by normalised key).
     pub matched: usize,
+    /// The matched words' rarity weights summed
+    /// ([`WordStats::weight`](super::stats::WordStats::weight); `matched`
+    /// when aligned without weights).
+    pub weight: f64,
     /// The Smith–Waterman score.
     pub score: i32,
 }
@@ -108,8 +112,19 @@ pub fn align(a: &Words, b: &Words) -> Option<Alignment> {
     align_keys(&ka, &kb)
 }
 
+/// [`align`] with each matched word weighed by `weight` (its key).
+pub fn align_weighted(a: &Words, b: &Words, weight: &dyn Fn(u64) -> f64) -> Option<Alignment> {
+    let ka: Vec<u64> = a.keys().take(MAX_WORDS).collect();
+    let kb: Vec<u64> = b.keys().take(MAX_WORDS).collect();
+    align_keys_weighted(&ka, &kb, weight)
+}
+
 /// [`align`] on word keys.
 pub fn align_keys(a: &[u64], b: &[u64]) -> Option<Alignment> {
+    align_keys_weighted(a, b, &|_| 1.0)
+}
+
+fn align_keys_weighted(a: &[u64], b: &[u64], weight: &dyn Fn(u64) -> f64) -> Option<Alignment> {
     let (n, m) = (a.len().min(MAX_WORDS), b.len().min(MAX_WORDS));
     if n == 0 || m == 0 {
         return None;
@@ -183,7 +198,7 @@ pub fn align_keys(a: &[u64], b: &[u64]) -> Option<Alignment> {
     }
     // Traceback from the best cell until H restarts from zero.
     let (mut i, mut j) = best_at;
-    let mut matched = 0;
+    let (mut matched, mut weighed) = (0, 0.0);
     #[derive(Clone, Copy, PartialEq)]
     enum State {
         H,
@@ -199,6 +214,7 @@ pub fn align_keys(a: &[u64], b: &[u64]) -> Option<Alignment> {
                 FROM_DIAG => {
                     if a[i - 1] == b[j - 1] {
                         matched += 1;
+                        weighed += weight(a[i - 1]);
                     }
                     i -= 1;
                     j -= 1;
@@ -224,6 +240,7 @@ pub fn align_keys(a: &[u64], b: &[u64]) -> Option<Alignment> {
         a: (i, best_at.0),
         b: (j, best_at.1),
         matched,
+        weight: weighed,
         score: best,
     };
     // Short unmatched ends on both sides belong to the version.
@@ -278,8 +295,7 @@ pub fn diff(
             return ([at, at], String::new());
         }
         let range = [chars[2 * from], chars[2 * (from + len) - 1]];
-        let written =
-            text[ws[from].start as usize..ws[from + len - 1].end as usize].to_string();
+        let written = text[ws[from].start as usize..ws[from + len - 1].end as usize].to_string();
         (range, written)
     };
     capture_diff_slices(Algorithm::Myers, &old, &new)
@@ -336,8 +352,11 @@ mod tests {
 
     #[test]
     fn finds_the_shared_span_inside_other_text() {
-        let a = format!("Alpha beta gamma delta epsilon zeta eta theta. {NORM}. Iota kappa lambda mu nu.");
-        let b = format!("Completely different opening words here and there: {NORM}; and then more.");
+        let a = format!(
+            "Alpha beta gamma delta epsilon zeta eta theta. {NORM}. Iota kappa lambda mu nu."
+        );
+        let b =
+            format!("Completely different opening words here and there: {NORM}; and then more.");
         let (wa, wb) = (words(&a), words(&b));
         let al = align(&wa, &wb).unwrap();
         let norm_words = words(NORM).len();
@@ -378,7 +397,8 @@ mod tests {
             .map(|e| words(&e.later_text).len())
             .sum();
         assert_eq!(same, we.len() - 2);
-        let chars = |t: &str, r: [usize; 2]| t.chars().skip(r[0]).take(r[1] - r[0]).collect::<String>();
+        let chars =
+            |t: &str, r: [usize; 2]| t.chars().skip(r[0]).take(r[1] - r[0]).collect::<String>();
         for e in &edits {
             assert_eq!(chars(earlier, e.earlier), e.earlier_text);
             assert_eq!(chars(later, e.later), e.later_text);
@@ -400,7 +420,8 @@ mod tests {
 
     #[test]
     fn removed_words_and_accents() {
-        let earlier = "Les États devraient coopérer pour prévenir les pratiques nuisibles en matière de TIC";
+        let earlier =
+            "Les États devraient coopérer pour prévenir les pratiques nuisibles en matière de TIC";
         let later = "les etats devraient cooperer pour prevenir les pratiques en matiere de TIC";
         let (we, wl) = (words(earlier), words(later));
         let al = align(&we, &wl).unwrap();
@@ -414,7 +435,10 @@ mod tests {
 
     #[test]
     fn nothing_shared_gives_nothing() {
-        assert_eq!(align(&words("alpha beta gamma"), &words("delta epsilon")), None);
+        assert_eq!(
+            align(&words("alpha beta gamma"), &words("delta epsilon")),
+            None
+        );
         assert_eq!(align(&words(""), &words("delta epsilon")), None);
     }
 

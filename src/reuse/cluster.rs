@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::align::align;
 use super::library::Library;
 use super::words::{char_offsets, Words};
 use super::ReuseOptions;
@@ -95,18 +94,23 @@ impl Library {
     pub fn clusters(&self, options: &ReuseOptions) -> Vec<Cluster> {
         let pairs = self.candidate_pairs(options.max_postings);
         // Words of every passage in a pair, made once.
-        let mut needed: Vec<u32> = pairs.iter().flat_map(|&p| [(p >> 32) as u32, p as u32]).collect();
+        let mut needed: Vec<u32> = pairs
+            .iter()
+            .flat_map(|&p| [(p >> 32) as u32, p as u32])
+            .collect();
         needed.par_sort_unstable();
         needed.dedup();
         let words: HashMap<u32, Words> = needed
             .par_iter()
-            .map_init(Analysis::default, |analysis, &p| (p, self.words_with(p, analysis)))
+            .map_init(Analysis::default, |analysis, &p| {
+                (p, self.words_with(p, analysis))
+            })
             .collect();
         let links: Vec<(End, End)> = pairs
             .par_iter()
             .filter_map(|&pair| {
                 let (p, q) = ((pair >> 32) as u32, pair as u32);
-                let al = align(&words[&p], &words[&q])?;
+                let al = self.align(&words[&p], &words[&q])?;
                 options.accepts(&al).then_some((
                     End {
                         passage: p,
@@ -138,7 +142,8 @@ impl Library {
             .flat_map_iter(|ps| {
                 ps.iter().enumerate().flat_map(move |(i, &p)| {
                     ps[i + 1..].iter().filter_map(move |&q| {
-                        (self.doc_number(p) != self.doc_number(q)).then_some((u64::from(p) << 32) | u64::from(q))
+                        (self.doc_number(p) != self.doc_number(q))
+                            .then_some((u64::from(p) << 32) | u64::from(q))
                     })
                 })
             })

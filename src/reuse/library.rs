@@ -22,8 +22,9 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::align::{align, diff, Alignment, Edit};
+use super::align::{align_weighted, diff, Alignment, Edit};
 use super::signature::{shingle_hashes, Params, Signature, SignatureIndex};
+use super::stats::WordStats;
 use super::words::{char_offsets, Words};
 use super::ReuseOptions;
 use crate::corpus::PartialDate;
@@ -52,13 +53,16 @@ pub struct Library {
     doc_of: Vec<u32>,
     by_id: HashMap<String, u32>,
     index: SignatureIndex,
+    stats: WordStats,
 }
 
 /// Why a [`Library`] cannot be made or a passage cannot be traced.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReuseError {
     /// The signature table was built for another set of passages.
-    #[error("the reuse table holds {table} passages but the index has {passages}: rebuild the index")]
+    #[error(
+        "the reuse table holds {table} passages but the index has {passages}: rebuild the index"
+    )]
     Mismatch {
         /// Passages in the table.
         table: usize,
@@ -177,24 +181,38 @@ pub(super) struct Aligned {
 }
 
 impl Library {
-    /// Passages and the signature table built from them (signatures made
-    /// in parallel).
+    /// Passages, the signature table and the word statistics built from
+    /// them (in parallel).
     pub fn build(lexicon: Lexicon, passages: Vec<Passage>, params: Params) -> Library {
-        let signatures: Vec<Signature> = passages
+        let (signatures, stats): (Vec<Signature>, Vec<WordStats>) = passages
             .par_iter()
-            .map(|p| Signature::of_words(params, &Words::new(&lexicon, &p.text)))
-            .collect();
+            .map_init(Analysis::default, |analysis, p| {
+                lexicon.analyse_into(&p.text, analysis);
+                let words = Words::from_tokens(analysis.stemmed());
+                let mut stats = WordStats::default();
+                stats.add_passage(words.keys());
+                (Signature::of_words(params, &words), stats)
+            })
+            .unzip();
+        let mut stats = stats
+            .into_par_iter()
+            .reduce(WordStats::default, |mut a, b| {
+                a.merge(b);
+                a
+            });
+        stats.finish();
         let index = SignatureIndex::build(params, &signatures);
-        Library::assemble(lexicon, passages, index)
+        Library::assemble(lexicon, passages, index, stats)
     }
 
-    /// Passages and a table read back from the index folder; `passages[i]`
-    /// must be the passage whose signature was given `i`-th to
-    /// [`SignatureIndex::build`].
+    /// Passages, and a table and word statistics read back from the index
+    /// folder; `passages[i]` must be the passage whose signature was given
+    /// `i`-th to [`SignatureIndex::build`].
     pub fn new(
         lexicon: Lexicon,
         passages: Vec<Passage>,
         index: SignatureIndex,
+        stats: WordStats,
     ) -> Result<Library, ReuseError> {
         if index.passages() != passages.len() {
             return Err(ReuseError::Mismatch {
@@ -202,10 +220,15 @@ impl Library {
                 passages: passages.len(),
             });
         }
-        Ok(Library::assemble(lexicon, passages, index))
+        Ok(Library::assemble(lexicon, passages, index, stats))
     }
 
-    fn assemble(lexicon: Lexicon, passages: Vec<Passage>, index: SignatureIndex) -> Library {
+    fn assemble(
+        lexicon: Lexicon,
+        passages: Vec<Passage>,
+        index: SignatureIndex,
+        stats: WordStats,
+    ) -> Library {
         let mut docs: HashMap<&str, u32> = HashMap::new();
         let doc_of = passages
             .iter()
@@ -225,7 +248,19 @@ impl Library {
             doc_of,
             by_id,
             index,
+            stats,
         }
+    }
+
+    /// The word statistics rarity is weighed with.
+    pub fn stats(&self) -> &WordStats {
+        &self.stats
+    }
+
+    /// The best alignment of two passages' words, matched words weighed by
+    /// rarity.
+    pub(super) fn align(&self, a: &Words, b: &Words) -> Option<Alignment> {
+        align_weighted(a, b, &|k| self.stats.weight(k))
     }
 
     /// The passages, in table order.
@@ -301,7 +336,11 @@ impl Library {
             .into_iter()
             .map(|(passage, rarity)| Candidate { passage, rarity })
             .collect();
-        out.sort_unstable_by(|a, b| b.rarity.total_cmp(&a.rarity).then(a.passage.cmp(&b.passage)));
+        out.sort_unstable_by(|a, b| {
+            b.rarity
+                .total_cmp(&a.rarity)
+                .then(a.passage.cmp(&b.passage))
+        });
         let truncated = out.len() > max;
         out.truncate(max);
         (out, truncated)
@@ -319,7 +358,7 @@ impl Library {
             .par_iter()
             .map_init(Analysis::default, |analysis, c| {
                 let words = self.words_with(c.passage, analysis);
-                let alignment = align(query, &words)?;
+                let alignment = self.align(query, &words)?;
                 options.accepts(&alignment).then_some((
                     Aligned {
                         passage: c.passage,
@@ -371,6 +410,7 @@ impl Library {
                     a: (0, words.len()),
                     b: (0, words.len()),
                     matched: words.len(),
+                    weight: words.keys().map(|k| self.stats.weight(k)).sum(),
                     score: 0,
                 },
             });
@@ -426,7 +466,11 @@ impl Library {
     /// from the original and another copied from a copy both descend from
     /// something; the closest earlier wording is the likeliest parent, and
     /// its diff shows only what this version changed.
-    fn earlier_versions(&self, found: &[Aligned], options: &ReuseOptions) -> Vec<Option<EarlierVersion>> {
+    fn earlier_versions(
+        &self,
+        found: &[Aligned],
+        options: &ReuseOptions,
+    ) -> Vec<Option<EarlierVersion>> {
         // Compared with at most this many earlier versions, those whose
         // spans overlap its own most in the query.
         const MAX_PARENTS: usize = 24;
@@ -440,7 +484,11 @@ impl Library {
                     .enumerate()
                     .filter(|(_, f)| self.doc_number(f.passage) != doc)
                     .map(|(j, f)| {
-                        let overlap = me.alignment.a.1.min(f.alignment.a.1)
+                        let overlap = me
+                            .alignment
+                            .a
+                            .1
+                            .min(f.alignment.a.1)
                             .saturating_sub(me.alignment.a.0.max(f.alignment.a.0));
                         (j, overlap)
                     })
@@ -451,7 +499,7 @@ impl Library {
                 let best = parents
                     .into_iter()
                     .filter_map(|(j, _)| {
-                        let al = align(&found[j].words, &me.words)?;
+                        let al = self.align(&found[j].words, &me.words)?;
                         options.accepts(&al).then_some((j, al))
                     })
                     .max_by(|(j1, a1), (j2, a2)| {
@@ -491,7 +539,7 @@ impl Library {
             .par_iter()
             .map_init(Analysis::default, |analysis, c| {
                 let other = self.words_with(c.passage, analysis);
-                let al = align(&words, &other)?;
+                let al = self.align(&words, &other)?;
                 let p = &self.passages[c.passage as usize];
                 let own = other.byte_range(al.b.0, al.b.1);
                 let chars = char_offsets(&p.text, &[own.start, own.end]);

@@ -20,16 +20,18 @@
 //! 4. [`Library`] (trace, similar) and clusters (`Library::clusters`): the
 //!    searches, over an in-memory table of passages and their signatures.
 //!
-//! What counts as reuse: an alignment with at least
-//! [`ReuseOptions::min_words`] matched words between passages of different
-//! documents. Shorter shared phrases ("information and communication
-//! technologies", "in accordance with international law") never count,
-//! whatever their number; a document repeating its own text is not reuse.
+//! What counts as reuse: an alignment of passages of different documents
+//! with at least [`ReuseOptions::min_words`] matched words, at least half
+//! of them (in weight, [`stats`]) more than function words. Shorter shared phrases ("information and
+//! communication technologies", "in accordance with international law")
+//! never count, whatever their number, nor do longer runs of the
+//! commonest words; a document repeating its own text is not reuse.
 
 pub mod align;
 mod cluster;
 mod library;
 pub mod signature;
+pub mod stats;
 pub mod words;
 
 pub use align::{Alignment, Edit, EditKind};
@@ -38,12 +40,13 @@ pub use library::{
     EarlierVersion, Library, Passage, ReuseError, SimilarPassage, Trace, TraceEntry,
 };
 pub use signature::{Params, Signature, SignatureIndex};
+pub use stats::WordStats;
 pub use words::{Word, Words};
 
 use serde::{Deserialize, Serialize};
 
 /// Thresholds of the searches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ReuseOptions {
     /// Least number of matched words for shared wording (default
     /// [`DEFAULT_MIN_WORDS`]). Below the signatures'
@@ -55,6 +58,9 @@ pub struct ReuseOptions {
     /// Hashes held by more passages than this are stop-shingles for
     /// [`Library::clusters`].
     pub max_postings: usize,
+    /// Share of `min_words` the matched words must weigh
+    /// ([`WordStats::weight`]): 0.5 by default, 0 to count words alone.
+    pub min_weight_share: f64,
 }
 
 /// The default [`ReuseOptions::min_words`].
@@ -66,13 +72,17 @@ impl Default for ReuseOptions {
             min_words: DEFAULT_MIN_WORDS,
             max_candidates: 2000,
             max_postings: 200,
+            min_weight_share: 0.5,
         }
     }
 }
 
 impl ReuseOptions {
-    /// Whether an alignment shares enough wording to count as reuse.
+    /// Whether an alignment shares enough wording to count as reuse: at
+    /// least `min_words` matched words, weighing at least
+    /// `min_weight_share` of `min_words`.
     pub fn accepts(&self, alignment: &Alignment) -> bool {
-        alignment.matched >= self.min_words.max(1)
+        let min = self.min_words.max(1);
+        alignment.matched >= min && alignment.weight >= self.min_weight_share * min as f64 - 1e-9
     }
 }

@@ -20,8 +20,7 @@
 //! consecutive shingles, and so guarantees that two passages sharing any
 //! run of [`Params::guaranteed_words`] words share a kept hash: local
 //! reuse is found, whatever surrounds it, at about `2 / (window + 1)`
-//! hashes per word. The measured comparison is in `BENCHMARKS.md`'s reuse
-//! section.
+//! hashes per word.
 //!
 //! # File format
 //!
@@ -50,7 +49,7 @@ pub struct Params {
 
 impl Default for Params {
     /// 5-word shingles, windows of 4: any shared run of 8 words is found,
-    /// at 0.4 hashes per word (measured choice: see `BENCHMARKS.md`).
+    /// at 0.4 hashes per word.
     fn default() -> Params {
         Params {
             shingle: 5,
@@ -192,7 +191,11 @@ impl SignatureIndex {
         let mut pairs: Vec<u64> = signatures
             .par_iter()
             .enumerate()
-            .flat_map_iter(|(p, s)| s.hashes.iter().map(move |&h| (u64::from(h) << 32) | p as u64))
+            .flat_map_iter(|(p, s)| {
+                s.hashes
+                    .iter()
+                    .map(move |&h| (u64::from(h) << 32) | p as u64)
+            })
             .collect();
         pairs.par_sort_unstable();
         let mut hashes = Vec::new();
@@ -350,13 +353,13 @@ impl SignatureIndex {
     }
 }
 
-fn invalid(message: String) -> io::Error {
+pub(super) fn invalid(message: String) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, message)
 }
 
 /// LEB128: seven bits a byte, low first, the high bit set on all but the
 /// last. (tantivy's own `VInt` is not exported by the `tantivy` crate.)
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -364,7 +367,7 @@ fn put_varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-fn get_varint(input: &mut &[u8]) -> Option<u64> {
+pub(super) fn get_varint(input: &mut &[u8]) -> Option<u64> {
     let mut v = 0u64;
     for (i, &b) in input.iter().enumerate().take(10) {
         v |= u64::from(b & 0x7f) << (7 * i);
@@ -398,7 +401,11 @@ mod tests {
             let b = format!("something else entirely then {run} and more unrelated text");
             let sa = Signature::of_keys(params, &keys(&a));
             let sb = Signature::of_keys(params, &keys(&b));
-            let shared = sa.hashes().iter().filter(|h| sb.hashes().contains(h)).count();
+            let shared = sa
+                .hashes()
+                .iter()
+                .filter(|h| sb.hashes().contains(h))
+                .count();
             assert!(shared > 0, "offset {before}: no shared hash");
         }
     }
@@ -410,7 +417,10 @@ mod tests {
         let b: Vec<u64> = (0..1000).map(|i| key_of(&format!("b{i}"))).collect();
         let sa = Signature::of_keys(params, &a);
         let sb = Signature::of_keys(params, &b);
-        assert!(sa.hashes().iter().all(|h| sb.hashes().binary_search(h).is_err()));
+        assert!(sa
+            .hashes()
+            .iter()
+            .all(|h| sb.hashes().binary_search(h).is_err()));
         // Expected density 2 / (window + 1) = 0.4 per word.
         let density = sa.hashes().len() as f64 / 1000.0;
         assert!((0.3..0.5).contains(&density), "density {density}");
@@ -419,10 +429,19 @@ mod tests {
     #[test]
     fn short_and_empty_passages() {
         let params = Params::default();
-        assert!(Signature::of_keys(params, &keys("too short")).hashes().is_empty());
-        assert_eq!(Signature::of_keys(params, &keys("exactly five words in here")).hashes().len(), 1);
+        assert!(Signature::of_keys(params, &keys("too short"))
+            .hashes()
+            .is_empty());
         assert_eq!(
-            Signature::of_keys(params, &keys("six words make two shingles here")).hashes().len(),
+            Signature::of_keys(params, &keys("exactly five words in here"))
+                .hashes()
+                .len(),
+            1
+        );
+        assert_eq!(
+            Signature::of_keys(params, &keys("six words make two shingles here"))
+                .hashes()
+                .len(),
             1
         );
     }
@@ -447,7 +466,10 @@ mod tests {
             "nothing in common with the others at all here",
             "",
         ];
-        let sigs: Vec<Signature> = texts.iter().map(|t| Signature::of_keys(params, &keys(t))).collect();
+        let sigs: Vec<Signature> = texts
+            .iter()
+            .map(|t| Signature::of_keys(params, &keys(t)))
+            .collect();
         let index = SignatureIndex::build(params, &sigs);
         assert_eq!(index.passages(), 4);
         for (p, s) in sigs.iter().enumerate() {
@@ -456,7 +478,12 @@ mod tests {
                 assert!(index.postings(*h).contains(&(p as u32)));
             }
         }
-        let shared: Vec<u32> = sigs[0].hashes().iter().filter(|h| sigs[1].hashes().contains(h)).copied().collect();
+        let shared: Vec<u32> = sigs[0]
+            .hashes()
+            .iter()
+            .filter(|h| sigs[1].hashes().contains(h))
+            .copied()
+            .collect();
         assert!(!shared.is_empty());
         assert_eq!(index.postings(shared[0]), &[0, 1]);
 
@@ -468,16 +495,24 @@ mod tests {
     #[test]
     fn bad_files_are_refused_not_panicked_on() {
         let params = Params::default();
-        let sigs = vec![Signature::of_keys(params, &keys("a b c d e f g h i j k l m n"))];
+        let sigs = vec![Signature::of_keys(
+            params,
+            &keys("a b c d e f g h i j k l m n"),
+        )];
         let mut bytes = Vec::new();
-        SignatureIndex::build(params, &sigs).write_to(&mut bytes).unwrap();
+        SignatureIndex::build(params, &sigs)
+            .write_to(&mut bytes)
+            .unwrap();
         for cut in 0..bytes.len() {
             let err = SignatureIndex::read_from(&bytes[..cut]).unwrap_err();
             assert_eq!(err.kind(), io::ErrorKind::InvalidData);
         }
         let mut other = bytes.clone();
         other[8] = 9;
-        assert!(SignatureIndex::read_from(&other).unwrap_err().to_string().contains("version 9"));
+        assert!(SignatureIndex::read_from(&other)
+            .unwrap_err()
+            .to_string()
+            .contains("version 9"));
         let mut longer = bytes.clone();
         longer.push(0);
         assert!(SignatureIndex::read_from(&longer).is_err());

@@ -124,8 +124,14 @@ mod tests {
     #[test]
     fn spelling_inflection_and_compounds_meet() {
         let lex = Lexicon::builtin();
-        let a = Words::new(&lex, "Norms of responsible State behaviour in cyber security");
-        let b = Words::new(&lex, "norms of responsible states' behavior in cybersecurity");
+        let a = Words::new(
+            &lex,
+            "Norms of responsible State behaviour in cyber security",
+        );
+        let b = Words::new(
+            &lex,
+            "norms of responsible states' behavior in cybersecurity",
+        );
         assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
         assert_ne!(key_of("state"), key_of("states"));
     }
