@@ -280,7 +280,7 @@ fn searches(c: &mut Criterion) {
                 obligations under international law that intentionally damages critical infrastructure";
 
     let mut group = c.benchmark_group("reuse-trace");
-    group.sample_size(20);
+    group.sample_size(10);
     group.bench_function("planted-passage", |b| {
         b.iter(|| {
             let trace = s
@@ -314,35 +314,47 @@ fn searches(c: &mut Criterion) {
     });
     group.finish();
 
-    let mut group = c.benchmark_group("reuse-clusters");
-    group.throughput(Throughput::Bytes(s.bytes));
-    group.sample_size(10);
-    group.measurement_time(Duration::from_secs(1));
-    let mut summary = (0, 0);
-    group.bench_function("all", |b| {
-        b.iter(|| {
-            let clusters = s.library.clusters(&options);
-            for (original, copies) in &s.planted {
-                let home = clusters
-                    .iter()
-                    .find(|c| c.members.iter().any(|m| &m.id == original))
-                    .unwrap_or_else(|| panic!("{original} in no cluster"));
-                for copy in copies {
-                    assert!(
-                        home.members.iter().any(|m| &m.id == copy),
-                        "{copy} not with {original}"
-                    );
-                }
+    // The whole corpus's clusters: criterion's ten samples up to 20 MB,
+    // one timed run beyond (a run over 100 MB takes about a minute).
+    let clusters = |summary: &mut (usize, usize)| {
+        let clusters = s.library.clusters(&options);
+        for (original, copies) in &s.planted {
+            let home = clusters
+                .iter()
+                .find(|c| c.members.iter().any(|m| &m.id == original))
+                .unwrap_or_else(|| panic!("{original} in no cluster"));
+            for copy in copies {
+                assert!(
+                    home.members.iter().any(|m| &m.id == copy),
+                    "{copy} not with {original}"
+                );
             }
-            summary = (clusters.len(), clusters.iter().map(|c| c.passages).sum());
-            clusters.len()
-        })
-    });
+            assert_eq!(&home.earliest, original);
+        }
+        *summary = (clusters.len(), clusters.iter().map(|c| c.passages).sum());
+        clusters.len()
+    };
+    let mut summary = (0, 0);
+    if s.bytes > 20_000_000 && common::benchmarking() {
+        let started = Instant::now();
+        clusters(&mut summary);
+        eprintln!(
+            "reuse-clusters/all: {:.1} s for {:.0} MB (one run)",
+            started.elapsed().as_secs_f64(),
+            s.bytes as f64 / 1e6
+        );
+    } else {
+        let mut group = c.benchmark_group("reuse-clusters");
+        group.throughput(Throughput::Bytes(s.bytes));
+        group.sample_size(10);
+        group.measurement_time(Duration::from_secs(1));
+        group.bench_function("all", |b| b.iter(|| clusters(&mut summary)));
+        group.finish();
+    }
     eprintln!(
         "reuse-clusters: {} clusters, {} passages in them",
         summary.0, summary.1
     );
-    group.finish();
 }
 
 criterion_group!(benches, build_cost, searches);

@@ -11,6 +11,7 @@ use normsearch::lexicon::Lexicon;
 use normsearch::reuse::{EditKind, Library, Params, Passage, ReuseOptions, Trace};
 use normsearch::segment::segment;
 
+#[allow(dead_code)]
 mod support;
 
 /// A passage of the founding corpus copied into synthetic documents.

@@ -31,8 +31,7 @@ const GAP_EXTEND: i32 = -1;
 pub const MAX_WORDS: usize = 4000;
 
 /// Unmatched words at either end of both spans, up to this many, are
-/// taken into the alignment: a copied paragraph whose first or last word
-/// was changed is still one aligned version, with the change shown.
+/// taken into the alignment ([`with_ends`]).
 const MAX_TAIL: usize = 3;
 
 /// Where two passages share wording.
@@ -124,7 +123,55 @@ pub fn align_keys(a: &[u64], b: &[u64]) -> Option<Alignment> {
     align_keys_weighted(a, b, &|_| 1.0)
 }
 
-fn align_keys_weighted(a: &[u64], b: &[u64], weight: &dyn Fn(u64) -> f64) -> Option<Alignment> {
+/// [`align_weighted`] on word keys.
+pub fn align_keys_weighted(a: &[u64], b: &[u64], weight: &dyn Fn(u64) -> f64) -> Option<Alignment> {
+    let al = local_alignment(a, b, weight)?;
+    Some(with_ends(
+        al,
+        a.len().min(MAX_WORDS),
+        b.len().min(MAX_WORDS),
+    ))
+}
+
+/// [`align_keys_weighted`] of `a` with `b[from..to]` only (a window where
+/// the shared wording must lie), offsets given in the whole of `b`.
+pub fn align_in_window(
+    a: &[u64],
+    b: &[u64],
+    (from, to): (usize, usize),
+    weight: &dyn Fn(u64) -> f64,
+) -> Option<Alignment> {
+    let (from, to) = (from.min(b.len()), to.min(b.len()));
+    let mut al = local_alignment(a, &b[from..to], weight)?;
+    al.b = (al.b.0 + from, al.b.1 + from);
+    Some(with_ends(
+        al,
+        a.len().min(MAX_WORDS),
+        b.len().min(MAX_WORDS),
+    ))
+}
+
+/// Takes short unmatched ends on both sides into the version: a copied
+/// paragraph whose first or last word was changed is still one aligned
+/// version, with the change shown. `n` and `m` are the passages' lengths.
+pub(super) fn with_ends(mut al: Alignment, n: usize, m: usize) -> Alignment {
+    if al.a.0 <= MAX_TAIL && al.b.0 <= MAX_TAIL {
+        al.a.0 = 0;
+        al.b.0 = 0;
+    }
+    if n.saturating_sub(al.a.1) <= MAX_TAIL && m.saturating_sub(al.b.1) <= MAX_TAIL {
+        al.a.1 = al.a.1.max(n);
+        al.b.1 = al.b.1.max(m);
+    }
+    al
+}
+
+/// Smith–Waterman–Gotoh: the best-scoring local alignment, ends as found.
+pub(super) fn local_alignment(
+    a: &[u64],
+    b: &[u64],
+    weight: &dyn Fn(u64) -> f64,
+) -> Option<Alignment> {
     let (n, m) = (a.len().min(MAX_WORDS), b.len().min(MAX_WORDS));
     if n == 0 || m == 0 {
         return None;
@@ -236,23 +283,13 @@ fn align_keys_weighted(a: &[u64], b: &[u64], weight: &dyn Fn(u64) -> f64) -> Opt
             }
         }
     }
-    let mut alignment = Alignment {
+    Some(Alignment {
         a: (i, best_at.0),
         b: (j, best_at.1),
         matched,
         weight: weighed,
         score: best,
-    };
-    // Short unmatched ends on both sides belong to the version.
-    if alignment.a.0 <= MAX_TAIL && alignment.b.0 <= MAX_TAIL {
-        alignment.a.0 = 0;
-        alignment.b.0 = 0;
-    }
-    if n - alignment.a.1 <= MAX_TAIL && m - alignment.b.1 <= MAX_TAIL {
-        alignment.a.1 = n;
-        alignment.b.1 = m;
-    }
-    Some(alignment)
+    })
 }
 
 /// The word diff from the earlier span to the later one: runs of words
@@ -454,5 +491,20 @@ mod tests {
         assert_eq!(al.matched, 20);
         assert_eq!(al.score, 20 * MATCH + GAP_OPEN + 2 * GAP_EXTEND);
         assert_eq!((al.a, al.b), ((0, 20), (0, 23)));
+    }
+
+    #[test]
+    fn a_window_gives_offsets_in_the_whole_passage() {
+        let a: Vec<u64> = (100..115).collect();
+        let mut b: Vec<u64> = (0..50).collect();
+        b.extend(100..115);
+        b.extend(200..260);
+        let whole = align_keys(&a, &b).unwrap();
+        let near = align_in_window(&a, &b, (40, 80), &|_| 1.0).unwrap();
+        assert_eq!(whole, near);
+        assert_eq!(near.b, (50, 65));
+        // A window edge is not a passage end: no tail is taken there.
+        let tight = align_in_window(&a, &b, (50, 66), &|_| 1.0).unwrap();
+        assert_eq!(tight.b, (50, 65));
     }
 }

@@ -22,7 +22,10 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::align::{align_weighted, diff, Alignment, Edit};
+use super::align::{
+    align_in_window, align_keys_weighted, diff, local_alignment, with_ends, Alignment, Edit,
+    MAX_WORDS,
+};
 use super::signature::{shingle_hashes, Params, Signature, SignatureIndex};
 use super::stats::WordStats;
 use super::words::{char_offsets, Words};
@@ -257,10 +260,59 @@ impl Library {
         &self.stats
     }
 
+    fn weigh(&self) -> impl Fn(u64) -> f64 + '_ {
+        |k| self.stats.weight(k)
+    }
+
     /// The best alignment of two passages' words, matched words weighed by
     /// rarity.
     pub(super) fn align(&self, a: &Words, b: &Words) -> Option<Alignment> {
-        align_weighted(a, b, &|k| self.stats.weight(k))
+        let (ka, kb): (Vec<u64>, Vec<u64>) = (a.keys().collect(), b.keys().collect());
+        align_keys_weighted(&ka, &kb, &self.weigh())
+    }
+
+    /// The best alignment of `query` (whose sorted shingle hashes are
+    /// `hashes`) with `other`, looked for only around the shingles they
+    /// share: a long passage costs no more than a short one.
+    fn align_near(&self, query: &[u64], hashes: &[u32], other: &Words) -> Option<Alignment> {
+        let keys: Vec<u64> = other.keys().collect();
+        let mut theirs = Vec::new();
+        shingle_hashes(self.index.params().shingle, &keys, &mut theirs);
+        let mut shared = theirs
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| hashes.binary_search(h).is_ok())
+            .map(|(i, _)| i);
+        let first = shared.next()?;
+        let last = shared.last().unwrap_or(first);
+        // The alignment cannot reach further from the shared shingles than
+        // the query is long, with room for the gaps it may hold.
+        let reach = 2 * query.len() + 4;
+        let window = (
+            first.saturating_sub(reach),
+            last + self.index.params().shingle + reach,
+        );
+        align_in_window(query, &keys, window, &self.weigh())
+    }
+
+    /// The alignment of two versions' spans (each with a few words either
+    /// side), offsets in their whole passages.
+    fn align_spans(
+        &self,
+        a: &Words,
+        (a0, a1): (usize, usize),
+        b: &Words,
+        (b0, b1): (usize, usize),
+    ) -> Option<Alignment> {
+        const MARGIN: usize = 4;
+        let ka: Vec<u64> = a.keys().take(MAX_WORDS).collect();
+        let kb: Vec<u64> = b.keys().take(MAX_WORDS).collect();
+        let ra = a0.saturating_sub(MARGIN).min(ka.len())..(a1 + MARGIN).min(ka.len());
+        let rb = b0.saturating_sub(MARGIN).min(kb.len())..(b1 + MARGIN).min(kb.len());
+        let mut al = local_alignment(&ka[ra.clone()], &kb[rb.clone()], &self.weigh())?;
+        al.a = (al.a.0 + ra.start, al.a.1 + ra.start);
+        al.b = (al.b.0 + rb.start, al.b.1 + rb.start);
+        Some(with_ends(al, ka.len(), kb.len()))
     }
 
     /// The passages, in table order.
@@ -311,62 +363,70 @@ impl Library {
     /// Passages sharing shingle hashes with `words`, rarest-sharing first,
     /// leaving out the document of passage `query` (a document repeating
     /// its own text is not reuse); and whether there were more than `max`.
-    fn candidates(&self, words: &Words, query: Option<u32>, max: usize) -> (Vec<Candidate>, bool) {
+    fn candidates(&self, hashes: &[u32], query: Option<u32>, max: usize) -> (Vec<Candidate>, bool) {
+        // A dense score per passage: a common hash's passages are counted
+        // at the cost of one addition each.
+        let mut score = vec![0f32; self.passages.len()];
+        for &h in hashes {
+            let held = self.index.postings(h);
+            let w = self.rarity(held.len()) as f32;
+            for &p in held {
+                score[p as usize] += w;
+            }
+        }
+        let own_doc = query.map(|q| self.doc_number(q));
+        let mut out: Vec<Candidate> = score
+            .iter()
+            .enumerate()
+            .filter(|&(p, &s)| s > 0.0 && Some(self.doc_of[p]) != own_doc)
+            .map(|(p, &s)| Candidate {
+                passage: p as u32,
+                rarity: f64::from(s),
+            })
+            .collect();
+        let by_rarity = |a: &Candidate, b: &Candidate| {
+            b.rarity
+                .total_cmp(&a.rarity)
+                .then(a.passage.cmp(&b.passage))
+        };
+        let truncated = out.len() > max;
+        if truncated && max > 0 {
+            out.select_nth_unstable_by(max - 1, by_rarity);
+        }
+        out.truncate(max);
+        out.sort_unstable_by(by_rarity);
+        (out, truncated)
+    }
+
+    /// The sorted, distinct shingle hashes of a text's words.
+    fn query_hashes(&self, words: &Words) -> (Vec<u64>, Vec<u32>) {
         let keys: Vec<u64> = words.keys().collect();
         let mut hashes = Vec::new();
         shingle_hashes(self.index.params().shingle, &keys, &mut hashes);
         hashes.sort_unstable();
         hashes.dedup();
-        let mut score: HashMap<u32, f64> = HashMap::new();
-        for h in hashes {
-            let held = self.index.postings(h);
-            if held.is_empty() {
-                continue;
-            }
-            let w = self.rarity(held.len());
-            for &p in held {
-                *score.entry(p).or_default() += w;
-            }
-        }
-        if let Some(q) = query {
-            let doc = self.doc_number(q);
-            score.retain(|&p, _| self.doc_number(p) != doc);
-        }
-        let mut out: Vec<Candidate> = score
-            .into_iter()
-            .map(|(passage, rarity)| Candidate { passage, rarity })
-            .collect();
-        out.sort_unstable_by(|a, b| {
-            b.rarity
-                .total_cmp(&a.rarity)
-                .then(a.passage.cmp(&b.passage))
-        });
-        let truncated = out.len() > max;
-        out.truncate(max);
-        (out, truncated)
+        (keys, hashes)
     }
 
     /// Aligns `query` with each candidate, in parallel, keeping those that
     /// pass the options' thresholds.
     fn align_candidates(
         &self,
-        query: &Words,
+        query: &[u64],
+        hashes: &[u32],
         candidates: &[Candidate],
         options: &ReuseOptions,
-    ) -> Vec<(Aligned, f64)> {
+    ) -> Vec<Aligned> {
         candidates
             .par_iter()
             .map_init(Analysis::default, |analysis, c| {
                 let words = self.words_with(c.passage, analysis);
-                let alignment = self.align(query, &words)?;
-                options.accepts(&alignment).then_some((
-                    Aligned {
-                        passage: c.passage,
-                        words,
-                        alignment,
-                    },
-                    c.rarity,
-                ))
+                let alignment = self.align_near(query, hashes, &words)?;
+                options.accepts(&alignment).then_some(Aligned {
+                    passage: c.passage,
+                    words,
+                    alignment,
+                })
             })
             .flatten()
             .collect()
@@ -395,12 +455,9 @@ impl Library {
         query: Option<u32>,
         options: &ReuseOptions,
     ) -> Trace {
-        let (candidates, truncated) = self.candidates(words, query, options.max_candidates);
-        let mut found: Vec<Aligned> = self
-            .align_candidates(words, &candidates, options)
-            .into_iter()
-            .map(|(a, _)| a)
-            .collect();
+        let (keys, hashes) = self.query_hashes(words);
+        let (candidates, truncated) = self.candidates(&hashes, query, options.max_candidates);
+        let mut found = self.align_candidates(&keys, &hashes, &candidates, options);
         let aligned = candidates.len();
         if let Some(q) = query {
             found.push(Aligned {
@@ -473,7 +530,7 @@ impl Library {
     ) -> Vec<Option<EarlierVersion>> {
         // Compared with at most this many earlier versions, those whose
         // spans overlap its own most in the query.
-        const MAX_PARENTS: usize = 24;
+        const MAX_PARENTS: usize = 8;
         (0..found.len())
             .into_par_iter()
             .map(|i| {
@@ -499,7 +556,13 @@ impl Library {
                 let best = parents
                     .into_iter()
                     .filter_map(|(j, _)| {
-                        let al = self.align(&found[j].words, &me.words)?;
+                        let parent = &found[j];
+                        let al = self.align_spans(
+                            &parent.words,
+                            parent.alignment.b,
+                            &me.words,
+                            me.alignment.b,
+                        )?;
                         options.accepts(&al).then_some((j, al))
                     })
                     .max_by(|(j1, a1), (j2, a2)| {
@@ -534,12 +597,13 @@ impl Library {
     ) -> Result<Vec<SimilarPassage>, ReuseError> {
         let at = self.position(id)? as u32;
         let words = self.words_of(at);
-        let (candidates, _) = self.candidates(&words, Some(at), options.max_candidates);
+        let (keys, hashes) = self.query_hashes(&words);
+        let (candidates, _) = self.candidates(&hashes, Some(at), options.max_candidates);
         let mut out: Vec<SimilarPassage> = candidates
             .par_iter()
             .map_init(Analysis::default, |analysis, c| {
                 let other = self.words_with(c.passage, analysis);
-                let al = self.align(&words, &other)?;
+                let al = self.align_near(&keys, &hashes, &other)?;
                 let p = &self.passages[c.passage as usize];
                 let own = other.byte_range(al.b.0, al.b.1);
                 let chars = char_offsets(&p.text, &[own.start, own.end]);

@@ -70,7 +70,7 @@ impl Default for ReuseOptions {
     fn default() -> ReuseOptions {
         ReuseOptions {
             min_words: DEFAULT_MIN_WORDS,
-            max_candidates: 2000,
+            max_candidates: 500,
             max_postings: 200,
             min_weight_share: 0.5,
         }
