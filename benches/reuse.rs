@@ -17,6 +17,7 @@
 //! founding paragraphs. Each measurement asserts what it found: the
 //! planted copies, in their cluster.
 
+#[allow(dead_code)] // each bench binary uses part of the shared helpers
 mod common;
 
 use std::hint::black_box;

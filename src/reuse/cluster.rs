@@ -110,7 +110,7 @@ impl Library {
             .par_iter()
             .filter_map(|&pair| {
                 let (p, q) = ((pair >> 32) as u32, pair as u32);
-                let al = self.align(&words[&p], &words[&q])?;
+                let al = self.align_pair(&words[&p], &words[&q])?;
                 options.accepts(&al).then_some((
                     End {
                         passage: p,

@@ -22,10 +22,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::align::{
-    align_in_window, align_keys_weighted, diff, local_alignment, with_ends, Alignment, Edit,
-    MAX_WORDS,
-};
+use super::align::{align_in_window, diff, local_alignment, with_ends, Alignment, Edit, MAX_WORDS};
 use super::signature::{shingle_hashes, Params, Signature, SignatureIndex};
 use super::stats::WordStats;
 use super::words::{char_offsets, Words};
@@ -264,13 +261,6 @@ impl Library {
         |k| self.stats.weight(k)
     }
 
-    /// The best alignment of two passages' words, matched words weighed by
-    /// rarity.
-    pub(super) fn align(&self, a: &Words, b: &Words) -> Option<Alignment> {
-        let (ka, kb): (Vec<u64>, Vec<u64>) = (a.keys().collect(), b.keys().collect());
-        align_keys_weighted(&ka, &kb, &self.weigh())
-    }
-
     /// The best alignment of `query` (whose sorted shingle hashes are
     /// `hashes`) with `other`, looked for only around the shingles they
     /// share: a long passage costs no more than a short one.
@@ -278,13 +268,9 @@ impl Library {
         let keys: Vec<u64> = other.keys().collect();
         let mut theirs = Vec::new();
         shingle_hashes(self.index.params().shingle, &keys, &mut theirs);
-        let mut shared = theirs
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| hashes.binary_search(h).is_ok())
-            .map(|(i, _)| i);
-        let first = shared.next()?;
-        let last = shared.last().unwrap_or(first);
+        let shared = |i: &usize| hashes.binary_search(&theirs[*i]).is_ok();
+        let first = (0..theirs.len()).find(shared)?;
+        let last = (0..theirs.len()).rev().find(shared).unwrap_or(first);
         // The alignment cannot reach further from the shared shingles than
         // the query is long, with room for the gaps it may hold.
         let reach = 2 * query.len() + 4;
@@ -293,6 +279,40 @@ impl Library {
             last + self.index.params().shingle + reach,
         );
         align_in_window(query, &keys, window, &self.weigh())
+    }
+
+    /// The best alignment of two passages, looked for only where they
+    /// share shingles (with room either side for changed words): what
+    /// clustering aligns, many times over.
+    pub(super) fn align_pair(&self, a: &Words, b: &Words) -> Option<Alignment> {
+        // Room either side of the shared shingles: an alignment runs on
+        // through changed words only while matches keep coming.
+        const REACH: usize = 16;
+        let k = self.index.params().shingle;
+        let ka: Vec<u64> = a.keys().take(MAX_WORDS).collect();
+        let kb: Vec<u64> = b.keys().take(MAX_WORDS).collect();
+        let (mut ha, mut hb) = (Vec::new(), Vec::new());
+        shingle_hashes(k, &ka, &mut ha);
+        shingle_hashes(k, &kb, &mut hb);
+        let mut sorted_b: Vec<(u32, usize)> = hb.iter().copied().zip(0..).collect();
+        sorted_b.sort_unstable();
+        let (mut a_lo, mut a_hi, mut b_lo, mut b_hi) = (usize::MAX, 0, usize::MAX, 0);
+        for (i, h) in ha.iter().enumerate() {
+            let from = sorted_b.partition_point(|(x, _)| x < h);
+            for &(_, j) in sorted_b[from..].iter().take_while(|(x, _)| x == h) {
+                (a_lo, a_hi) = (a_lo.min(i), a_hi.max(i + k));
+                (b_lo, b_hi) = (b_lo.min(j), b_hi.max(j + k));
+            }
+        }
+        if a_lo == usize::MAX {
+            return None;
+        }
+        let ra = a_lo.saturating_sub(REACH)..(a_hi + REACH).min(ka.len());
+        let rb = b_lo.saturating_sub(REACH)..(b_hi + REACH).min(kb.len());
+        let mut al = local_alignment(&ka[ra.clone()], &kb[rb.clone()], &self.weigh())?;
+        al.a = (al.a.0 + ra.start, al.a.1 + ra.start);
+        al.b = (al.b.0 + rb.start, al.b.1 + rb.start);
+        Some(with_ends(al, ka.len(), kb.len()))
     }
 
     /// The alignment of two versions' spans (each with a few words either
@@ -398,9 +418,10 @@ impl Library {
         (out, truncated)
     }
 
-    /// The sorted, distinct shingle hashes of a text's words.
+    /// A query's keys (its first [`MAX_WORDS`]) and their sorted,
+    /// distinct shingle hashes.
     fn query_hashes(&self, words: &Words) -> (Vec<u64>, Vec<u32>) {
-        let keys: Vec<u64> = words.keys().collect();
+        let keys: Vec<u64> = words.keys().take(MAX_WORDS).collect();
         let mut hashes = Vec::new();
         shingle_hashes(self.index.params().shingle, &keys, &mut hashes);
         hashes.sort_unstable();
@@ -528,9 +549,10 @@ impl Library {
         found: &[Aligned],
         options: &ReuseOptions,
     ) -> Vec<Option<EarlierVersion>> {
-        // Compared with at most this many earlier versions, those whose
-        // spans overlap its own most in the query.
-        const MAX_PARENTS: usize = 8;
+        // Compared with at most this many earlier versions: those whose
+        // spans overlap its own most in the query, then the closest to the
+        // query (an alignment each; the choice among them is by similarity).
+        const MAX_PARENTS: usize = 3;
         (0..found.len())
             .into_par_iter()
             .map(|i| {
@@ -551,7 +573,16 @@ impl Library {
                     })
                     .filter(|&(_, overlap)| overlap > 0)
                     .collect();
-                parents.sort_by(|x, y| y.1.cmp(&x.1).then(y.0.cmp(&x.0)));
+                parents.sort_by(|x, y| {
+                    y.1.cmp(&x.1)
+                        .then_with(|| {
+                            found[y.0]
+                                .alignment
+                                .similarity()
+                                .total_cmp(&found[x.0].alignment.similarity())
+                        })
+                        .then(y.0.cmp(&x.0))
+                });
                 parents.truncate(MAX_PARENTS);
                 let best = parents
                     .into_iter()

@@ -70,8 +70,8 @@ impl Default for ReuseOptions {
     fn default() -> ReuseOptions {
         ReuseOptions {
             min_words: DEFAULT_MIN_WORDS,
-            max_candidates: 500,
-            max_postings: 200,
+            max_candidates: 300,
+            max_postings: 100,
             min_weight_share: 0.5,
         }
     }
