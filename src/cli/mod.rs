@@ -9,6 +9,7 @@
 
 mod index;
 mod passages;
+mod reuse;
 mod search;
 mod shell;
 mod show;
@@ -75,6 +76,13 @@ pub enum Command {
     Show(show::ShowArgs),
     /// A citation for one passage: plain, chicago, bibtex or json.
     Cite(show::CiteArgs),
+    /// The lineage of a formulation: every passage sharing its wording,
+    /// earliest first, with word diffs against the earlier version.
+    Trace(reuse::TraceArgs),
+    /// Clusters of wording shared between documents, widest-travelled first.
+    Reuse(reuse::ReuseArgs),
+    /// The passages most like one: shared wording, then shared rare terms.
+    Similar(reuse::SimilarArgs),
     /// The search prompt: queries and :commands, one index reader for the
     /// whole session.
     ///
@@ -113,6 +121,9 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Search(args)) => search::run(args, &cli.global),
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
+        Some(Command::Trace(args)) => reuse::run_trace(args, &cli.global),
+        Some(Command::Reuse(args)) => reuse::run_reuse(args, &cli.global),
+        Some(Command::Similar(args)) => reuse::run_similar(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
     }
 }

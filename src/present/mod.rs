@@ -9,6 +9,7 @@
 //! Tests assert exact output through a `Vec<u8>`.
 
 mod hits;
+pub mod lineage;
 pub mod lists;
 pub mod table;
 pub mod themes;

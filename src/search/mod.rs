@@ -69,7 +69,7 @@ pub use crate::query::YearRange;
 pub use facets::{count as count_facets, Facets};
 pub use highlight::highlights;
 pub(crate) use lookup::context;
-pub use lookup::{find, passage};
+pub use lookup::{find, hit_at, passage};
 pub use request::{SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS};
 
 use std::time::{Duration, Instant};

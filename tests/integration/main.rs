@@ -11,6 +11,7 @@ mod containment;
 mod crash_safety;
 mod gencorpus;
 mod query_props;
+mod reuse;
 mod search_cli;
 mod search_relevance;
 mod segmentation;
