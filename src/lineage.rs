@@ -15,6 +15,7 @@
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query as TantivyQuery, TermQuery};
@@ -43,6 +44,11 @@ pub struct Lineage {
     /// Whether more passages shared shingles with it than were aligned
     /// (later versions may then be missing).
     pub truncated: bool,
+    /// The query's distinct shingles (runs of five words).
+    pub shingles: usize,
+    /// How many of them are stock phrases (held by too many passages to
+    /// trace).
+    pub stock_shingles: usize,
     /// The versions, by document date, earliest first.
     pub entries: Vec<LineageEntry>,
 }
@@ -177,9 +183,10 @@ pub fn trace_text(index: &Index, text: &str, options: &ReuseOptions) -> crate::R
 }
 
 fn lineage(index: &Index, trace: crate::reuse::Trace) -> crate::Result<Lineage> {
+    // Each version's citation and text, read in parallel.
     let entries = trace
         .entries
-        .into_iter()
+        .into_par_iter()
         .map(|entry| {
             let (hit, citation) = citation(index, &entry.id)?;
             Ok(LineageEntry {
@@ -195,6 +202,8 @@ fn lineage(index: &Index, trace: crate::reuse::Trace) -> crate::Result<Lineage> 
         min_words: trace.min_words,
         aligned: trace.aligned,
         truncated: trace.truncated,
+        shingles: trace.shingles,
+        stock_shingles: trace.stock_shingles,
         entries,
     })
 }

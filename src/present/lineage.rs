@@ -47,8 +47,15 @@ fn shorten(text: &str, max: usize) -> String {
 fn write_span(out: &mut impl WriteColor, text: &str, span: [usize; 2]) -> io::Result<()> {
     let chars: Vec<char> = text.chars().collect();
     let (a, b) = (span[0].min(chars.len()), span[1].min(chars.len()));
-    let from = a.saturating_sub(CONTEXT_CHARS);
-    let to = (b + CONTEXT_CHARS).min(chars.len());
+    // Context cut at a word boundary, never inside a word.
+    let mut from = a.saturating_sub(CONTEXT_CHARS);
+    while from > 0 && from < a && !chars[from - 1].is_whitespace() {
+        from += 1;
+    }
+    let mut to = (b + CONTEXT_CHARS).min(chars.len());
+    while to < chars.len() && to > b && !chars[to].is_whitespace() {
+        to -= 1;
+    }
     let piece = |x: usize, y: usize| chars[x..y].iter().collect::<String>();
     write!(out, "   ")?;
     if from > 0 {
@@ -144,13 +151,27 @@ pub fn render_lineage(out: &mut impl WriteColor, l: &Lineage) -> io::Result<()> 
         None => format!("\"{}\"", shorten(&l.query, 80)),
     };
     let others = l.entries.iter().filter(|e| !e.entry.is_query).count();
+    let stock = |out: &mut dyn WriteColor| -> io::Result<()> {
+        if l.stock_shingles > 0 {
+            out.set_color(&dim())?;
+            writeln!(
+                out,
+                "   ({} of its {} five-word runs are stock phrases, held by more than {} passages, and were not traced)",
+                l.stock_shingles,
+                l.shingles,
+                crate::reuse::DEFAULT_MAX_POSTINGS
+            )?;
+            out.reset()?;
+        }
+        Ok(())
+    };
     if others == 0 {
         writeln!(
             out,
             "No other passage shares {} or more words with {what}.",
             l.min_words
         )?;
-        return Ok(());
+        return stock(out);
     }
     let documents = {
         let mut d: Vec<&str> = l.entries.iter().map(|e| e.entry.doc.as_str()).collect();
@@ -176,6 +197,7 @@ pub fn render_lineage(out: &mut impl WriteColor, l: &Lineage) -> io::Result<()> 
         )?;
         out.reset()?;
     }
+    stock(out)?;
     for (i, e) in l.entries.iter().enumerate() {
         let t = &e.entry;
         writeln!(out)?;

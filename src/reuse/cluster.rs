@@ -3,12 +3,12 @@
 //!
 //! Input: a [`Library`]. Output: [`Cluster`]s, widest-travelled first.
 //!
-//! How: every pair of passages of different documents that hold the same
-//! signature hash is a candidate (hashes held by more than
+//! How: pairs of passages of different documents that hold two of the
+//! same signature hashes are candidates (hashes held by more than
 //! [`ReuseOptions::max_postings`] passages are stop-shingles, skipped: they
-//! are the field's boilerplate, and would make the pairs quadratic); each
-//! candidate pair is aligned, and a pair sharing enough wording links the
-//! two spans. Spans of one passage that overlap by half or more are one
+//! are the field's boilerplate, and would make the pairs quadratic), each
+//! passage keeping its best partners; each candidate pair is aligned (in
+//! parallel), and a pair sharing enough wording links the two spans. Spans of one passage that overlap by half or more are one
 //! span; clusters are the connected groups of linked spans, so a passage
 //! holding two different borrowed sentences sits in two clusters instead
 //! of gluing them together. Pairs inside one document (a text quoting
@@ -58,6 +58,11 @@ pub struct ClusterMember {
     /// The span as written.
     pub text: String,
 }
+
+/// Hashes a candidate pair must share (see `Library::candidate_pairs`).
+const MIN_SHARED: u32 = 2;
+/// Partners each passage keeps, those sharing the most hashes first.
+const MAX_PARTNERS: usize = 20;
 
 /// Union–find over span ids, with path halving.
 struct Sets(Vec<u32>);
@@ -128,26 +133,91 @@ impl Library {
         Ok(self.group(&links, &words))
     }
 
-    /// Pairs of passages of different documents sharing a hash held by at
-    /// most `max_postings` passages, each once, packed `p << 32 | q`, p < q.
+    /// Candidate pairs, each once, packed `p << 32 | q`, p < q: passages
+    /// of different documents sharing at least [`MIN_SHARED`] hashes held
+    /// by at most `max_postings` passages (or one hash that only the two
+    /// hold), each passage keeping its [`MAX_PARTNERS`] partners sharing
+    /// the most.
+    ///
+    /// Why these bounds: on a corpus that repeats its runs of words
+    /// hundreds of times (a generated one, or a collection of templated
+    /// reports), every pair sharing one hash is a candidate, and their
+    /// number grows with the square of the repetitions; two shared hashes
+    /// mean a shared run of about 13 words or more (or two runs), the
+    /// length agreed wording has, and a passage's partners beyond the best
+    /// few are linked to it through them anyway (clusters are connected
+    /// groups). Each passage's candidates are counted on its own, in
+    /// parallel, so no list of all co-occurrences is ever held.
     fn candidate_pairs(&self, max_postings: usize) -> Vec<u64> {
-        let lists: Vec<&[u32]> = self
-            .index()
+        let table = self.index();
+        // Each passage's hashes that are not stop-shingles, as positions
+        // in the table (a forward copy of the inverted table).
+        let n = table.passages();
+        let mut counts = vec![0u32; n + 1];
+        let kept: Vec<(usize, &[u32])> = table
             .iter()
             .map(|(_, ps)| ps)
-            .filter(|ps| ps.len() >= 2 && ps.len() <= max_postings)
+            .enumerate()
+            .filter(|(_, ps)| ps.len() >= 2 && ps.len() <= max_postings)
             .collect();
-        let mut pairs: Vec<u64> = lists
-            .par_iter()
-            .flat_map_iter(|ps| {
-                ps.iter().enumerate().flat_map(move |(i, &p)| {
-                    ps[i + 1..].iter().filter_map(move |&q| {
-                        (self.doc_number(p) != self.doc_number(q))
-                            .then_some((u64::from(p) << 32) | u64::from(q))
-                    })
-                })
-            })
-            .collect();
+        for (_, ps) in &kept {
+            for &p in *ps {
+                counts[p as usize + 1] += 1;
+            }
+        }
+        for i in 1..=n {
+            counts[i] += counts[i - 1];
+        }
+        let mut fill = counts.clone();
+        let mut forward = vec![0u32; counts[n] as usize];
+        for (k, (_, ps)) in kept.iter().enumerate() {
+            for &p in *ps {
+                forward[fill[p as usize] as usize] = k as u32;
+                fill[p as usize] += 1;
+            }
+        }
+        let mut pairs: Vec<u64> = (0..n as u32)
+            .into_par_iter()
+            .fold(
+                || (Vec::new(), HashMap::<u32, u32>::new()),
+                |(mut out, mut shared), p| {
+                    shared.clear();
+                    let mine =
+                        &forward[counts[p as usize] as usize..counts[p as usize + 1] as usize];
+                    let doc = self.doc_number(p);
+                    for &k in mine {
+                        let ps = kept[k as usize].1;
+                        // A hash only the two hold counts as two.
+                        let weight = if ps.len() == 2 { MIN_SHARED } else { 1 };
+                        for &q in ps {
+                            if q > p && self.doc_number(q) != doc {
+                                *shared.entry(q).or_default() += weight;
+                            }
+                        }
+                    }
+                    let mut best: Vec<(u32, u32)> = shared
+                        .iter()
+                        .filter(|(_, &c)| c >= MIN_SHARED)
+                        .map(|(&q, &c)| (q, c))
+                        .collect();
+                    if best.len() > MAX_PARTNERS {
+                        best.select_nth_unstable_by(MAX_PARTNERS - 1, |a, b| {
+                            b.1.cmp(&a.1).then(a.0.cmp(&b.0))
+                        });
+                        best.truncate(MAX_PARTNERS);
+                    }
+                    out.extend(
+                        best.into_iter()
+                            .map(|(q, _)| (u64::from(p) << 32) | u64::from(q)),
+                    );
+                    (out, shared)
+                },
+            )
+            .map(|(out, _)| out)
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            });
         pairs.par_sort_unstable();
         pairs.dedup();
         pairs

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::align::{align_in_window, diff, local_alignment, with_ends, Alignment, Edit, MAX_WORDS};
+use super::align::{diff, local_alignment, with_ends, Alignment, Edit, MAX_WORDS};
 use super::signature::{shingle_hashes, Params, Signature, SignatureIndex};
 use super::stats::WordStats;
 use super::words::{char_offsets, Words};
@@ -130,6 +130,11 @@ pub struct Trace {
     /// aligned ([`ReuseOptions::max_candidates`]): later entries may be
     /// missing.
     pub truncated: bool,
+    /// The query's distinct shingles (runs of [`Params::shingle`] words).
+    pub shingles: usize,
+    /// How many of them are stock phrases, held by more than
+    /// [`ReuseOptions::max_postings`] passages, and not traced.
+    pub stock_shingles: usize,
     /// The versions, by document date (then document id, then passage
     /// order): the earliest appearance first.
     pub entries: Vec<TraceEntry>,
@@ -319,37 +324,40 @@ impl Library {
 
     /// The best alignment of `query` (whose sorted shingle hashes are
     /// `hashes`) with `other`, looked for only around the shingles they
-    /// share: a long passage costs no more than a short one.
-    fn align_near(&self, query: &[u64], hashes: &[u32], other: &Words) -> Option<Alignment> {
-        let keys: Vec<u64> = other.keys().collect();
-        let mut theirs = Vec::new();
-        shingle_hashes(self.index.params().shingle, &keys, &mut theirs);
-        let shared = |i: &usize| hashes.binary_search(&theirs[*i]).is_ok();
-        let first = (0..theirs.len()).find(shared)?;
-        let last = (0..theirs.len()).rev().find(shared).unwrap_or(first);
-        // The alignment cannot reach further from the shared shingles than
-        // the query is long, with room for the gaps it may hold.
-        let reach = 2 * query.len() + 4;
-        let window = (
-            first.saturating_sub(reach),
-            last + self.index.params().shingle + reach,
-        );
-        align_in_window(query, &keys, window, &self.weigh())
+    /// share, on both sides: a long query or passage costs no more than a
+    /// short one.
+    fn align_near(&self, query: &[u64], _hashes: &[u32], other: &Words) -> Option<Alignment> {
+        let keys: Vec<u64> = other.keys().take(MAX_WORDS).collect();
+        self.align_keys_near(query, &keys)
     }
 
     /// The best alignment of two passages, looked for only where they
     /// share shingles (with room either side for changed words): what
     /// clustering aligns, many times over.
     pub(super) fn align_pair(&self, a: &Words, b: &Words) -> Option<Alignment> {
+        let ka: Vec<u64> = a.keys().take(MAX_WORDS).collect();
+        let kb: Vec<u64> = b.keys().take(MAX_WORDS).collect();
+        self.align_keys_near(&ka, &kb)
+    }
+
+    /// [`align_pair`](Self::align_pair) on word keys.
+    ///
+    /// Why windows on both sides: Smith–Waterman costs the product of the
+    /// two lengths; a 150-word passage traced against 300 candidates of
+    /// 300 words each is 13 million cells, where the shared runs and 16
+    /// words either side are a few thousand per candidate. Measured on the
+    /// 100 MB generated corpus, aligning whole passages was most of a
+    /// trace's time.
+    fn align_keys_near(&self, ka: &[u64], kb: &[u64]) -> Option<Alignment> {
         // Room either side of the shared shingles: an alignment runs on
         // through changed words only while matches keep coming.
         const REACH: usize = 16;
         let k = self.index.params().shingle;
-        let ka: Vec<u64> = a.keys().take(MAX_WORDS).collect();
-        let kb: Vec<u64> = b.keys().take(MAX_WORDS).collect();
+        let ka = &ka[..ka.len().min(MAX_WORDS)];
+        let kb = &kb[..kb.len().min(MAX_WORDS)];
         let (mut ha, mut hb) = (Vec::new(), Vec::new());
-        shingle_hashes(k, &ka, &mut ha);
-        shingle_hashes(k, &kb, &mut hb);
+        shingle_hashes(k, ka, &mut ha);
+        shingle_hashes(k, kb, &mut hb);
         let mut sorted_b: Vec<(u32, usize)> = hb.iter().copied().zip(0..).collect();
         sorted_b.sort_unstable();
         let (mut a_lo, mut a_hi, mut b_lo, mut b_hi) = (usize::MAX, 0, usize::MAX, 0);
@@ -456,13 +464,32 @@ impl Library {
 
     /// Passages sharing shingle hashes with `words`, rarest-sharing first,
     /// leaving out the document of passage `query` (a document repeating
-    /// its own text is not reuse); and whether there were more than `max`.
-    fn candidates(&self, hashes: &[u32], query: Option<u32>, max: usize) -> (Vec<Candidate>, bool) {
+    /// its own text is not reuse); whether there were more than
+    /// `options.max_candidates`; and how many of the hashes were
+    /// stop-shingles, held by more than `options.max_postings` passages and
+    /// not looked up.
+    ///
+    /// Why stop-shingles here too: a run of words held by hundreds of
+    /// passages is a stock phrase of the collection (or, in a templated or
+    /// generated one, its every run), and aligning each of its holders
+    /// costs the search its speed and the lineage its meaning.
+    fn candidates(
+        &self,
+        hashes: &[u32],
+        query: Option<u32>,
+        options: &ReuseOptions,
+    ) -> (Vec<Candidate>, bool, usize) {
+        let max = options.max_candidates;
         // A dense score per passage: a common hash's passages are counted
         // at the cost of one addition each.
         let mut score = vec![0f32; self.passages.len()];
+        let mut stock = 0;
         for &h in hashes {
             let held = self.index.postings(h);
+            if held.len() > options.max_postings {
+                stock += 1;
+                continue;
+            }
             let w = self.rarity(held.len()) as f32;
             for &p in held {
                 score[p as usize] += w;
@@ -489,7 +516,7 @@ impl Library {
         }
         out.truncate(max);
         out.sort_unstable_by(by_rarity);
-        (out, truncated)
+        (out, truncated, stock)
     }
 
     /// A query's keys (its first [`MAX_WORDS`]) and their sorted,
@@ -553,7 +580,7 @@ impl Library {
         options: &ReuseOptions,
     ) -> Result<Trace, ReuseError> {
         let (keys, hashes) = self.query_hashes(words);
-        let (candidates, truncated) = self.candidates(&hashes, query, options.max_candidates);
+        let (candidates, truncated, stock) = self.candidates(&hashes, query, options);
         let mut found = self.align_candidates(&keys, &hashes, &candidates, options)?;
         let aligned = candidates.len();
         if let Some(q) = query {
@@ -611,6 +638,8 @@ impl Library {
             min_words: options.min_words,
             aligned,
             truncated,
+            stock_shingles: stock,
+            shingles: hashes.len(),
             entries,
         })
     }
@@ -715,7 +744,7 @@ impl Library {
         let at = self.position(id)? as u32;
         let (_, words) = self.words_of(at)?;
         let (keys, hashes) = self.query_hashes(&words);
-        let (candidates, _) = self.candidates(&hashes, Some(at), options.max_candidates);
+        let (candidates, _, _) = self.candidates(&hashes, Some(at), options);
         let found: Vec<Option<SimilarPassage>> = candidates
             .par_iter()
             .map_init(Analysis::default, |analysis, c| {

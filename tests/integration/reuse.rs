@@ -513,3 +513,80 @@ fn real_texts_share_formulations_across_documents() {
         }
     }
 }
+
+/// The commands on the founding corpus, through the binary: one index,
+/// built once, each command's output and exit code; the reuse files read
+/// only by these commands; a damaged one refused with a rebuild advice.
+#[test]
+fn trace_reuse_and_similar_through_the_binary() {
+    let dir = util::workspace();
+    let corpus = dir.path().join("corpus");
+    let run = |args: &[&str]| util::output(util::normsearch(dir.path(), &corpus).args(args));
+    assert_eq!(run(&["index"]).code, 0);
+
+    // A cluster crossing documents, earliest first, as CSV and JSON Lines.
+    let csv = run(&["reuse", "--csv"]);
+    assert_eq!(csv.code, 0, "{}", csv.stderr);
+    assert!(csv
+        .stdout
+        .starts_with("cluster,documents,passages,earliest,id,doc,date,span_start,span_end,text"));
+    let clusters = run(&["reuse", "--json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(clusters.stdout.lines().next().unwrap()).unwrap();
+    assert!(first["documents"].as_u64().unwrap() >= 2);
+    let earliest = first["earliest"].as_str().unwrap().to_string();
+
+    // Its earliest passage traced: later versions, each diffed.
+    let trace = run(&["trace", &earliest, "--json"]);
+    assert_eq!(trace.code, 0, "{}", trace.stderr);
+    let lineage: serde_json::Value = serde_json::from_str(&trace.stdout).unwrap();
+    let entries = lineage["entries"].as_array().unwrap();
+    assert!(entries.len() >= 2);
+    assert_eq!(entries[0]["id"], earliest.as_str());
+    assert!(entries[1..]
+        .iter()
+        .all(|e| e["citation"]["id"].is_string() && !e["earlier"].is_null()));
+    // The span is where the passage text says.
+    for e in entries {
+        let text: Vec<char> = e["passage_text"].as_str().unwrap().chars().collect();
+        let [a, b] = [
+            e["span"][0].as_u64().unwrap(),
+            e["span"][1].as_u64().unwrap(),
+        ];
+        let span: String = text[a as usize..b as usize].iter().collect();
+        assert_eq!(span, e["text"].as_str().unwrap());
+    }
+    // Without colour, the word diff is git's.
+    let human = run(&["trace", &earliest]);
+    assert!(human.stdout.contains("Lineage of"), "{}", human.stdout);
+
+    // A text: the same lineage; too short a text is refused.
+    let sentence = entries[1]["text"].as_str().unwrap().to_string();
+    let by_text = run(&["trace", &sentence, "--json"]);
+    assert_eq!(by_text.code, 0, "{}", by_text.stderr);
+    assert_eq!(run(&["trace", "international law"]).code, 2);
+    assert_eq!(run(&["trace", "no-such-doc:1"]).code, 2);
+
+    let similar = run(&["similar", &earliest, "--json", "--limit", "5"]);
+    assert_eq!(similar.code, 0, "{}", similar.stderr);
+    let similar: serde_json::Value = serde_json::from_str(&similar.stdout).unwrap();
+    assert_eq!(similar["passages"][0]["tier"], "wording");
+    assert!(similar["passages"].as_array().unwrap().len() <= 5);
+
+    // A plain search never reads the reuse files: without them it answers,
+    // while trace says to rebuild.
+    let generation = std::fs::read_to_string(dir.path().join("index/CURRENT")).unwrap();
+    let gen_dir = dir.path().join("index").join(generation.trim());
+    for f in [
+        "reuse-signatures.bin",
+        "reuse-words.bin",
+        "reuse-passages.bin",
+    ] {
+        std::fs::write(gen_dir.join(f), b"damaged").unwrap();
+    }
+    assert_eq!(run(&["search", "sovereignty"]).code, 0);
+    let refused = run(&["trace", &earliest]);
+    assert_eq!(refused.code, 2);
+    assert!(refused.stderr.contains("rebuild"), "{}", refused.stderr);
+    assert_eq!(refused.stderr.lines().count(), 1, "{}", refused.stderr);
+}
