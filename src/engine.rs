@@ -32,6 +32,8 @@ use crate::error::{IdKind, UserError};
 use crate::index::{
     self, BuildOptions, BuildSummary, DocumentMeta, Freshness, Index, Progress, StampCheck,
 };
+use crate::lineage::{self, Lineage, Similar};
+use crate::reuse::{Cluster, ReuseOptions};
 use crate::search::{
     self, CompareRequest, Comparison, Grid, GridRequest, Hit, SearchRequest, SearchResults,
 };
@@ -361,6 +363,41 @@ impl Engine {
 }
 
 /// `hit` in context, from `index`.
+/// Lineage of agreed wording (see [`crate::lineage`]); the reuse files
+/// are read on the first of these questions, never by a search.
+impl Engine {
+    /// The lineage of a passage (id or anchor): every version of its
+    /// wording, earliest first, with word diffs and citations.
+    pub fn trace(&self, reference: &str, options: &ReuseOptions) -> crate::Result<Lineage> {
+        lineage::trace_passage(&self.index(), reference, options)
+    }
+
+    /// The lineage of a text.
+    pub fn trace_text(&self, text: &str, options: &ReuseOptions) -> crate::Result<Lineage> {
+        lineage::trace_text(&self.index(), text, options)
+    }
+
+    /// The corpus's clusters of shared wording with at least
+    /// `min_documents` documents, widest-travelled first.
+    pub fn reuse(
+        &self,
+        options: &ReuseOptions,
+        min_documents: usize,
+    ) -> crate::Result<Vec<Cluster>> {
+        lineage::clusters(&self.index(), options, min_documents)
+    }
+
+    /// The passages most like one: shared wording, then shared rare terms.
+    pub fn similar(
+        &self,
+        reference: &str,
+        limit: usize,
+        options: &ReuseOptions,
+    ) -> crate::Result<Similar> {
+        lineage::similar(&self.index(), reference, limit, options)
+    }
+}
+
 fn context_of(index: &Index, hit: Hit, around: u32) -> crate::Result<PassageContext> {
     let (neighbours, footnotes) = search::context(index, &hit, around, around)?;
     let citation = citation_of(index, &hit)?;

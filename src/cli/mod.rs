@@ -10,6 +10,7 @@
 mod grid;
 mod index;
 mod passages;
+mod reuse;
 mod search;
 mod serve;
 mod shell;
@@ -91,6 +92,13 @@ pub enum Command {
     /// One passage per document for a query or a theme, oldest first, side
     /// by side (--json, --csv, --markdown).
     Compare(grid::CompareArgs),
+    /// The lineage of a formulation: every passage sharing its wording,
+    /// earliest first, with word diffs against the earlier version.
+    Trace(reuse::TraceArgs),
+    /// Clusters of wording shared between documents, widest-travelled first.
+    Reuse(reuse::ReuseArgs),
+    /// The passages most like one: shared wording, then shared rare terms.
+    Similar(reuse::SimilarArgs),
     /// The search prompt: queries and :commands, one index reader for the
     /// whole session.
     ///
@@ -132,6 +140,9 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Serve(args)) => serve::run(args, &cli.global),
         Some(Command::Grid(args)) => grid::run_grid(args, &cli.global),
         Some(Command::Compare(args)) => grid::run_compare(args, &cli.global),
+        Some(Command::Trace(args)) => reuse::run_trace(args, &cli.global),
+        Some(Command::Reuse(args)) => reuse::run_reuse(args, &cli.global),
+        Some(Command::Similar(args)) => reuse::run_similar(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
     }
 }

@@ -18,6 +18,8 @@
 //!     inputs.tsv             size and modification time of every input
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
+//!     reuse-*.bin            signatures, word statistics and passage table
+//!                            for trace, reuse and similar (see `reuse.rs`)
 //!   gen-6/           the previous generation, kept for readers still on it
 //! ```
 //!
@@ -39,6 +41,7 @@ mod build;
 mod freshness;
 mod generation;
 mod meta;
+mod reuse;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -65,7 +68,7 @@ pub use schema::{
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";
@@ -159,6 +162,8 @@ pub struct Index {
     meta: Meta,
     /// Read on first use: most searches never need it.
     documents: OnceLock<Vec<DocumentMeta>>,
+    /// The reuse files, read on first use by trace, reuse and similar.
+    reuse: OnceLock<std::sync::Arc<crate::reuse::Library>>,
     lexicon: Lexicon,
     /// The shared lock that keeps builds from removing this generation
     /// while it is read (released when the index is dropped).
@@ -274,6 +279,7 @@ impl Index {
             fields,
             meta,
             documents: OnceLock::new(),
+            reuse: OnceLock::new(),
             lexicon,
             _hold: hold,
         })
@@ -336,6 +342,17 @@ impl Index {
     /// The document ids, in manifest order.
     pub fn document_ids(&self) -> crate::Result<Vec<&str>> {
         Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect())
+    }
+
+    /// The passages' signatures, word statistics and texts, as reuse
+    /// detection searches them (read from the generation on first use: a
+    /// plain search never reads them).
+    pub fn reuse(&self) -> crate::Result<std::sync::Arc<crate::reuse::Library>> {
+        if let Some(l) = self.reuse.get() {
+            return Ok(std::sync::Arc::clone(l));
+        }
+        let library = std::sync::Arc::new(reuse::open(self)?);
+        Ok(std::sync::Arc::clone(self.reuse.get_or_init(|| library)))
     }
 
     fn generation_name(&self) -> String {

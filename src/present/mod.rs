@@ -10,6 +10,7 @@
 
 pub mod grid;
 mod hits;
+pub mod lineage;
 pub mod lists;
 pub mod table;
 pub mod themes;

@@ -74,7 +74,7 @@ pub use grid::{
 };
 pub use highlight::highlights;
 pub(crate) use lookup::context;
-pub use lookup::{find, passage};
+pub use lookup::{find, hit_at, passage};
 pub use request::{SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS};
 
 use std::time::{Duration, Instant};

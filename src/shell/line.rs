@@ -31,6 +31,10 @@ pub enum Line {
     Show(usize),
     /// Cite hit N of the last results.
     Cite(usize, Format),
+    /// The lineage of a passage's wording.
+    Trace(Target),
+    /// The passages most like one.
+    Similar(Target),
     /// The documents with their metadata and passage counts.
     ListSources,
     /// The taxonomy with passage counts.
@@ -58,6 +62,15 @@ pub enum Line {
     Help,
     /// Leave.
     Quit,
+}
+
+/// The passage a command names: a hit of the last results, or an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Hit N of the last results.
+    Hit(usize),
+    /// A passage id (`usa-2011:45`) or anchor.
+    Passage(String),
 }
 
 /// The commands, for completion and help: name, arguments, what it does.
@@ -93,6 +106,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         ":cite",
         "N [plain|chicago|bibtex|json]",
         "a citation for hit N",
+    ),
+    (
+        ":trace",
+        "N|ID",
+        "where else this wording appears, earliest first, with word diffs",
+    ),
+    (
+        ":similar",
+        "N|ID",
+        "the passages most like hit N (or passage ID): shared wording, then rare terms",
     ),
     (
         ":sources",
@@ -183,6 +206,18 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
             _ => Err(usage(&format!("give a number from 1 to {MAX_LIMIT}"))),
         },
         "show" => number(&args).map(Line::Show),
+        "trace" | "similar" => {
+            let target = match args.as_slice() {
+                [one] if one.bytes().all(|b| b.is_ascii_digit()) => Target::Hit(number(&args)?),
+                [one] => Target::Passage((*one).to_string()),
+                _ => return Err(usage("give a hit number or a passage id")),
+            };
+            Ok(if name == "trace" {
+                Line::Trace(target)
+            } else {
+                Line::Similar(target)
+            })
+        }
         "cite" => {
             let n = number(&args)?;
             let format = match args.get(1) {

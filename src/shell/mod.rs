@@ -20,12 +20,13 @@ mod session;
 mod tests;
 
 pub use complete::{complete, hint, history_path};
-pub use line::{parse, Line, COMMANDS};
+pub use line::{parse, Line, Target, COMMANDS};
 pub use session::{Last, Session};
 
 use crate::engine::Engine;
 use crate::error::{Error, IdKind, UserError};
 use crate::present::{self, render, render_context};
+use crate::reuse::ReuseOptions;
 use crate::search::{self, Hit};
 use line::help;
 use std::io::{self, Write};
@@ -207,6 +208,16 @@ impl Shell {
                 let cite = self.engine.citation_of(self.hit(n)?)?;
                 writeln!(out, "{}", cite.render(format))?;
             }
+            Line::Trace(target) => {
+                let id = self.target(target)?;
+                let lineage = self.engine.trace(&id, &ReuseOptions::default())?;
+                present::lineage::render_lineage(out, &lineage)?;
+            }
+            Line::Similar(target) => {
+                let id = self.target(target)?;
+                let similar = self.engine.similar(&id, 10, &ReuseOptions::default())?;
+                present::lineage::render_similar(out, &similar)?;
+            }
             Line::ListSources => present::lists::documents(out, &self.engine.documents()?)?,
             Line::ListThemes => present::lists::themes(out, &self.engine.theme_counts()?)?,
             Line::Export(path) => self.export(&path, out)?,
@@ -285,6 +296,14 @@ impl Shell {
     }
 
     /// Hit `n` of the last results.
+    /// The passage id a `:trace` or `:similar` names.
+    fn target(&self, target: Target) -> Result<String, UserError> {
+        match target {
+            Target::Hit(n) => Ok(self.hit(n)?.id.clone()),
+            Target::Passage(id) => Ok(id),
+        }
+    }
+
     fn hit(&self, n: usize) -> Result<&Hit, UserError> {
         let Some(last) = &self.session.last else {
             return Err(UserError::NoSuchHit { n, shown: None });

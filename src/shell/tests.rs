@@ -260,3 +260,17 @@ fn grid_and_compare_lines_parse() {
         }
     );
 }
+
+#[test]
+fn trace_and_similar_take_a_hit_number_or_a_passage() {
+    use super::Target;
+    assert_eq!(parse(":trace 3").unwrap(), Line::Trace(Target::Hit(3)));
+    assert_eq!(
+        parse(":similar usa-2011:64").unwrap(),
+        Line::Similar(Target::Passage("usa-2011:64".into()))
+    );
+    for bad in [":trace", ":trace 0", ":similar a b"] {
+        let err = parse(bad).unwrap_err().to_string();
+        assert!(err.contains("hit number"), "{bad}: {err}");
+    }
+}

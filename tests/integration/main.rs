@@ -13,6 +13,7 @@ mod gencorpus;
 mod gold;
 mod grid;
 mod query_props;
+mod reuse;
 mod search_cli;
 mod search_relevance;
 mod segmentation;
