@@ -236,6 +236,16 @@ fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
         return ExitCode::SUCCESS;
     }
+    // A manifest's problems, all found in one pass: one line each.
+    if let Some(crate::Error::User(crate::UserError::Problems { problems })) =
+        err.downcast_ref::<crate::Error>()
+    {
+        let mut out = std::io::stderr().lock();
+        for p in problems {
+            let _ = writeln!(out, "normsearch: error: {}", collapse(&p.to_string()));
+        }
+        return ExitCode::from(2);
+    }
     let mut line = err.to_string();
     let library = err.downcast_ref::<crate::Error>();
     // The library's user errors are complete; internal ones get their
