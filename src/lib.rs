@@ -38,6 +38,7 @@ pub mod cli;
 pub mod corpus;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod lexicon;
 pub mod pipeline;
@@ -46,6 +47,7 @@ pub mod query;
 pub mod search;
 pub mod segment;
 pub mod shell;
+pub mod stats;
 pub mod themes;
 
 pub use engine::{Engine, Opened, PassageContext, ThemeCount};

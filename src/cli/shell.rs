@@ -35,6 +35,7 @@ pub fn run(global: &Global) -> Result<ExitCode> {
     warn_if_stale(&engine);
     let mut shell = Shell::new(engine);
     if io::stdin().is_terminal() {
+        shell.set_layout(super::layout(false));
         interactive(&mut shell)
     } else {
         piped(&mut shell)

@@ -205,6 +205,12 @@ pub struct Corpus {
     pub kinds: Vec<(String, String)>,
 }
 
+/// Decodes a text file's `bytes` as [`Corpus::read_text`] does: refuses
+/// empty, binary and (unless `lossy`) non-UTF-8 text, naming `path`.
+pub fn decode_text(path: &Path, bytes: Vec<u8>, lossy: bool) -> Result<Text> {
+    decode(path, bytes, lossy)
+}
+
 /// The text of one document, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text {
@@ -224,6 +230,27 @@ impl Corpus {
     /// Every document's file must exist; texts are not read until
     /// [`Corpus::read_text`].
     pub fn load(dir: &Path) -> Result<Corpus> {
+        let (root, manifest, text) = Corpus::read_manifest(dir)?;
+        Corpus::parse(root, manifest, &text)
+    }
+
+    /// Loads the corpus in `dir` as [`Corpus::load`] does, but keeps the
+    /// documents whose entries are sound beside every problem of the
+    /// others, so that a check can go on to read their texts. An `Err` is a
+    /// manifest that cannot be read at all.
+    pub fn load_checked(dir: &Path) -> Result<(Corpus, Vec<UserError>)> {
+        let (root, manifest, text) = Corpus::read_manifest(dir)?;
+        Corpus::parse_all(root, manifest, &text)
+    }
+
+    /// Validates a manifest's `text` as if it were the file `manifest` in
+    /// the corpus folder `root` (used to check an entry before writing it).
+    pub fn from_text(root: &Path, manifest: &Path, text: &str) -> Result<Corpus> {
+        Corpus::parse(root.to_path_buf(), manifest.to_path_buf(), text)
+    }
+
+    /// The corpus folder, the manifest's path and its text.
+    fn read_manifest(dir: &Path) -> Result<(PathBuf, PathBuf, String)> {
         let (root, manifest) = if dir.is_file() {
             let parent = match dir.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -255,12 +282,23 @@ impl Corpus {
                 .into());
             }
         };
-        Corpus::parse(root, manifest, &text)
+        Ok((root, manifest, text))
     }
 
     /// Validates the manifest `text` (read from `manifest`) against the files
     /// in `root`.
     fn parse(root: PathBuf, manifest: PathBuf, text: &str) -> Result<Corpus> {
+        let (corpus, mut errors) = Corpus::parse_all(root, manifest, text)?;
+        match errors.len() {
+            0 => Ok(corpus),
+            1 => Err(errors.remove(0).into()),
+            _ => Err(UserError::Problems { problems: errors }.into()),
+        }
+    }
+
+    /// Validates the manifest `text`: the sound documents and every
+    /// problem, in line order.
+    fn parse_all(root: PathBuf, manifest: PathBuf, text: &str) -> Result<(Corpus, Vec<UserError>)> {
         let newlines = newline_offsets(text);
         let line = |offset: usize| newlines.partition_point(|&nl| nl < offset) + 1;
         let raw = manifest::read(text, &line);
@@ -294,7 +332,7 @@ impl Corpus {
         // pass, from the top down.
         let mut problems = checker.problems;
         problems.sort_by_key(|p| p.line);
-        let mut errors: Vec<UserError> = problems
+        let errors: Vec<UserError> = problems
             .into_iter()
             .map(|p| UserError::Data {
                 path: manifest.clone(),
@@ -305,16 +343,15 @@ impl Corpus {
                 message: p.message,
             })
             .collect();
-        match errors.len() {
-            0 => Ok(Corpus {
+        Ok((
+            Corpus {
                 root,
                 manifest,
                 documents,
                 kinds,
-            }),
-            1 => Err(errors.remove(0).into()),
-            _ => Err(UserError::Problems { problems: errors }.into()),
-        }
+            },
+            errors,
+        ))
     }
 
     /// The document with this id.

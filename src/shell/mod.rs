@@ -20,12 +20,12 @@ mod session;
 mod tests;
 
 pub use complete::{complete, hint, history_path};
-pub use line::{parse, Line, COMMANDS};
+pub use line::{parse, Line, Target, COMMANDS};
 pub use session::{Last, Session};
 
 use crate::engine::Engine;
 use crate::error::{Error, IdKind, UserError};
-use crate::present::{self, render, render_context};
+use crate::present;
 use crate::search::{self, Hit};
 use line::help;
 use std::io::{self, Write};
@@ -75,6 +75,7 @@ pub struct Shell {
     engine: Engine,
     session: Session,
     errors: usize,
+    layout: present::Layout,
 }
 
 impl std::fmt::Debug for Shell {
@@ -93,7 +94,14 @@ impl Shell {
             engine,
             session: Session::default(),
             errors: 0,
+            layout: present::Layout::FULL,
         }
+    }
+
+    /// Lays hits out as `layout` says (wrapped, snippets) from now on; by
+    /// default whole lines and passages.
+    pub fn set_layout(&mut self, layout: present::Layout) {
+        self.layout = layout;
     }
 
     /// The filters, paging and last results.
@@ -158,7 +166,7 @@ impl Shell {
             Line::Query(q) => {
                 let request = self.session.request(&q);
                 let results = self.engine.search(&request)?;
-                render(out, &results, 0)?;
+                present::render_laid_out(out, &results, 0, &self.layout)?;
                 self.session.last = Some(Last {
                     request,
                     total: results.total,
@@ -191,12 +199,18 @@ impl Shell {
                 self.session.limit = n;
                 self.filters_line(out)?;
             }
-            Line::Show(n) => {
-                let context = self.engine.context_of(self.hit(n)?, 1)?;
-                render_context(out, &context)?;
+            Line::Show(target) => {
+                let context = match target {
+                    Target::Hit(n) => self.engine.context_of(self.hit(n)?, 1)?,
+                    Target::Passage(r) => self.engine.context(&r, 1)?,
+                };
+                present::render_context_laid_out(out, &context, &self.layout)?;
             }
-            Line::Cite(n, format) => {
-                let cite = self.engine.citation_of(self.hit(n)?)?;
+            Line::Cite(target, format) => {
+                let cite = match target {
+                    Target::Hit(n) => self.engine.citation_of(self.hit(n)?)?,
+                    Target::Passage(r) => self.engine.citation(&r)?,
+                };
                 writeln!(out, "{}", cite.render(format))?;
             }
             Line::ListSources => present::lists::documents(out, &self.engine.documents()?)?,
@@ -226,7 +240,7 @@ impl Shell {
             return Ok(());
         };
         let results = self.engine.search(&request)?;
-        render(out, &results, request.offset)?;
+        present::render_laid_out(out, &results, request.offset, &self.layout)?;
         if let Some(last) = &mut self.session.last {
             // The index does not change under an open reader, so the total
             // is the same; taking the new one keeps paging honest regardless.

@@ -10,6 +10,7 @@ mod concurrency;
 mod containment;
 mod crash_safety;
 mod gencorpus;
+mod librarian;
 mod query_props;
 mod search_cli;
 mod search_relevance;
