@@ -109,8 +109,13 @@ impl DocumentStats {
         for d in &seg.dropped {
             *s.dropped.entry(d.reason.as_str().to_string()).or_default() += 1;
             // A dropped line of many words is more likely body text than a
-            // header or a page number.
-            if d.text.split_whitespace().count() >= 12 {
+            // header or a page number (a contents line is long by nature).
+            let words = d
+                .text
+                .split_whitespace()
+                .filter(|w| w.chars().any(char::is_alphabetic))
+                .count();
+            if words >= 12 && d.reason != crate::segment::DropReason::TableOfContents {
                 long_dropped += 1;
             }
         }

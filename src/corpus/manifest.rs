@@ -247,7 +247,8 @@ pub(super) fn read(text: &str, line: &dyn Fn(usize) -> usize) -> RawManifest {
         // The parser skips what it cannot read, so a field near a syntax
         // error may look missing when it is only garbled: the syntax error
         // is reported, not its echo.
-        out.problems.retain(|p| !p.message.contains("missing `"));
+        out.problems
+            .retain(|p| !p.message.contains("missing field `"));
     }
     out
 }
@@ -271,6 +272,9 @@ fn document(
         line,
         problems,
     };
+    // Fields a misspelt key was taken for: the misspelling is the
+    // problem, reported once, not also as a missing field.
+    let mut suggested: Vec<&str> = Vec::new();
     for (key, value) in t.iter() {
         let name = key.get_ref().as_ref();
         match name {
@@ -294,7 +298,9 @@ fn document(
             "venue" => d.venue = fields.venue(value),
             _ => {
                 let names: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
-                fields.unknown(name, key.span(), &names, "a document");
+                if let Some(meant) = fields.unknown(name, key.span(), &names, "a document") {
+                    suggested.push(meant);
+                }
             }
         }
     }
@@ -306,12 +312,15 @@ fn document(
             continue;
         }
         d.incomplete = true;
+        if suggested.contains(field) {
+            continue;
+        }
         fields.problems.push(Problem {
             line: header,
             document: id.clone(),
             field: Some(field.to_string()),
             message: fields.name(format!(
-                "missing `{field}`; add it to this [[document]] entry: {}",
+                "missing field `{field}`; add it to this [[document]] entry: {}",
                 example(field)
             )),
         });
@@ -323,7 +332,7 @@ fn document(
             document: id.clone(),
             field: Some("issuer".into()),
             message: fields.name(format!(
-                "missing `issuer`; add who issued the document: {}, or several: {}",
+                "missing field `issuer`; add it to this [[document]] entry: {}, or for several issuers: {}",
                 example("issuer"),
                 example("issuers")
             )),
@@ -497,30 +506,41 @@ impl Fields<'_, '_> {
                 "pages" => v.pages = self.text(&field, value),
                 "date" => v.date = self.text(&field, value),
                 "url" => v.url = self.text(&field, value),
-                _ => self.unknown(&field, key.span(), VENUE_FIELDS, "a venue"),
+                _ => {
+                    self.unknown(&field, key.span(), VENUE_FIELDS, "a venue");
+                }
             }
         }
         Some(v)
     }
 
-    /// An unknown key, with the nearest known one.
-    fn unknown(&mut self, name: &str, span: Range<usize>, known: &[&str], of: &str) {
+    /// An unknown key, with the nearest known one (returned).
+    fn unknown<'k>(
+        &mut self,
+        name: &str,
+        span: Range<usize>,
+        known: &[&'k str],
+        of: &str,
+    ) -> Option<&'k str> {
         let name = &super::check::collapse_whitespace(name);
         let bare = name.rsplit('.').next().unwrap_or(name);
-        let nearest = known
+        let meant = known
             .iter()
             .map(|k| (strsim::damerau_levenshtein(bare, k), *k))
             .min()
             .filter(|(d, _)| *d <= 2)
-            .map(|(_, k)| format!("did you mean `{k}`? "))
+            .map(|(_, k)| k);
+        let nearest = meant
+            .map(|k| format!("did you mean `{k}`? "))
             .unwrap_or_default();
         self.problem(
             name,
             span,
             format!(
-                "`{bare}` is not a field of {of}; {nearest}the fields are: {}",
+                "`{bare}` is not a field of {of}; {nearest}correct its spelling or remove it (the fields are: {})",
                 known.join(", ")
             ),
         );
+        meant
     }
 }

@@ -145,8 +145,9 @@ fn refuses_toml_syntax_errors() {
 fn refuses_unknown_keys() {
     let manifest = entry("a", "a.txt").replace("title =", "titel =");
     let messages = all_problems(&manifest);
+    assert_eq!(messages.len(), 1, "the misspelling alone: {messages:?}");
     assert!(
-        messages.contains(&"4: document \"a\": field `titel`: `titel` is not a field of a document; did you mean `title`? the fields are: id, file, title, issuer, issuers, issuer_type, authors, date, kind, number, country, organization, language, translation, original_language, url, container, venue".to_string()),
+        messages.contains(&"4: document \"a\": field `titel`: `titel` is not a field of a document; did you mean `title`? correct its spelling or remove it (the fields are: id, file, title, issuer, issuers, issuer_type, authors, date, kind, number, country, organization, language, translation, original_language, url, container, venue)".to_string()),
         "{messages:?}"
     );
     let (line, message) =
@@ -168,7 +169,7 @@ fn refuses_missing_fields_at_the_entry() {
     let (line, message) = manifest_error(&manifest);
     assert_eq!(line, Some(10));
     assert!(
-        message.starts_with("document \"b\": field `date`: missing `date`; add it to this [[document]] entry: date = \"2017-08-31\""),
+        message.starts_with("document \"b\": field `date`: missing field `date`; add it to this [[document]] entry: date = \"2017-08-31\""),
         "{message}"
     );
 }

@@ -466,6 +466,69 @@ mod tests {
     }
 
     #[test]
+    fn a_terminal_gets_wrapped_lines_and_snippets_that_break_no_word() {
+        let mut r = results();
+        let words: Vec<String> = (0..120).map(|i| format!("word{i}")).collect();
+        let mut text = words.join(" ");
+        text.push_str(" confidence-building measures ");
+        text.push_str(&words.join(" "));
+        let at = text.find("confidence").unwrap();
+        let at = text[..at].chars().count();
+        r.hits[0].text = text.clone();
+        r.hits[0].highlights = vec![[at, at + 28]];
+        let layout = Layout {
+            width: Some(80),
+            snippet: true,
+        };
+        let mut buf = Buffer::no_color();
+        render_laid_out(&mut buf, &r, 0, &layout).unwrap();
+        let out = String::from_utf8(buf.into_inner()).unwrap();
+        for line in out.lines() {
+            assert!(line.chars().count() <= 80, "{line:?}");
+            for w in line.split_whitespace() {
+                if let Some(rest) = w.strip_prefix("word") {
+                    assert!(rest.parse::<u32>().is_ok_and(|n| n < 120), "{w:?} broken");
+                }
+            }
+        }
+        // The snippet: the match with words on either side, `…` for the rest.
+        assert!(out.contains("… word106"), "{out}");
+        assert!(out.contains("confidence-building measures"), "{out}");
+        assert!(out.contains("word13 …"), "{out}");
+        assert!(!out.contains("word50 "), "{out}");
+        // Lines below the first are indented.
+        assert!(
+            out.lines()
+                .skip(3)
+                .all(|l| l.is_empty() || l.starts_with("   ") || l.starts_with("by ")),
+            "{out}"
+        );
+        // --full and pipes: the passage whole, on one line.
+        let mut buf = Buffer::no_color();
+        render_laid_out(&mut buf, &r, 0, &Layout::FULL).unwrap();
+        let out = String::from_utf8(buf.into_inner()).unwrap();
+        assert!(out.contains(&format!("   {text}\n")));
+    }
+
+    #[test]
+    fn highlights_survive_wrapping() {
+        let mut r = results();
+        r.hits[0].text = "a ".repeat(60) + "confidence-building measures " + &"b ".repeat(60);
+        r.hits[0].highlights = vec![[120, 148]];
+        let mut buf = Buffer::ansi();
+        let layout = Layout {
+            width: Some(40),
+            snippet: false,
+        };
+        render_laid_out(&mut buf, &r, 0, &layout).unwrap();
+        let out = String::from_utf8(buf.into_inner()).unwrap();
+        assert!(
+            out.contains("\u{1b}[1m\u{1b}[31mconfidence-building"),
+            "{out:?}"
+        );
+    }
+
+    #[test]
     fn no_match_says_so() {
         let mut r = results();
         r.total = 0;

@@ -255,8 +255,8 @@ fn show_and_cite_a_passage_by_id_and_anchor() {
 
     // The anchor resolves to the same passage; every format agrees on it.
     for (format, needle) in [
-        ("plain", "[ccdcoe-2016:13]"),
-        ("chicago", "passage 13, p. 3"),
+        ("plain", "[normsearch ccdcoe-2016:13, text lines"),
+        ("chicago", "unnumbered"),
         ("bibtex", "@incollection{ccdcoe_2016,"),
         ("json", "\"id\": \"ccdcoe-2016:13\""),
     ] {
