@@ -1,10 +1,14 @@
 //! One canonical [`Citation`] per passage, and its renderings.
 //!
-//! Input: a document's metadata as the index recorded it and where the
+//! Input: a document's metadata as the index recorded it (its number,
+//! issuers, translation, the venue of a published speech) and where the
 //! passage stands in it (section, the document's own label, page, ordinal,
-//! source lines). Output: the same
-//! citation as plain text, a Chicago-style note, a BibTeX entry or JSON. All
-//! four are rendered from the one value, so they never disagree.
+//! source lines). Output: the same citation as plain text, a Chicago-style
+//! note, a BibTeX entry or JSON, all rendered from the one value, so they
+//! never disagree. Every format cites the document by its own marks only;
+//! a passage it does not number is called unnumbered, and normsearch's
+//! ordinal and the text file's lines appear only in the marked locator
+//! `[normsearch doc:n, text lines a–b]` (in BibTeX's note, in brackets).
 
 use crate::corpus::Venue;
 use crate::error::UserError;

@@ -76,7 +76,11 @@ pub fn render_laid_out(
         let mut sources: Vec<(&String, &u64)> = r.facets.source.iter().collect();
         sources.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         let list: Vec<String> = sources.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        writeln!(out, "by source: {}", list.join(", "))?;
+        facet_line(
+            out,
+            &format!("by source: {}", list.join(", ")),
+            layout.width,
+        )?;
         let mut themes: Vec<(&String, &u64)> = r
             .facets
             .theme
@@ -86,7 +90,7 @@ pub fn render_laid_out(
         themes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         if !themes.is_empty() {
             let list: Vec<String> = themes.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            writeln!(out, "by theme: {}", list.join(", "))?;
+            facet_line(out, &format!("by theme: {}", list.join(", ")), layout.width)?;
         }
     }
     Ok(())
@@ -157,6 +161,24 @@ pub fn render_hit_laid_out(
         (h.text.clone(), h.highlights.clone())
     };
     wrapped(out, &text, &highlights, layout.width, &plain)
+}
+
+/// A counts line, wrapped at word boundaries to `width` with its
+/// continuation indented.
+fn facet_line(out: &mut impl WriteColor, text: &str, width: Option<usize>) -> std::io::Result<()> {
+    match width {
+        None => writeln!(out, "{text}"),
+        Some(w) => {
+            let options = textwrap::Options::new(w.max(INDENT.len() + 10))
+                .subsequent_indent(INDENT)
+                .break_words(false)
+                .word_splitter(textwrap::WordSplitter::NoHyphenation);
+            for line in textwrap::wrap(text, &options) {
+                writeln!(out, "{line}")?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Writes `text` indented, wrapped at word boundaries to `width` (whole
