@@ -194,7 +194,7 @@ fn completion_of_commands_ids_and_formats() {
 fn hints_give_a_command_s_usage() {
     assert_eq!(
         hint(":cite").as_deref(),
-        Some(" N [plain|chicago|bibtex|json]")
+        Some(" N|DOC:N [plain|chicago|bibtex|json]")
     );
     assert_eq!(hint(":help"), None);
     assert_eq!(hint("norms"), None);
