@@ -247,8 +247,12 @@ pub(super) fn read(text: &str, line: &dyn Fn(usize) -> usize) -> RawManifest {
         // The parser skips what it cannot read, so a field near a syntax
         // error may look missing when it is only garbled: the syntax error
         // is reported, not its echo.
-        out.problems
-            .retain(|p| !p.message.contains("missing field `"));
+        // Keys the parser could not place (after a broken table header)
+        // are the same error's echo too.
+        out.problems.retain(|p| {
+            !p.message.contains("missing field `")
+                && !p.message.contains("is not part of a manifest")
+        });
     }
     out
 }
