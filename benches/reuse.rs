@@ -162,6 +162,12 @@ fn extra_documents() -> Vec<(Document, String)> {
                 language: "en".into(),
                 url: None,
                 container: None,
+                issuers: Vec::new(),
+                issuer_type: None,
+                number: None,
+                translation: None,
+                original_language: None,
+                venue: None,
             };
             Some((doc, text))
         })

@@ -42,6 +42,7 @@ pub mod cli;
 pub mod corpus;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod lexicon;
 pub mod lineage;
@@ -53,6 +54,7 @@ pub mod search;
 pub mod segment;
 pub mod serve;
 pub mod shell;
+pub mod stats;
 pub mod themes;
 
 pub use engine::{Engine, Opened, PassageContext, ThemeCount};

@@ -9,7 +9,7 @@ use super::color_choice;
 use super::Global;
 use crate::engine::{Engine, Opened};
 use crate::index::Freshness;
-use crate::present::{self, render};
+use crate::present::{self, render_laid_out};
 use crate::search::{SearchRequest, Sort, YearRange, MAX_LIMIT};
 use crate::segment::PassageKind;
 use crate::UserError;
@@ -60,6 +60,10 @@ pub struct SearchArgs {
     /// One JSON document with the hits, their citations and highlights.
     #[arg(long)]
     pub json: bool,
+    /// Show each passage whole on a terminal (by default a long passage is
+    /// a snippet around its matches; a pipe always gets whole passages).
+    #[arg(long)]
+    pub full: bool,
     /// Count every matching passage. Without it, a large index (over
     /// 50,000 passages) may say "at least N" for several words: counting
     /// them is a pass over every match.
@@ -108,7 +112,12 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
         out.flush()?;
     } else {
         let mut out = StandardStream::stdout(color_choice());
-        render(&mut out, &results, request.offset)?;
+        render_laid_out(
+            &mut out,
+            &results,
+            request.offset,
+            &super::layout(args.full),
+        )?;
         out.flush()?;
     }
     Ok(if results.total > 0 {

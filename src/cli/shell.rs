@@ -36,6 +36,7 @@ pub fn run(global: &Global) -> Result<ExitCode> {
     let mut shell = Shell::new(engine);
     shell.set_width(super::themes::terminal_width());
     if io::stdin().is_terminal() {
+        shell.set_layout(super::layout(false));
         interactive(&mut shell)
     } else {
         piped(&mut shell)

@@ -27,10 +27,10 @@ pub enum Line {
     Exact(bool),
     /// Hits per page.
     Limit(usize),
-    /// Hit N of the last results in context.
-    Show(usize),
-    /// Cite hit N of the last results.
-    Cite(usize, Format),
+    /// A hit of the last results, or any passage, in context.
+    Show(Target),
+    /// Cite a hit of the last results, or any passage.
+    Cite(Target, Format),
     /// The lineage of a passage's wording.
     Trace(Target),
     /// The passages most like one.
@@ -99,13 +99,13 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (":limit", "N", "hits per page"),
     (
         ":show",
-        "N",
-        "hit N in context: the passages around it, its section and footnotes",
+        "N|DOC:N",
+        "hit N (or a passage id or anchor) in context: the passages around it, its section and footnotes",
     ),
     (
         ":cite",
-        "N [plain|chicago|bibtex|json]",
-        "a citation for hit N",
+        "N|DOC:N [plain|chicago|bibtex|json]",
+        "a citation for hit N (or a passage id or anchor)",
     ),
     (
         ":trace",
@@ -165,10 +165,23 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
             usage: Some(format!("{cmd} {arg}").trim_end().to_string()),
         }
     };
-    let number = |args: &[&str]| -> Result<usize, UserError> {
-        match args.first().map(|a| a.parse::<usize>()) {
-            Some(Ok(n)) if n > 0 => Ok(n),
-            _ => Err(usage("give a hit number from the list, 1 or more")),
+    // A hit number of the last list, or a passage id or anchor as
+    // `normsearch show` and `cite` take it.
+    let number = |args: &[&str]| -> Result<Target, UserError> {
+        match args.first() {
+            Some(a) => match a.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Target::Hit(n)),
+                Ok(_) => Err(usage(
+                    "give a hit number from the list, 1 or more, or a passage id",
+                )),
+                Err(_) if !a.starts_with('-') => Ok(Target::Passage(a.to_string())),
+                Err(_) => Err(usage(
+                    "give a hit number from the list, 1 or more, or a passage id",
+                )),
+            },
+            None => Err(usage(
+                "give a hit number from the list, 1 or more, or a passage id",
+            )),
         }
     };
     let ids = |args: &[&str]| -> Vec<String> {
@@ -207,11 +220,10 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
         },
         "show" => number(&args).map(Line::Show),
         "trace" | "similar" => {
-            let target = match args.as_slice() {
-                [one] if one.bytes().all(|b| b.is_ascii_digit()) => Target::Hit(number(&args)?),
-                [one] => Target::Passage((*one).to_string()),
-                _ => return Err(usage("give a hit number or a passage id")),
-            };
+            if args.len() > 1 {
+                return Err(usage("give one hit number or one passage id"));
+            }
+            let target = number(&args)?;
             Ok(if name == "trace" {
                 Line::Trace(target)
             } else {

@@ -25,7 +25,7 @@ pub use session::{Last, Session};
 
 use crate::engine::Engine;
 use crate::error::{Error, IdKind, UserError};
-use crate::present::{self, render, render_context};
+use crate::present;
 use crate::reuse::ReuseOptions;
 use crate::search::{self, Hit};
 use line::help;
@@ -78,6 +78,7 @@ pub struct Shell {
     errors: usize,
     /// The width `:grid` fits its table to.
     width: usize,
+    layout: present::Layout,
 }
 
 impl std::fmt::Debug for Shell {
@@ -97,12 +98,19 @@ impl Shell {
             session: Session::default(),
             errors: 0,
             width: 100,
+            layout: present::Layout::FULL,
         }
     }
 
     /// Sets the width `:grid` fits its table to (the terminal's).
     pub fn set_width(&mut self, width: usize) {
         self.width = width.max(40);
+    }
+
+    /// Lays hits out as `layout` says (wrapped, snippets) from now on; by
+    /// default whole lines and passages.
+    pub fn set_layout(&mut self, layout: present::Layout) {
+        self.layout = layout;
     }
 
     /// The filters, paging and last results.
@@ -167,7 +175,7 @@ impl Shell {
             Line::Query(q) => {
                 let request = self.session.request(&q);
                 let results = self.engine.search(&request)?;
-                render(out, &results, 0)?;
+                present::render_laid_out(out, &results, 0, &self.layout)?;
                 self.session.last = Some(Last {
                     request,
                     total: results.total,
@@ -200,12 +208,18 @@ impl Shell {
                 self.session.limit = n;
                 self.filters_line(out)?;
             }
-            Line::Show(n) => {
-                let context = self.engine.context_of(self.hit(n)?, 1)?;
-                render_context(out, &context)?;
+            Line::Show(target) => {
+                let context = match target {
+                    Target::Hit(n) => self.engine.context_of(self.hit(n)?, 1)?,
+                    Target::Passage(r) => self.engine.context(&r, 1)?,
+                };
+                present::render_context_laid_out(out, &context, &self.layout)?;
             }
-            Line::Cite(n, format) => {
-                let cite = self.engine.citation_of(self.hit(n)?)?;
+            Line::Cite(target, format) => {
+                let cite = match target {
+                    Target::Hit(n) => self.engine.citation_of(self.hit(n)?)?,
+                    Target::Passage(r) => self.engine.citation(&r)?,
+                };
                 writeln!(out, "{}", cite.render(format))?;
             }
             Line::Trace(target) => {
@@ -255,7 +269,7 @@ impl Shell {
             return Ok(());
         };
         let results = self.engine.search(&request)?;
-        render(out, &results, request.offset)?;
+        present::render_laid_out(out, &results, request.offset, &self.layout)?;
         if let Some(last) = &mut self.session.last {
             // The index does not change under an open reader, so the total
             // is the same; taking the new one keeps paging honest regardless.

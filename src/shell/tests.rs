@@ -30,12 +30,23 @@ fn queries_and_commands() {
     assert_eq!(parse(":year all").unwrap(), Line::Years(None));
     assert_eq!(parse(":exact on").unwrap(), Line::Exact(true));
     assert_eq!(parse(":limit 5").unwrap(), Line::Limit(5));
-    assert_eq!(parse(":show 3").unwrap(), Line::Show(3));
+    assert_eq!(parse(":show 3").unwrap(), Line::Show(Target::Hit(3)));
+    assert_eq!(
+        parse(":show ccdcoe-2016:37").unwrap(),
+        Line::Show(Target::Passage("ccdcoe-2016:37".into()))
+    );
+    assert_eq!(
+        parse(":cite ccdcoe-2016:37 chicago").unwrap(),
+        Line::Cite(Target::Passage("ccdcoe-2016:37".into()), Format::Chicago)
+    );
     assert_eq!(
         parse(":cite 2 bibtex").unwrap(),
-        Line::Cite(2, Format::Bibtex)
+        Line::Cite(Target::Hit(2), Format::Bibtex)
     );
-    assert_eq!(parse(":cite 2").unwrap(), Line::Cite(2, Format::Plain));
+    assert_eq!(
+        parse(":cite 2").unwrap(),
+        Line::Cite(Target::Hit(2), Format::Plain)
+    );
     assert_eq!(parse(":sources").unwrap(), Line::ListSources);
     assert_eq!(parse(":themes").unwrap(), Line::ListThemes);
     assert_eq!(
@@ -183,7 +194,7 @@ fn completion_of_commands_ids_and_formats() {
 fn hints_give_a_command_s_usage() {
     assert_eq!(
         hint(":cite").as_deref(),
-        Some(" N [plain|chicago|bibtex|json]")
+        Some(" N|DOC:N [plain|chicago|bibtex|json]")
     );
     assert_eq!(hint(":help"), None);
     assert_eq!(hint("norms"), None);

@@ -12,6 +12,7 @@ mod crash_safety;
 mod gencorpus;
 mod gold;
 mod grid;
+mod librarian;
 mod query_props;
 mod reuse;
 mod search_cli;

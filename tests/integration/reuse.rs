@@ -47,6 +47,12 @@ fn doc(id: &str, date: &str) -> Document {
         language: "en".into(),
         url: None,
         container: None,
+        issuers: Vec::new(),
+        issuer_type: None,
+        number: None,
+        translation: None,
+        original_language: None,
+        venue: None,
     }
 }
 

@@ -167,6 +167,12 @@ fn extra() -> &'static Set {
                 language: language.to_string(),
                 url: None,
                 container: None,
+                issuers: Vec::new(),
+                issuer_type: None,
+                number: None,
+                translation: None,
+                original_language: None,
+                venue: None,
             };
             let passages = analyser.analyze_text(&doc, &text).passages;
             docs.push((doc, passages));
