@@ -221,10 +221,13 @@ fn untimed(mut v: Value) -> Value {
     v
 }
 
+/// URL parameters (the query first) and the command line's options for them.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[test]
 fn search_answers_equal_the_command_line() {
     let s = shared();
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    let cases: &[Case] = &[
         (
             &[("q", "\"confidence-building measures\""), ("facets", "1")],
             &["--facets"],
