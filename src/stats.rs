@@ -120,6 +120,10 @@ impl DocumentStats {
             }
         }
         s.warnings.extend(a.warnings.iter().cloned());
+        // What the segmenter found odd in the text (a page run broken, notes
+        // without references…), named by document.
+        s.warnings
+            .extend(seg.warnings.iter().map(|w| format!("{}: {w}", doc.id)));
         if s.passages == 0 {
             s.warnings.push(format!(
                 "{}: no passages: is the text empty or all markup?",
