@@ -51,26 +51,29 @@ const P: usize = 5;
 
 /// Floors on the ranking's mean nDCG@10, by group (see [`groups`]): the
 /// figure measured when the floor was set (in the comment), less a margin
-/// for ties that change order. Every group the judgments form must have
-/// one.
+/// for ties that change order. "was": the figure before the segmenter
+/// decided on evidence per document (tables of contents dropped, long
+/// passages cut at 400 words, running lines and notes taken out), which
+/// moved the corpus-extra passages the judgments point to. Every group
+/// the judgments form must have one.
 const FLOORS: &[(&str, f64)] = &[
-    ("overall", 0.64),              // 0.652
+    ("overall", 0.62),              // 0.630 (was 0.652)
     ("file founding", 0.78),        // 0.792
-    ("file extra", 0.55),           // 0.561
-    ("file lang", 0.51),            // 0.521
-    ("category acronym", 0.75),     // 0.761
-    ("category concept", 0.49),     // 0.502
+    ("file extra", 0.50),           // 0.513 (was 0.561)
+    ("file lang", 0.48),            // 0.494 (was 0.521)
+    ("category acronym", 0.72),     // 0.736 (was 0.761)
+    ("category concept", 0.47),     // 0.485 (was 0.502)
     ("category near-phrase", 0.67), // 0.688
-    ("category phrase", 0.68),      // 0.697
+    ("category phrase", 0.65),      // 0.667 (was 0.697)
     ("category spelling", 0.70),    // 0.712
-    ("category stemming", 0.54),    // 0.553
+    ("category stemming", 0.51),    // 0.522 (was 0.553)
     ("category theme", 0.54),       // 0.559
-    ("category topical", 0.69),     // 0.703
-    ("lang en", 0.68),              // 0.698
-    ("lang fr", 0.65),              // 0.664
-    ("lang es", 0.68),              // 0.696
+    ("category topical", 0.65),     // 0.667 (was 0.703)
+    ("lang en", 0.66),              // 0.679 (was 0.698)
+    ("lang fr", 0.62),              // 0.639 (was 0.664)
+    ("lang es", 0.62),              // 0.632 (was 0.696)
     ("lang ru", 0.14),              // 0.156
-    ("lang any", 0.56),             // 0.572
+    ("lang any", 0.53),             // 0.548 (was 0.572)
 ];
 
 /// The query categories a judgment may use.
