@@ -65,6 +65,12 @@ fn extra() -> Vec<(Document, String)> {
                 language,
                 url: None,
                 container: None,
+                issuers: Vec::new(),
+                issuer_type: None,
+                number: None,
+                translation: None,
+                original_language: None,
+                venue: None,
             };
             Some((doc, text))
         })

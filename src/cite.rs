@@ -1,11 +1,16 @@
 //! One canonical [`Citation`] per passage, and its renderings.
 //!
-//! Input: a document's metadata as the index recorded it and where the
+//! Input: a document's metadata as the index recorded it (its number,
+//! issuers, translation, the venue of a published speech) and where the
 //! passage stands in it (section, the document's own label, page, ordinal,
-//! source lines). Output: the same
-//! citation as plain text, a Chicago-style note, a BibTeX entry or JSON. All
-//! four are rendered from the one value, so they never disagree.
+//! source lines). Output: the same citation as plain text, a Chicago-style
+//! note, a BibTeX entry or JSON, all rendered from the one value, so they
+//! never disagree. Every format cites the document by its own marks only;
+//! a passage it does not number is called unnumbered, and normsearch's
+//! ordinal and the text file's lines appear only in the marked locator
+//! `[normsearch doc:n, text lines a–b]` (in BibTeX's note, in brackets).
 
+use crate::corpus::Venue;
 use crate::error::UserError;
 use crate::index::DocumentMeta;
 use crate::search::Hit;
@@ -35,14 +40,21 @@ pub struct Location {
 /// Everything a reader needs to find a passage again.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Citation {
-    /// The passage id, `doc:n`.
+    /// The passage id, `doc:n`: normsearch's own reference, never the
+    /// document's numbering.
     pub id: String,
     /// The document id.
     pub doc: String,
     /// The document's title.
     pub title: String,
-    /// Who issued it.
+    /// Who issued it, as cited.
     pub issuer: String,
+    /// Every issuer of a joint text; empty for one issuer.
+    #[serde(default)]
+    pub issuers: Vec<String>,
+    /// What sort of issuer, when the manifest says.
+    #[serde(default)]
+    pub issuer_type: Option<String>,
     /// Personal authors, if any.
     pub authors: Vec<String>,
     /// The date as precise as known (`2017-08-31`, `2011-05`, `2016`).
@@ -51,13 +63,33 @@ pub struct Citation {
     pub year: i32,
     /// The kind of document (`national-strategy` …).
     pub document_kind: String,
+    /// The document's own number or symbol (`ETS No. 185`, `A/70/174`).
+    #[serde(default)]
+    pub number: Option<String>,
+    /// The language of the text cited.
+    #[serde(default)]
+    pub language: String,
+    /// `official`, `unofficial` or `machine` for a translation.
+    #[serde(default)]
+    pub translation: Option<String>,
+    /// The language the document was issued in, for a translation.
+    #[serde(default)]
+    pub original_language: Option<String>,
     /// The book or collection the document is part of.
     pub container: Option<String>,
+    /// Where a speech or article was published, with its own date.
+    #[serde(default)]
+    pub venue: Option<Venue>,
     /// Where the original is.
     pub url: Option<String>,
     /// The source file, relative to the corpus folder.
     pub file: String,
-    /// Where the passage stands.
+    /// The place in the document by the document's own marks (section,
+    /// its paragraph or note number, page), or "unnumbered paragraph"
+    /// where it numbers none: what a reader looks for in the original.
+    #[serde(default)]
+    pub pinpoint: String,
+    /// Where the passage stands; its `n` is normsearch's ordinal.
     #[serde(flatten)]
     pub location: Location,
 }
@@ -126,20 +158,30 @@ const MONTHS: [&str; 12] = [
 impl Citation {
     /// The citation of the passage at `location` in `doc`.
     pub fn new(doc: &DocumentMeta, location: Location) -> Citation {
-        Citation {
+        let mut c = Citation {
             id: format!("{}:{}", doc.id, location.n),
             doc: doc.id.clone(),
             title: doc.title.clone(),
             issuer: doc.issuer.clone(),
+            issuers: doc.issuers.clone(),
+            issuer_type: doc.issuer_type.clone(),
             authors: doc.authors.clone(),
             date: doc.date.clone(),
             year: doc.year,
             document_kind: doc.kind.clone(),
+            number: doc.number.clone(),
+            language: doc.language.clone(),
+            translation: doc.translation.clone(),
+            original_language: doc.original_language.clone(),
             container: doc.container.clone(),
+            venue: doc.venue.clone(),
             url: doc.url.clone(),
             file: doc.file.clone(),
+            pinpoint: String::new(),
             location,
-        }
+        };
+        c.pinpoint = c.pinpoint();
+        c
     }
 
     /// The citation of a passage the index returned (a search hit or a
@@ -170,47 +212,113 @@ impl Citation {
         }
     }
 
-    /// "§ 2.1 United Nations …, ¶ 13(f), p. 4, lines 76–112": where in the
-    /// document, as precisely as the layout allows.
+    /// "§ 2.1 United Nations …, ¶ 13(f), p. 4": where in the document, by
+    /// the document's own marks only. A passage the document does not
+    /// number is said to be unnumbered, so that no reader takes
+    /// normsearch's ordinal for the document's.
     pub fn pinpoint(&self) -> String {
         let l = &self.location;
         let mut parts = Vec::new();
         if let Some(s) = l.section.last() {
             parts.push(format!("§ {s}"));
         }
-        match (&l.label, l.kind) {
-            (Some(label), PassageKind::Footnote) => parts.push(format!("n. {label}")),
-            (Some(label), _) => parts.push(format!("¶ {label}")),
-            (None, _) => {}
-        }
+        parts.push(self.label_words("¶ "));
         if let Some(p) = l.page {
             parts.push(format!("p. {p}"));
         }
-        parts.push(format!("lines {}–{}", l.lines[0], l.lines[1]));
         parts.join(", ")
+    }
+
+    /// normsearch's own reference, marked as such: the passage id and the
+    /// lines of the text file.
+    pub fn locator(&self) -> String {
+        let l = &self.location;
+        format!(
+            "normsearch {}, text lines {}–{}",
+            self.id, l.lines[0], l.lines[1]
+        )
+    }
+
+    /// The document's label for the passage in words: `¶ 13(f)` (or
+    /// `para. 13(f)`), `n. 11`, a label that names itself (`Article 5`) as
+    /// it is, and "unnumbered paragraph" (item, note) where there is none.
+    fn label_words(&self, para: &str) -> String {
+        let l = &self.location;
+        match (&l.label, l.kind) {
+            (Some(label), _)
+                if label.chars().next().is_some_and(char::is_alphabetic)
+                    && label.split_whitespace().count() > 1 =>
+            {
+                label.clone()
+            }
+            (Some(label), PassageKind::Footnote) => format!("n. {label}"),
+            (Some(label), _) => format!("{para}{label}"),
+            (None, PassageKind::Footnote) => "unnumbered note".into(),
+            (None, PassageKind::ListItem) => "unnumbered list item".into(),
+            (None, PassageKind::Body) => "unnumbered paragraph".into(),
+        }
     }
 
     /// The date written out: "31 August 2017", "May 2011", "2016".
     fn long_date(&self) -> String {
-        let mut it = self.date.split('-');
-        let year = it.next().unwrap_or_default();
-        let month = it
-            .next()
-            .and_then(|m| m.parse::<usize>().ok())
-            .filter(|m| (1..=12).contains(m));
-        let day = it.next().and_then(|d| d.parse::<u32>().ok());
-        match (month, day) {
-            (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS[m - 1]),
-            (Some(m), None) => format!("{} {year}", MONTHS[m - 1]),
-            _ => year.to_string(),
-        }
+        long_date(&self.date)
     }
 
     fn names(&self) -> String {
-        match self.authors.as_slice() {
-            [] => String::new(),
-            [one] => one.clone(),
-            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        crate::corpus::join_names(&self.authors)
+    }
+
+    /// "Unofficial translation from French", when the text is a
+    /// translation.
+    fn translation_note(&self) -> Option<String> {
+        let t = self.translation.as_deref()?;
+        let mut s = match t {
+            "official" => "Official translation".to_string(),
+            "unofficial" => "Unofficial translation".to_string(),
+            "machine" => "Machine translation".to_string(),
+            other => format!("Translation ({other})"),
+        };
+        if let Some(from) = &self.original_language {
+            let _ = write!(s, " from {}", language_name(from));
+        }
+        Some(s)
+    }
+
+    /// "International Law Studies, vol. 97, no. 1 (2021), pp. 395–406".
+    fn venue_words(&self, italic: bool) -> Option<String> {
+        let v = self.venue.as_ref()?;
+        let mut s = if italic {
+            format!("*{}*", v.journal)
+        } else {
+            v.journal.clone()
+        };
+        if let Some(vol) = &v.volume {
+            let _ = write!(s, ", vol. {vol}");
+        }
+        if let Some(no) = &v.issue {
+            let _ = write!(s, ", no. {no}");
+        }
+        if let Some(d) = &v.date {
+            let _ = write!(s, " ({})", long_date(d));
+        }
+        if let Some(p) = &v.pages {
+            let pp = if p.contains(['-', '–']) {
+                "pp."
+            } else {
+                "p."
+            };
+            let _ = write!(s, ", {pp} {p}");
+        }
+        Some(s)
+    }
+
+    /// What a speech was: "delivered 8 December 2020" for a speech, the
+    /// plain date otherwise.
+    fn dated(&self) -> String {
+        if self.document_kind == "speech" {
+            format!("delivered {}", self.long_date())
+        } else {
+            self.long_date()
         }
     }
 
@@ -227,48 +335,68 @@ impl Citation {
         if !self.authors.is_empty() {
             let _ = write!(s, " ({})", self.issuer);
         }
-        let _ = write!(
-            s,
-            ", {}, {} [{}]",
-            self.long_date(),
-            self.pinpoint(),
-            self.id
-        );
+        if let Some(n) = &self.number {
+            let _ = write!(s, ", {n}");
+        }
+        if let Some(t) = self.translation_note() {
+            let _ = write!(s, ", {}", lower_first(&t));
+        }
+        let _ = write!(s, ", {}", self.dated());
+        if let Some(v) = self.venue_words(false) {
+            let _ = write!(s, ", published in {v}");
+        }
+        let _ = write!(s, ", {} [{}]", self.pinpoint, self.locator());
         s
     }
 
     fn chicago(&self) -> String {
         let mut s = String::new();
-        if self.authors.is_empty() {
+        if self.authors.is_empty() && self.venue.is_none() {
             let _ = write!(s, "{}, *{}*", self.issuer, self.title);
         } else {
-            let _ = write!(s, "{}, “{}”", self.names(), self.title);
+            let who = if self.authors.is_empty() {
+                self.issuer.clone()
+            } else {
+                self.names()
+            };
+            let _ = write!(s, "{who}, “{}”", self.title);
             if let Some(c) = &self.container {
                 let _ = write!(s, ", in *{c}*");
             }
-            let _ = write!(s, " ({}", self.issuer);
         }
-        let open = if self.authors.is_empty() { " (" } else { ", " };
-        let _ = write!(s, "{open}{})", self.long_date());
+        let mut paren = Vec::new();
+        if !self.authors.is_empty() {
+            paren.push(self.issuer.clone());
+        }
+        if self.venue.is_some() || self.document_kind == "speech" {
+            // The delivery date stands beside the publication's, which
+            // follows with the venue.
+            if let Some(n) = &self.number {
+                let _ = write!(s, ", {n}");
+            }
+            paren.push(self.dated());
+            let _ = write!(s, " ({})", paren.join(", "));
+            if let Some(v) = self.venue_words(true) {
+                let _ = write!(s, ", published in {v}");
+            }
+        } else {
+            if let Some(n) = &self.number {
+                let _ = write!(s, ", {n}");
+            }
+            paren.push(self.dated());
+            let _ = write!(s, " ({})", paren.join(", "));
+        }
+        if let Some(t) = self.translation_note() {
+            let _ = write!(s, ", {}", lower_first(&t));
+        }
         let l = &self.location;
         if let Some(sec) = l.section.last() {
             let _ = write!(s, ", sec. “{sec}”");
         }
-        match (&l.label, l.kind) {
-            (Some(label), PassageKind::Footnote) => {
-                let _ = write!(s, ", n. {label}");
-            }
-            (Some(label), _) => {
-                let _ = write!(s, ", para. {label}");
-            }
-            (None, _) => {
-                let _ = write!(s, ", passage {}", l.n);
-            }
-        }
+        let _ = write!(s, ", {}", self.label_words("para. "));
         if let Some(p) = l.page {
             let _ = write!(s, ", p. {p}");
         }
-        let _ = write!(s, ", lines {}–{}", l.lines[0], l.lines[1]);
         if let Some(u) = &self.url {
             let _ = write!(s, ", {u}");
         }
@@ -277,10 +405,19 @@ impl Citation {
     }
 
     fn bibtex(&self) -> String {
-        let entry = match (self.container.is_some(), self.authors.is_empty()) {
-            (true, _) => "incollection",
-            (false, true) => "techreport",
-            (false, false) => "misc",
+        let entry = if self.container.is_some() {
+            "incollection"
+        } else if self.venue.is_some() {
+            "article"
+        } else if !self.authors.is_empty()
+            || matches!(
+                self.document_kind.as_str(),
+                "treaty" | "declaration" | "speech" | "law"
+            )
+        {
+            "misc"
+        } else {
+            "techreport"
         };
         let key: String = self
             .doc
@@ -288,42 +425,82 @@ impl Citation {
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
         let mut fields: Vec<(&str, String)> = Vec::new();
-        if self.authors.is_empty() {
-            fields.push(("author", format!("{{{}}}", bib(&self.issuer))));
+        let author = if !self.authors.is_empty() {
+            self.authors
+                .iter()
+                .map(|a| bib(a))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        } else if !self.issuers.is_empty() {
+            // Each issuer braced: an organisation's name is not a
+            // person's to be split into first and last names.
+            self.issuers
+                .iter()
+                .map(|i| format!("{{{}}}", bib(i)))
+                .collect::<Vec<_>>()
+                .join(" and ")
         } else {
-            fields.push((
-                "author",
-                self.authors
-                    .iter()
-                    .map(|a| bib(a))
-                    .collect::<Vec<_>>()
-                    .join(" and "),
-            ));
-        }
+            format!("{{{}}}", bib(&self.issuer))
+        };
+        fields.push(("author", author));
         fields.push(("title", format!("{{{}}}", bib(&self.title))));
-        if let Some(c) = &self.container {
-            fields.push(("booktitle", bib(c)));
-            fields.push(("publisher", bib(&self.issuer)));
-        } else if self.authors.is_empty() {
-            fields.push(("institution", bib(&self.issuer)));
-        }
-        fields.push(("year", self.year.to_string()));
-        if let Some(m) = self
-            .date
-            .split('-')
-            .nth(1)
-            .and_then(|m| m.parse::<usize>().ok())
-            .filter(|m| (1..=12).contains(m))
-        {
+        let mut notes = Vec::new();
+        let (year, month) = match &self.venue {
+            Some(v) => {
+                fields.push(("journal", bib(&v.journal)));
+                if let Some(vol) = &v.volume {
+                    fields.push(("volume", bib(vol)));
+                }
+                if let Some(no) = &v.issue {
+                    fields.push(("number", bib(no)));
+                }
+                if let Some(p) = &v.pages {
+                    fields.push(("pages", bib(&p.replace('–', "--"))));
+                }
+                if let Some(n) = &self.number {
+                    notes.push(bib(n));
+                }
+                let what = if self.document_kind == "speech" {
+                    "Delivered"
+                } else {
+                    "Dated"
+                };
+                notes.push(format!("{what} {}", self.long_date()));
+                match &v.date {
+                    Some(d) => (
+                        d.split('-').next().unwrap_or_default().to_string(),
+                        month_of(d),
+                    ),
+                    None => (self.year.to_string(), month_of(&self.date)),
+                }
+            }
+            None => {
+                if let Some(c) = &self.container {
+                    fields.push(("booktitle", bib(c)));
+                    fields.push(("publisher", bib(&self.issuer)));
+                } else if entry == "techreport" {
+                    fields.push(("institution", bib(&self.issuer)));
+                } else if !self.authors.is_empty() {
+                    fields.push(("organization", bib(&self.issuer)));
+                }
+                if let Some(n) = &self.number {
+                    fields.push(("number", bib(n)));
+                }
+                (self.year.to_string(), month_of(&self.date))
+            }
+        };
+        fields.push(("year", year));
+        if let Some(m) = month {
             fields.push(("month", MONTHS[m - 1][..3].to_lowercase()));
+        }
+        if let Some(t) = self.translation_note() {
+            notes.push(t);
         }
         if let Some(u) = &self.url {
             fields.push(("url", u.clone()));
         }
-        fields.push((
-            "note",
-            bib(&format!("Passage {}: {}", self.id, self.pinpoint())),
-        ));
+        notes.push(bib(&format!("{} ({})", self.pinpoint, self.locator())));
+        fields.push(("note", notes.join(". ")));
         let mut s = format!("@{entry}{{{key},\n");
         for (name, value) in fields {
             let value = if name == "month" {
@@ -336,6 +513,67 @@ impl Citation {
         s.push('}');
         s
     }
+}
+
+/// "31 August 2017", "May 2011", "2016" from `2017-08-31`, `2011-05`,
+/// `2016`.
+fn long_date(date: &str) -> String {
+    let mut it = date.split('-');
+    let year = it.next().unwrap_or_default();
+    let month = it
+        .next()
+        .and_then(|m| m.parse::<usize>().ok())
+        .filter(|m| (1..=12).contains(m));
+    let day = it.next().and_then(|d| d.parse::<u32>().ok());
+    match (month, day) {
+        (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS[m - 1]),
+        (Some(m), None) => format!("{} {year}", MONTHS[m - 1]),
+        _ => year.to_string(),
+    }
+}
+
+/// The month (1–12) of a date, if it has one.
+fn month_of(date: &str) -> Option<usize> {
+    date.split('-')
+        .nth(1)
+        .and_then(|m| m.parse::<usize>().ok())
+        .filter(|m| (1..=12).contains(m))
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The English name of a language code, for "translation from French";
+/// the code itself for a language not listed.
+pub fn language_name(code: &str) -> String {
+    let name = match code {
+        "ar" => "Arabic",
+        "de" => "German",
+        "en" => "English",
+        "es" => "Spanish",
+        "et" => "Estonian",
+        "fi" => "Finnish",
+        "fr" => "French",
+        "he" => "Hebrew",
+        "it" => "Italian",
+        "ja" => "Japanese",
+        "ko" => "Korean",
+        "nl" => "Dutch",
+        "no" | "nb" | "nn" => "Norwegian",
+        "pl" => "Polish",
+        "pt" => "Portuguese",
+        "ru" => "Russian",
+        "sv" => "Swedish",
+        "uk" => "Ukrainian",
+        "zh" => "Chinese",
+        other => return other.to_string(),
+    };
+    name.to_string()
 }
 
 /// Escapes the characters BibTeX treats specially.
@@ -355,115 +593,4 @@ fn bib(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::corpus::{Document, PartialDate};
-
-    fn meta(doc: &Document) -> DocumentMeta {
-        DocumentMeta::of(doc, 50)
-    }
-
-    fn chapter() -> Document {
-        Document {
-            id: "ccdcoe-2016".into(),
-            file: "ccdcoe.txt".into(),
-            title: "Introduction".into(),
-            issuer: "NATO Cooperative Cyber Defence Centre of Excellence".into(),
-            authors: vec!["Anna-Maria Osula".into(), "Henry Rõigas".into()],
-            date: PartialDate {
-                year: 2016,
-                month: None,
-                day: None,
-            },
-            kind: "book-chapter".into(),
-            country: None,
-            organization: Some("NATO CCD COE".into()),
-            language: "en".into(),
-            url: None,
-            container: Some(
-                "International Cyber Norms: Legal, Policy & Industry Perspectives".into(),
-            ),
-        }
-    }
-
-    fn strategy() -> Document {
-        Document {
-            id: "norway-2017".into(),
-            file: "norway.txt".into(),
-            title: "International Cyber Strategy for Norway".into(),
-            issuer: "Norwegian Ministry of Foreign Affairs".into(),
-            authors: vec![],
-            date: PartialDate {
-                year: 2017,
-                month: Some(8),
-                day: Some(31),
-            },
-            kind: "national-strategy".into(),
-            country: Some("NO".into()),
-            organization: None,
-            language: "en".into(),
-            url: Some("https://example.org/norway.pdf".into()),
-            container: None,
-        }
-    }
-
-    fn at(label: Option<&str>, kind: PassageKind) -> Location {
-        Location {
-            n: 40,
-            section: vec![
-                "Norway’s strategic priorities".into(),
-                "Crime prevention".into(),
-            ],
-            label: label.map(String::from),
-            page: Some(5),
-            lines: [219, 226],
-            kind,
-            anchor: Some("a1b2c3".into()),
-        }
-    }
-
-    #[test]
-    fn plain_and_chicago_name_the_place() {
-        let c = Citation::new(&meta(&strategy()), at(Some("13(f)"), PassageKind::Body));
-        assert_eq!(
-            c.render(Format::Plain),
-            "Norwegian Ministry of Foreign Affairs, “International Cyber Strategy for Norway”, 31 August 2017, \
-             § Crime prevention, ¶ 13(f), p. 5, lines 219–226 [norway-2017:40]"
-        );
-        assert_eq!(
-            c.render(Format::Chicago),
-            "Norwegian Ministry of Foreign Affairs, *International Cyber Strategy for Norway* (31 August 2017), \
-             sec. “Crime prevention”, para. 13(f), p. 5, lines 219–226, https://example.org/norway.pdf."
-        );
-    }
-
-    #[test]
-    fn chapter_citations_name_authors_and_book() {
-        let c = Citation::new(&meta(&chapter()), at(Some("11"), PassageKind::Footnote));
-        let chicago = c.render(Format::Chicago);
-        assert!(
-            chicago.starts_with(
-                "Anna-Maria Osula and Henry Rõigas, “Introduction”, in *International Cyber Norms"
-            ),
-            "{chicago}"
-        );
-        assert!(chicago.contains(", n. 11,"), "{chicago}");
-        let bib = c.render(Format::Bibtex);
-        assert!(bib.starts_with("@incollection{ccdcoe_2016,"), "{bib}");
-        assert!(
-            bib.contains("author      = {Anna-Maria Osula and Henry Rõigas}"),
-            "{bib}"
-        );
-        assert!(bib.contains("booktitle   = {International Cyber Norms: Legal, Policy \\& Industry Perspectives}"), "{bib}");
-        assert!(bib.contains("note        = {Passage ccdcoe-2016:40: § Crime prevention, n. 11, p. 5, lines 219–226}"), "{bib}");
-    }
-
-    #[test]
-    fn json_round_trips_and_agrees_with_the_others() {
-        let c = Citation::new(&meta(&strategy()), at(None, PassageKind::ListItem));
-        let back: Citation = serde_json::from_str(&c.render(Format::Json)).unwrap();
-        assert_eq!(back, c);
-        assert!(c.render(Format::Bibtex).contains("month       = aug,"));
-        assert!(c.render(Format::Chicago).contains(", passage 40, p. 5,"));
-    }
-}
+mod tests;

@@ -3,7 +3,7 @@
 //! Input: a corpus folder and an index folder. Output: answers as
 //! serialisable records — [`SearchResults`], a [`Hit`] looked up by id or
 //! anchor, a [`PassageContext`], a [`Citation`], the [`DocumentMeta`]
-//! list, [`ThemeCount`]s — which `present` renders for people and
+//! list, [`ThemeCount`]s, a [`Grid`] or a [`Comparison`] — which `present` renders for people and
 //! programs. The command line, the prompt and a server share it.
 //!
 //! The policy that used to live in the command line lives here: open the
@@ -32,7 +32,11 @@ use crate::error::{IdKind, UserError};
 use crate::index::{
     self, BuildOptions, BuildSummary, DocumentMeta, Freshness, Index, Progress, StampCheck,
 };
-use crate::search::{self, Hit, SearchRequest, SearchResults};
+use crate::lineage::{self, Lineage, Similar};
+use crate::reuse::{Cluster, ReuseOptions};
+use crate::search::{
+    self, CompareRequest, Comparison, Grid, GridRequest, Hit, SearchRequest, SearchResults,
+};
 
 /// A passage with what surrounds it: the passages before and after it in
 /// reading order, the footnotes its text references, and its citation.
@@ -236,6 +240,19 @@ impl Engine {
         search::search(&index, &all)
     }
 
+    /// The document × theme grid a request asks for (see
+    /// [`search::grid`](crate::search::grid)).
+    pub fn grid(&self, request: &GridRequest) -> crate::Result<Grid> {
+        search::grid(&self.index(), request)
+    }
+
+    /// The side-by-side comparison a request asks for: each document's
+    /// best passage, oldest document first (see
+    /// [`search::compare`](crate::search::compare)).
+    pub fn compare(&self, request: &CompareRequest) -> crate::Result<Comparison> {
+        search::compare(&self.index(), request)
+    }
+
     /// The query as expanded (stems, spellings, acronyms): what
     /// `--explain` shows.
     pub fn explain(&self, request: &SearchRequest) -> crate::Result<String> {
@@ -346,6 +363,41 @@ impl Engine {
 }
 
 /// `hit` in context, from `index`.
+/// Lineage of agreed wording (see [`crate::lineage`]); the reuse files
+/// are read on the first of these questions, never by a search.
+impl Engine {
+    /// The lineage of a passage (id or anchor): every version of its
+    /// wording, earliest first, with word diffs and citations.
+    pub fn trace(&self, reference: &str, options: &ReuseOptions) -> crate::Result<Lineage> {
+        lineage::trace_passage(&self.index(), reference, options)
+    }
+
+    /// The lineage of a text.
+    pub fn trace_text(&self, text: &str, options: &ReuseOptions) -> crate::Result<Lineage> {
+        lineage::trace_text(&self.index(), text, options)
+    }
+
+    /// The corpus's clusters of shared wording with at least
+    /// `min_documents` documents, widest-travelled first.
+    pub fn reuse(
+        &self,
+        options: &ReuseOptions,
+        min_documents: usize,
+    ) -> crate::Result<Vec<Cluster>> {
+        lineage::clusters(&self.index(), options, min_documents)
+    }
+
+    /// The passages most like one: shared wording, then shared rare terms.
+    pub fn similar(
+        &self,
+        reference: &str,
+        limit: usize,
+        options: &ReuseOptions,
+    ) -> crate::Result<Similar> {
+        lineage::similar(&self.index(), reference, limit, options)
+    }
+}
+
 fn context_of(index: &Index, hit: Hit, around: u32) -> crate::Result<PassageContext> {
     let (neighbours, footnotes) = search::context(index, &hit, around, around)?;
     let citation = citation_of(index, &hit)?;

@@ -257,6 +257,15 @@ pub enum UserError {
     /// An export asked for before any results.
     #[error("nothing to export: no results yet; type a query first")]
     NothingToExport,
+    /// Several problems of one data file, every one found in one pass
+    /// (each a [`UserError::Data`], in line order), so that a librarian
+    /// fixes them all at once rather than one per run.
+    #[error("{}{}", problems.first().map(ToString::to_string).unwrap_or_default(),
+        match problems.len() { 0 | 1 => String::new(), n => format!(" (and {} more problems in this file)", n - 1) })]
+    Problems {
+        /// The problems, in line order.
+        problems: Vec<UserError>,
+    },
 }
 
 fn list(ids: &[String]) -> String {

@@ -22,7 +22,9 @@
 //! 9. [`search`]: a [`search::SearchRequest`] → [`search::SearchResults`]
 //!    (plan, tantivy queries, the phrase bound, highlights, lookup, facets):
 //!    data only.
-//! 10. [`cite`]: one [`cite::Citation`] per passage, four renderings.
+//! 10. [`cite`]: one [`cite::Citation`] per passage, four renderings;
+//!     [`reuse`] (signatures, alignment, word diffs, clusters) and
+//!     [`lineage`] (its answers from an open index, with citations).
 //! 11. [`engine`]: the [`Engine`] a long-lived process holds: opens or
 //!     builds the index, follows rebuilds, answers with records.
 //! 12. [`present`]: every record rendered for people (terminal, colour or
@@ -40,15 +42,19 @@ pub mod cli;
 pub mod corpus;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod index;
 pub mod lexicon;
+pub mod lineage;
 pub mod pipeline;
 pub mod present;
 pub mod query;
+pub mod reuse;
 pub mod search;
 pub mod segment;
 pub mod serve;
 pub mod shell;
+pub mod stats;
 pub mod themes;
 
 pub use engine::{Engine, Opened, PassageContext, ThemeCount};

@@ -10,7 +10,7 @@
 use crate::corpus::{Corpus, Document};
 use crate::lexicon::{Analysis, Lexicon};
 use crate::segment::{self, Passage, Segmentation};
-use crate::themes::{Tagger, Taxonomy};
+use crate::themes::{Tagger, Taxonomy, ThemeScore};
 use crate::Result;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -93,19 +93,20 @@ impl Analyzer {
 
     /// Segments and tags one text.
     pub fn analyze_text(&self, doc: &Document, text: &str) -> Segmentation {
-        self.analyze_with_anchors(doc, text, |_, _, _| {}).0
+        self.analyze_with_anchors(doc, text, |_, _, _, _| {}).0
     }
 
     /// Segments and tags one text, and gives each passage's anchor.
     ///
     /// Each passage is analysed once: the folded words give the anchor,
     /// the stemmed tokens the themes (the indexer would otherwise split,
-    /// fold and stem every passage once for each).
+    /// fold and stem every passage once for each). `each` also sees the
+    /// tagger's scores, which the index keeps as the evidence of each theme.
     fn analyze_with_anchors(
         &self,
         doc: &Document,
         text: &str,
-        mut each: impl FnMut(&Passage, &str, &Analysis),
+        mut each: impl FnMut(&Passage, &[ThemeScore], &str, &Analysis),
     ) -> (Segmentation, Vec<String>) {
         let mut seg = segment::segment(doc, text);
         let mut analysis = Analysis::default();
@@ -118,14 +119,10 @@ impl Analyzer {
             if p.section != heading.section() {
                 heading = self.tagger.section_in(&p.section, &doc.language);
             }
-            p.themes = self
-                .tagger
-                .tag_analysed_under(analysis.stemmed(), &heading)
-                .into_iter()
-                .map(|t| t.id)
-                .collect();
+            let scores = self.tagger.tag_analysed_under(analysis.stemmed(), &heading);
+            p.themes = scores.iter().map(|t| t.id.clone()).collect();
             let anchor = anchor_of_words(analysis.folded().iter().map(|t| t.text.as_str()));
-            each(p, &anchor, &analysis);
+            each(p, &scores, &anchor, &analysis);
             anchors.push(anchor);
         }
         (seg, anchors)
@@ -133,18 +130,19 @@ impl Analyzer {
 
     /// Reads, segments and tags one document.
     pub fn analyze_one(&self, corpus: &Corpus, index: usize) -> Result<Analyzed> {
-        self.analyze_one_with(corpus, index, |_, _, _| {})
+        self.analyze_one_with(corpus, index, |_, _, _, _| {})
     }
 
     /// Reads, segments and tags one document, and shows `each` every
-    /// passage (tagged), its anchor and its analysis as soon as they are
+    /// passage (tagged), its theme scores, its anchor and its analysis as
+    /// soon as they are
     /// made: the indexer adds the passage there and then, and hands its
     /// stemmed tokens on rather than have them made again.
     pub fn analyze_one_with(
         &self,
         corpus: &Corpus,
         index: usize,
-        each: impl FnMut(&Passage, &str, &Analysis),
+        each: impl FnMut(&Passage, &[ThemeScore], &str, &Analysis),
     ) -> Result<Analyzed> {
         let doc = &corpus.documents[index];
         let text = corpus.read_text(doc, self.lossy)?;

@@ -7,12 +7,19 @@
 //! program quietly. The prompt (`shell`) exits 0 when its input ends, even
 //! after refusing some lines.
 
+mod add;
+mod check;
+mod export;
+mod generate;
+mod grid;
 mod index;
 mod passages;
+mod reuse;
 mod search;
 mod serve;
 mod shell;
 mod show;
+mod stats;
 mod themes;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +91,19 @@ pub enum Command {
     /// HEAD. The page is at http://ADDRESS/; the API under /api/ (see the
     /// README).
     Serve(serve::ServeArgs),
+    /// Documents × themes: how many passages of each source carry each
+    /// theme, with each cell's best passage (--json, --csv).
+    Grid(grid::GridArgs),
+    /// One passage per document for a query or a theme, oldest first, side
+    /// by side (--json, --csv, --markdown).
+    Compare(grid::CompareArgs),
+    /// The lineage of a formulation: every passage sharing its wording,
+    /// earliest first, with word diffs against the earlier version.
+    Trace(reuse::TraceArgs),
+    /// Clusters of wording shared between documents, widest-travelled first.
+    Reuse(reuse::ReuseArgs),
+    /// The passages most like one: shared wording, then shared rare terms.
+    Similar(reuse::SimilarArgs),
     /// The search prompt: queries and :commands, one index reader for the
     /// whole session.
     ///
@@ -95,6 +115,22 @@ pub enum Command {
     /// no colour; errors go to stderr and the session goes on; the exit
     /// code is 0 at the end of input. Type :help for the commands.
     Shell,
+    /// Check the manifest, taxonomy, lexicon and every text, without
+    /// touching the index: every problem in one run, one line each.
+    Check(check::CheckArgs),
+    /// Add a text to the corpus: copy it, append its manifest entry, show
+    /// how it was cut (the index is rebuilt by the next `index`).
+    Add(add::AddArgs),
+    /// Figures per document and in total: passages by kind, footnotes,
+    /// labels, pages, dropped lines, theme coverage, words, languages.
+    Stats(stats::StatsArgs),
+    /// Every passage with its citation and themes, for OpenSearch or
+    /// Quickwit (and their configuration with --config-dir).
+    Export(export::ExportArgs),
+    /// A shell completion script, from these very definitions.
+    Completions(generate::CompletionsArgs),
+    /// The man page (roff), from these very definitions.
+    Man(generate::ManArgs),
 }
 
 /// Parses the arguments, runs the command and turns the outcome into an
@@ -123,7 +159,18 @@ fn dispatch(cli: &Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Show(args)) => show::run_show(args, &cli.global),
         Some(Command::Cite(args)) => show::run_cite(args, &cli.global),
         Some(Command::Serve(args)) => serve::run(args, &cli.global),
+        Some(Command::Grid(args)) => grid::run_grid(args, &cli.global),
+        Some(Command::Compare(args)) => grid::run_compare(args, &cli.global),
+        Some(Command::Trace(args)) => reuse::run_trace(args, &cli.global),
+        Some(Command::Reuse(args)) => reuse::run_reuse(args, &cli.global),
+        Some(Command::Similar(args)) => reuse::run_similar(args, &cli.global),
         Some(Command::Shell) | None => shell::run(&cli.global),
+        Some(Command::Check(args)) => check::run(args, &cli.global),
+        Some(Command::Add(args)) => add::run(args, &cli.global),
+        Some(Command::Stats(args)) => stats::run(args, &cli.global),
+        Some(Command::Export(args)) => export::run(args, &cli.global),
+        Some(Command::Completions(args)) => generate::completions(args),
+        Some(Command::Man(args)) => generate::man(args),
     }
 }
 
@@ -211,7 +258,13 @@ fn set_panic_hook() {
 fn report_panic(cli: &Cli) -> ExitCode {
     let reads_index = matches!(
         cli.command,
-        Some(Command::Search(_) | Command::Show(_) | Command::Cite(_))
+        Some(
+            Command::Search(_)
+                | Command::Show(_)
+                | Command::Cite(_)
+                | Command::Grid(_)
+                | Command::Compare(_)
+        )
     );
     if reads_index && crate::index::exists(&cli.global.index) {
         let verdict = std::panic::catch_unwind(|| crate::index::verify(&cli.global.index));
@@ -245,6 +298,16 @@ fn collapse(s: &str) -> String {
 fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
         return ExitCode::SUCCESS;
+    }
+    // A manifest's problems, all found in one pass: one line each.
+    if let Some(crate::Error::User(crate::UserError::Problems { problems })) =
+        err.downcast_ref::<crate::Error>()
+    {
+        let mut out = std::io::stderr().lock();
+        for p in problems {
+            let _ = writeln!(out, "normsearch: error: {}", collapse(&p.to_string()));
+        }
+        return ExitCode::from(2);
     }
     let mut line = err.to_string();
     let library = err.downcast_ref::<crate::Error>();
@@ -312,6 +375,29 @@ pub(crate) fn color_choice() -> termcolor::ColorChoice {
         termcolor::ColorChoice::Never
     } else {
         termcolor::ColorChoice::Auto
+    }
+}
+
+/// How to lay hits out on standard output: on a terminal, wrapped to its
+/// width (asked of the terminal, else `COLUMNS`) with long passages as
+/// snippets unless `full`; into a pipe, whole lines and whole passages.
+pub(crate) fn layout(full: bool) -> crate::present::Layout {
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    if !stdout.is_terminal() {
+        return crate::present::Layout::FULL;
+    }
+    let width = terminal_size::terminal_size_of(&stdout)
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.trim().parse().ok())
+        });
+    crate::present::Layout {
+        width,
+        snippet: !full,
     }
 }
 

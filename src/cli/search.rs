@@ -9,7 +9,7 @@ use super::color_choice;
 use super::Global;
 use crate::engine::{Engine, Opened};
 use crate::index::Freshness;
-use crate::present::{self, render};
+use crate::present::{self, render_laid_out};
 use crate::search::{SearchRequest, Sort, YearRange, MAX_LIMIT};
 use crate::segment::PassageKind;
 use crate::UserError;
@@ -24,8 +24,12 @@ pub struct SearchArgs {
     /// The query: words, "quoted phrases", "phrase"~N, +must, -exclude,
     /// AND/OR/NOT, (groups), source:ID, theme:ID, year:2011..2016,
     /// kind:footnote, prefix*, fuzzy~1. Several arguments are joined with
-    /// spaces.
-    #[arg(required = true, value_name = "QUERY")]
+    /// spaces. May be left out with a filter (--source, --theme, --year,
+    /// --kind): every passage it keeps, newest document first.
+    #[arg(
+        required_unless_present_any = ["sources", "themes", "year", "kind"],
+        value_name = "QUERY"
+    )]
     pub query: Vec<String>,
     /// Hits to show (at most 1000: page with --offset for more).
     #[arg(long, default_value_t = 10, value_name = "N")]
@@ -56,6 +60,10 @@ pub struct SearchArgs {
     /// One JSON document with the hits, their citations and highlights.
     #[arg(long)]
     pub json: bool,
+    /// Show each passage whole on a terminal (by default a long passage is
+    /// a snippet around its matches; a pipe always gets whole passages).
+    #[arg(long)]
+    pub full: bool,
     /// Count every matching passage. Without it, a large index (over
     /// 50,000 passages) may say "at least N" for several words: counting
     /// them is a pass over every match.
@@ -104,7 +112,12 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
         out.flush()?;
     } else {
         let mut out = StandardStream::stdout(color_choice());
-        render(&mut out, &results, request.offset)?;
+        render_laid_out(
+            &mut out,
+            &results,
+            request.offset,
+            &super::layout(args.full),
+        )?;
         out.flush()?;
     }
     Ok(if results.total > 0 {

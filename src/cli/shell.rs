@@ -34,7 +34,9 @@ pub fn run(global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     warn_if_stale(&engine);
     let mut shell = Shell::new(engine);
+    shell.set_width(super::themes::terminal_width());
     if io::stdin().is_terminal() {
+        shell.set_layout(super::layout(false));
         interactive(&mut shell)
     } else {
         piped(&mut shell)

@@ -5,7 +5,7 @@ use super::color_choice;
 use super::search::{open_or_build, warn_if_stale};
 use super::Global;
 use crate::cite::Format;
-use crate::present::{self, render_context};
+use crate::present::{self, render_context_laid_out};
 use anyhow::Result;
 use std::io::Write;
 use std::process::ExitCode;
@@ -72,7 +72,7 @@ pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = StandardStream::stdout(color_choice());
-    render_context(&mut out, &context)?;
+    render_context_laid_out(&mut out, &context, &super::layout(true))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -61,7 +61,7 @@ pub fn run(args: &ThemesArgs, global: &Global) -> Result<ExitCode> {
 }
 
 /// The width to fit the table in: `COLUMNS` when the shell exports it.
-fn terminal_width() -> usize {
+pub(super) fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())

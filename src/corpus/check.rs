@@ -9,14 +9,16 @@ use std::path::{Component, Path, PathBuf};
 
 use toml::Spanned;
 
-use super::{Document, PartialDate, RawDocument};
-use crate::error::{line_of_offset, UserError};
+use super::manifest::{RawDocument, RawVenue};
+use super::{Document, PartialDate, Venue, ISSUER_TYPES, TRANSLATIONS};
 
-/// One problem of a manifest entry.
+/// One problem of a manifest.
 pub(super) struct Problem {
     pub(super) line: usize,
-    pub(super) document: String,
-    pub(super) field: &'static str,
+    /// The entry's id, when it has a legible one.
+    pub(super) document: Option<String>,
+    /// The field at fault (`date`, `venue.pages`), when one.
+    pub(super) field: Option<String>,
     pub(super) message: String,
 }
 
@@ -33,33 +35,38 @@ pub(super) struct Checker<'a> {
     pub(super) ids: HashMap<String, usize>,
     /// Canonical file → (id, line) of its first use.
     pub(super) files: HashMap<PathBuf, (String, usize)>,
+    /// Every kind a document may have: the built-in ones and the
+    /// manifest's `[kinds]`.
+    pub(super) kinds: Vec<String>,
 }
 
 impl Checker<'_> {
-    /// 1-based line of the span's start, as [`line_of_offset`] counts it.
+    /// 1-based line of the offset, as [`crate::error::line_of_offset`] counts it.
+    pub(super) fn line_at(&self, offset: usize) -> usize {
+        self.newlines.partition_point(|&nl| nl < offset) + 1
+    }
+
+    /// 1-based line of the span's start.
     fn line(&self, span: Range<usize>) -> usize {
-        self.newlines.partition_point(|&nl| nl < span.start) + 1
+        self.line_at(span.start)
     }
 
     /// Records a problem with `field` of document `id` at `span`.
-    fn problem(
-        &mut self,
-        id: &str,
-        field: &'static str,
-        span: Range<usize>,
-        what: impl fmt::Display,
-    ) {
+    fn problem(&mut self, id: &str, field: &str, span: Range<usize>, what: impl fmt::Display) {
         let line = self.line(span);
         self.problems.push(Problem {
             line,
-            document: id.to_string(),
-            field,
+            document: Some(id.to_string()),
+            field: Some(field.to_string()),
             message: what.to_string(),
         });
     }
 
     /// A free-text field, whitespace collapsed; refused if blank.
-    fn text_field(&mut self, id: &str, field: &'static str, value: Spanned<String>) -> String {
+    fn text_field(&mut self, id: &str, field: &str, value: Option<Spanned<String>>) -> String {
+        let Some(value) = value else {
+            return String::new();
+        };
         let span = value.span();
         let clean = collapse_whitespace(value.get_ref());
         if clean.is_empty() {
@@ -77,7 +84,7 @@ impl Checker<'_> {
     fn optional_text(
         &mut self,
         id: &str,
-        field: &'static str,
+        field: &str,
         value: Option<Spanned<String>>,
     ) -> Option<String> {
         let value = value?;
@@ -89,85 +96,195 @@ impl Checker<'_> {
         Some(clean)
     }
 
+    /// A list of names; refused if a name is blank.
+    fn names(&mut self, id: &str, field: &str, value: Option<Spanned<Vec<String>>>) -> Vec<String> {
+        let Some(list) = value else {
+            return Vec::new();
+        };
+        let span = list.span();
+        let names: Vec<String> = list
+            .into_inner()
+            .iter()
+            .map(|a| collapse_whitespace(a))
+            .collect();
+        if names.iter().any(String::is_empty) {
+            let e = if field == "authors" {
+                "[\"Anna-Maria Osula\", \"Henry Rõigas\"]"
+            } else {
+                "[\"Government of France\", \"Microsoft\"]"
+            };
+            self.problem(
+                id,
+                field,
+                span,
+                format_args!("has an empty name; list each name, e.g. {field} = {e}"),
+            );
+        }
+        names
+    }
+
+    /// A date; refused if it is not one.
+    fn date(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: Option<Spanned<String>>,
+    ) -> Option<PartialDate> {
+        let value = value?;
+        match value.get_ref().parse::<PartialDate>() {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.problem(id, field, value.span(), e);
+                None
+            }
+        }
+    }
+
+    /// A value from a fixed list.
+    fn one_of(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: Option<Spanned<String>>,
+        allowed: &[(&str, &str)],
+    ) -> Option<String> {
+        let value = value?;
+        let v = value.get_ref().trim().to_string();
+        if !allowed.iter().any(|(a, _)| *a == v) {
+            let list: Vec<String> = allowed.iter().map(|(a, _)| format!("\"{a}\"")).collect();
+            self.problem(
+                id,
+                field,
+                value.span(),
+                format_args!("{v:?} is not one of {}", list.join(", ")),
+            );
+        }
+        Some(v)
+    }
+
+    /// A language code.
+    fn language(
+        &mut self,
+        id: &str,
+        field: &str,
+        value: Option<Spanned<String>>,
+    ) -> Option<String> {
+        let value = value?;
+        let span = value.span();
+        let language = value.into_inner();
+        if !ISO_639_1.contains(&language.as_str()) {
+            let advice = if ISO_639_1.contains(&language.to_lowercase().as_str()) {
+                format!("use lowercase: {:?}", language.to_lowercase())
+            } else {
+                "use the two-letter code in lowercase, e.g. \"en\"".to_owned()
+            };
+            self.problem(
+                id,
+                field,
+                span,
+                format_args!("{language:?} is not an ISO 639-1 language code; {advice}"),
+            );
+        }
+        Some(language)
+    }
+
+    /// A web address.
+    fn url(&mut self, id: &str, field: &str, value: Option<Spanned<String>>) -> Option<String> {
+        let value = value?;
+        let span = value.span();
+        let url = value.into_inner();
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok || url.chars().any(char::is_whitespace) {
+            self.problem(
+                id,
+                field,
+                span,
+                format_args!(
+                    "{url:?} is not a web address; give the full address starting with https:// or http://, or remove the line"
+                ),
+            );
+        }
+        Some(url)
+    }
+
     /// Validates one entry; `None` if anything is wrong (the problems are
     /// recorded).
     pub(super) fn document(&mut self, raw: RawDocument) -> Option<Document> {
         let before = self.problems.len();
-        let id = raw.id.get_ref().clone();
+        let id = raw
+            .id
+            .as_ref()
+            .map(|i| i.get_ref().clone())
+            .unwrap_or_default();
 
-        let id_span = raw.id.span();
-        if !is_slug(&id) {
-            let advice = if is_slug(&id.to_lowercase()) {
-                format!("use lowercase: {:?}", id.to_lowercase())
+        if let Some(id_value) = &raw.id {
+            let id_span = id_value.span();
+            if !is_slug(&id) {
+                let advice = if is_slug(&id.to_lowercase()) {
+                    format!("use lowercase: {:?}", id.to_lowercase())
+                } else {
+                    "use lowercase letters, digits and hyphens only, e.g. \"norway-2017\""
+                        .to_owned()
+                };
+                self.problem(
+                    &id,
+                    "id",
+                    id_span.clone(),
+                    format_args!("{id:?} is not a valid id; {advice}"),
+                );
+            } else if let Some(&first) = self.ids.get(&id) {
+                self.problem(
+                    &id,
+                    "id",
+                    id_span,
+                    format_args!(
+                        "{id:?} is already the id of the document at line {first}; give each document its own id"
+                    ),
+                );
             } else {
-                "use lowercase letters, digits and hyphens only, e.g. \"norway-2017\"".to_owned()
-            };
-            self.problem(
-                &id,
-                "id",
-                id_span.clone(),
-                format_args!("{id:?} is not a valid id; {advice}"),
-            );
-        } else if let Some(&first) = self.ids.get(&id) {
-            self.problem(
-                &id,
-                "id",
-                id_span,
-                format_args!(
-                    "{id:?} is already the id of the document at line {first}; give each document its own id"
-                ),
-            );
-        } else {
-            let line = self.line(id_span);
-            self.ids.insert(id.clone(), line);
+                let line = self.line(id_span);
+                self.ids.insert(id.clone(), line);
+            }
         }
 
-        let file = self.file(&id, raw.file);
+        let file = raw.file.and_then(|f| self.file(&id, f));
         let title = self.text_field(&id, "title", raw.title);
-        let issuer = self.text_field(&id, "issuer", raw.issuer);
+        let issuers = self.names(&id, "issuers", raw.issuers);
+        let issuer = match raw.issuer {
+            Some(i) => self.text_field(&id, "issuer", Some(i)),
+            // Several issuers and no collective name: cite them all.
+            None => join_names(&issuers),
+        };
+        let issuer_type = self.one_of(&id, "issuer_type", raw.issuer_type, ISSUER_TYPES);
+        let authors = self.names(&id, "authors", raw.authors);
+        let date = self.date(&id, "date", raw.date);
 
-        let authors = match raw.authors {
-            None => Vec::new(),
-            Some(list) => {
-                let span = list.span();
-                let authors: Vec<String> = list
-                    .into_inner()
+        let kind = raw.kind.map(|k| {
+            let span = k.span();
+            let kind = k.into_inner();
+            if !self.kinds.contains(&kind) {
+                let near = self
+                    .kinds
                     .iter()
-                    .map(|a| collapse_whitespace(a))
-                    .collect();
-                if authors.iter().any(String::is_empty) {
-                    self.problem(
-                        &id,
-                        "authors",
-                        span,
-                        "has an empty name; list each author's name, e.g. [\"Anna-Maria Osula\", \"Henry Rõigas\"]",
-                    );
-                }
-                authors
+                    .map(|k| (strsim::damerau_levenshtein(&kind, k), k))
+                    .min()
+                    .filter(|(d, _)| *d <= 3)
+                    .map(|(_, k)| format!("did you mean \"{k}\"? "))
+                    .unwrap_or_default();
+                self.problem(
+                    &id,
+                    "kind",
+                    span,
+                    format_args!(
+                        "{kind:?} is not a known kind; {near}the kinds are {}; to add one, write it in the manifest's [kinds] table: [kinds] {} = \"what such a document is\"",
+                        self.kinds.join(", "),
+                        if is_slug(&kind) { kind.clone() } else { "my-kind".to_owned() }
+                    ),
+                );
             }
-        };
-
-        let date_span = raw.date.span();
-        let date = match raw.date.get_ref().parse::<PartialDate>() {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.problem(&id, "date", date_span, e);
-                None
-            }
-        };
-
-        let kind_span = raw.kind.span();
-        let kind = raw.kind.into_inner();
-        if !is_slug(&kind) {
-            self.problem(
-                &id,
-                "kind",
-                kind_span,
-                format_args!(
-                    "{kind:?} is not a kind; use a lowercase slug such as \"national-strategy\", \"book-chapter\" or \"un-submission\""
-                ),
-            );
-        }
+            kind
+        });
+        let number = self.optional_text(&id, "number", raw.number);
 
         let country = raw.country.map(|c| {
             let span = c.span();
@@ -206,7 +323,7 @@ impl Checker<'_> {
                         &id,
                         field,
                         at,
-                        "a document has a country or an organization, not both; keep the one that issued it",
+                        "a document has a country or an organization, not both; keep the one that issued it (a text of several issuers lists them in issuers = [...])",
                     );
                 }
                 name
@@ -214,41 +331,23 @@ impl Checker<'_> {
         };
         let country = country.map(|(c, _)| c);
 
-        let lang_span = raw.language.span();
-        let language = raw.language.into_inner();
-        if !ISO_639_1.contains(&language.as_str()) {
-            let advice = if ISO_639_1.contains(&language.to_lowercase().as_str()) {
-                format!("use lowercase: {:?}", language.to_lowercase())
-            } else {
-                "use the two-letter code in lowercase, e.g. \"en\"".to_owned()
-            };
+        let language = self.language(&id, "language", raw.language);
+        let translation = self.one_of(&id, "translation", raw.translation, TRANSLATIONS);
+        let original_span = raw.original_language.as_ref().map(|o| o.span());
+        let original_language = self.language(&id, "original_language", raw.original_language);
+        if let (Some(span), None) = (original_span, &translation) {
             self.problem(
                 &id,
-                "language",
-                lang_span,
-                format_args!("{language:?} is not an ISO 639-1 language code; {advice}"),
+                "original_language",
+                span,
+                "is given but the text is not marked as a translation; add translation = \"official\" or \"unofficial\", or remove the line",
             );
         }
-
-        let url = raw.url.map(|u| {
-            let span = u.span();
-            let url = u.into_inner();
-            let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-            if !scheme_ok || url.chars().any(char::is_whitespace) {
-                self.problem(
-                    &id,
-                    "url",
-                    span,
-                    format_args!(
-                        "{url:?} is not a web address; give the full address starting with https:// or http://, or remove the line"
-                    ),
-                );
-            }
-            url
-        });
+        let url = self.url(&id, "url", raw.url);
         let container = self.optional_text(&id, "container", raw.container);
+        let venue = raw.venue.and_then(|v| self.venue(&id, v));
 
-        if self.problems.len() > before {
+        if self.problems.len() > before || raw.incomplete {
             return None;
         }
         Some(Document {
@@ -256,14 +355,47 @@ impl Checker<'_> {
             file: file?,
             title,
             issuer,
+            issuers,
+            issuer_type,
             authors,
             date: date?,
-            kind,
+            kind: kind?,
+            number,
             country,
             organization,
-            language,
+            language: language?,
+            translation,
+            original_language,
             url,
             container,
+            venue,
+        })
+    }
+
+    /// Checks a `venue` table: a journal, and a date that is a date.
+    fn venue(&mut self, id: &str, raw: RawVenue) -> Option<Venue> {
+        let span = raw.span.clone();
+        let journal = self.optional_text(id, "venue.journal", raw.journal);
+        if journal.is_none() {
+            self.problem(
+                id,
+                "venue.journal",
+                span,
+                "a venue names where the text was published; add journal = \"…\" to it",
+            );
+        }
+        let volume = self.optional_text(id, "venue.volume", raw.volume);
+        let issue = self.optional_text(id, "venue.issue", raw.issue);
+        let pages = self.optional_text(id, "venue.pages", raw.pages);
+        let date = self.date(id, "venue.date", raw.date);
+        let url = self.url(id, "venue.url", raw.url);
+        Some(Venue {
+            journal: journal?,
+            volume,
+            issue,
+            pages,
+            date: date.map(|d| d.to_string()),
+            url,
         })
     }
 
@@ -369,43 +501,12 @@ pub(super) fn newline_offsets(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Turns a TOML error into a one-line [`UserError`] at its line, naming the
-/// document entry and field when the text around the error shows them.
-pub(super) fn toml_error(manifest: &Path, text: &str, e: &toml::de::Error) -> UserError {
-    let message = collapse_whitespace(e.message());
-    let Some(span) = e.span() else {
-        return UserError::data(manifest, None, format!("{message}; fix the TOML syntax"));
-    };
-    let line = line_of_offset(text, span.start);
-    let (entry, field) = context_at(text, line);
-    let hint = if message.starts_with("missing field") {
-        "; add it to this [[document]] entry"
-    } else if message.starts_with("unknown field") {
-        "; correct its spelling or remove it"
-    } else if message.starts_with("duplicate key") {
-        "; keep only one"
-    } else if field.as_deref() == Some("date") {
-        // An unquoted `2017-08-31` is a TOML date and `2011-05` a syntax
-        // error; both mean the quotes were forgotten.
-        "; write the date in quotes: date = \"2017-08-31\", \"2011-05\" or \"2016\""
-    } else if message.starts_with("invalid type") {
-        "; put text in double quotes"
-    } else {
-        "; fix the TOML syntax (text values go in double quotes)"
-    };
-    let (document, message) = match entry {
-        Some(Entry::Id(id)) => (Some(id), format!("{message}{hint}")),
-        // An entry without a legible id is named by its place, in the
-        // message: the `document` of the error is an id.
-        Some(Entry::Ordinal(n)) => (None, format!("document #{n}: {message}{hint}")),
-        None => (None, format!("{message}{hint}")),
-    };
-    UserError::Data {
-        path: manifest.to_path_buf(),
-        line: Some(line),
-        document,
-        field,
-        message,
+/// Names joined for reading: "A", "A and B", "A, B and C".
+pub(crate) fn join_names(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 

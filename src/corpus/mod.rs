@@ -12,8 +12,9 @@
 //! paths, symlinks pointing outside), two entries sharing one file; and, when
 //! a text is read, text that is empty, binary (a PDF, a word-processor file)
 //! or not UTF-8 (unless the caller asks for a lossy read), or that has a line
-//! longer than [`MAX_LINE_BYTES`]. When a manifest has several problems, the
-//! first in line order is reported, so fixing them top to bottom converges.
+//! longer than [`MAX_LINE_BYTES`]. When a manifest has several problems,
+//! every one is reported, in line order ([`UserError::Problems`]), each in
+//! plain words with an example to copy.
 //!
 //! ```
 //! use normsearch::corpus::PartialDate;
@@ -25,6 +26,7 @@
 
 mod check;
 mod date;
+mod manifest;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -33,10 +35,9 @@ use crate::error::{Error, Result, UserError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use toml::Spanned;
 
-pub(crate) use check::ISO_639_1;
-use check::{newline_offsets, resolve, toml_error, Checker};
+pub(crate) use check::{join_names, ISO_639_1};
+use check::{newline_offsets, resolve, Checker};
 pub use date::{ParseDateError, PartialDate};
 pub use text::MAX_LINE_BYTES;
 use text::{decode, line_column};
@@ -53,15 +54,29 @@ pub struct Document {
     pub file: PathBuf,
     /// The document's title.
     pub title: String,
-    /// Who issued or published it.
+    /// Who issued or published it, as cited: the manifest's `issuer`, or
+    /// its `issuers` joined ("A, B and C").
     pub issuer: String,
+    /// Every issuer, for a text issued jointly (states, organisations,
+    /// companies: a multistakeholder declaration); empty for one issuer.
+    #[serde(default)]
+    pub issuers: Vec<String>,
+    /// What sort of issuer (one of [`ISSUER_TYPES`]), when the manifest
+    /// says.
+    #[serde(default)]
+    pub issuer_type: Option<String>,
     /// Personal authors, if any.
     #[serde(default)]
     pub authors: Vec<String>,
-    /// Publication date.
+    /// The document's date: publication, or delivery for a speech (a
+    /// speech published later has the publication's date in `venue`).
     pub date: PartialDate,
-    /// Kind of document, e.g. `national-strategy`.
+    /// Kind of document, e.g. `national-strategy`: one of [`KINDS`] or of
+    /// the manifest's `[kinds]`.
     pub kind: String,
+    /// The document's own number or symbol (`ETS No. 185`, `A/70/174`).
+    #[serde(default)]
+    pub number: Option<String>,
     /// ISO 3166-1 alpha-2 country code, for state documents.
     #[serde(default)]
     pub country: Option<String>,
@@ -70,13 +85,110 @@ pub struct Document {
     pub organization: Option<String>,
     /// ISO 639-1 language code.
     pub language: String,
+    /// Whether the text is a translation, and whose (one of
+    /// [`TRANSLATIONS`]); `None` for a text in its original language.
+    #[serde(default)]
+    pub translation: Option<String>,
+    /// The language the document was issued in, for a translation.
+    #[serde(default)]
+    pub original_language: Option<String>,
     /// Where the original can be found.
     #[serde(default)]
     pub url: Option<String>,
     /// The book or collection the document is part of, if any.
     #[serde(default)]
     pub container: Option<String>,
+    /// Where a speech or article was published, when it was.
+    #[serde(default)]
+    pub venue: Option<Venue>,
 }
+
+/// Where a text was published (a journal, for a speech or an article),
+/// with that publication's own date beside the document's.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Venue {
+    /// The journal or periodical.
+    pub journal: String,
+    /// Its volume.
+    #[serde(default)]
+    pub volume: Option<String>,
+    /// Its issue (number).
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// The pages (`395–406`).
+    #[serde(default)]
+    pub pages: Option<String>,
+    /// When the publication appeared (`2021`, `2021-03`).
+    #[serde(default)]
+    pub date: Option<String>,
+    /// Where the publication can be found.
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+/// The kinds of document every manifest knows, with what each is. A
+/// manifest adds its own in a `[kinds]` table.
+pub const KINDS: &[(&str, &str)] = &[
+    (
+        "national-strategy",
+        "a state's (international) cyber or cybersecurity strategy",
+    ),
+    (
+        "un-submission",
+        "a state's submission to the UN Secretary-General or a UN body",
+    ),
+    (
+        "un-document",
+        "a UN report, resolution or official record with a UN symbol",
+    ),
+    (
+        "gge-report",
+        "a report of a UN Group of Governmental Experts or Open-ended Working Group",
+    ),
+    (
+        "position-paper",
+        "a state's position on international law or norms in cyberspace",
+    ),
+    ("treaty", "a treaty, convention or protocol"),
+    (
+        "declaration",
+        "a political or multistakeholder declaration, call or statement of principles",
+    ),
+    ("speech", "a speech or statement as delivered"),
+    ("article", "an article in a journal or periodical"),
+    ("book-chapter", "a chapter of an edited book"),
+    ("book", "a book or monograph"),
+    (
+        "report",
+        "a report of a government, organisation or research centre",
+    ),
+    ("law", "a law, decree or regulation"),
+];
+
+/// The values of `translation`.
+pub const TRANSLATIONS: &[(&str, &str)] = &[
+    ("official", "a translation made or approved by the issuer"),
+    ("unofficial", "a translation by someone else"),
+    ("machine", "a machine translation"),
+];
+
+/// The values of `issuer_type`.
+pub const ISSUER_TYPES: &[(&str, &str)] = &[
+    ("state", "a state or its government"),
+    ("states", "several states jointly"),
+    ("organization", "an international or regional organisation"),
+    (
+        "multistakeholder",
+        "states, organisations, companies and civil society together",
+    ),
+    ("expert-group", "a group of experts"),
+    ("company", "a company"),
+    (
+        "civil-society",
+        "a non-governmental organisation or research centre",
+    ),
+    ("person", "a person speaking or writing in their own name"),
+];
 
 /// A loaded, validated corpus: where it is and what it holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,6 +200,15 @@ pub struct Corpus {
     pub manifest: PathBuf,
     /// The documents, in manifest order.
     pub documents: Vec<Document>,
+    /// Every kind a document may have: [`KINDS`], then the manifest's own
+    /// `[kinds]`, each with what it is.
+    pub kinds: Vec<(String, String)>,
+}
+
+/// Decodes a text file's `bytes` as [`Corpus::read_text`] does: refuses
+/// empty, binary and (unless `lossy`) non-UTF-8 text, naming `path`.
+pub fn decode_text(path: &Path, bytes: Vec<u8>, lossy: bool) -> Result<Text> {
+    decode(path, bytes, lossy)
 }
 
 /// The text of one document, decoded.
@@ -102,38 +223,6 @@ pub struct Text {
     pub warnings: Vec<String>,
 }
 
-/// The manifest as written, with the span of every value so that each
-/// problem can be reported at its line.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawManifest {
-    #[serde(default)]
-    pub(super) document: Vec<Spanned<RawDocument>>,
-}
-
-/// One `[[document]]` entry as written.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawDocument {
-    pub(super) id: Spanned<String>,
-    pub(super) file: Spanned<String>,
-    pub(super) title: Spanned<String>,
-    pub(super) issuer: Spanned<String>,
-    #[serde(default)]
-    pub(super) authors: Option<Spanned<Vec<String>>>,
-    pub(super) date: Spanned<String>,
-    pub(super) kind: Spanned<String>,
-    #[serde(default)]
-    pub(super) country: Option<Spanned<String>>,
-    #[serde(default)]
-    pub(super) organization: Option<Spanned<String>>,
-    pub(super) language: Spanned<String>,
-    #[serde(default)]
-    pub(super) url: Option<Spanned<String>>,
-    #[serde(default)]
-    pub(super) container: Option<Spanned<String>>,
-}
-
 impl Corpus {
     /// Loads and validates the corpus in `dir` (or, if `dir` is a file, the
     /// manifest `dir` and the folder it sits in).
@@ -141,6 +230,27 @@ impl Corpus {
     /// Every document's file must exist; texts are not read until
     /// [`Corpus::read_text`].
     pub fn load(dir: &Path) -> Result<Corpus> {
+        let (root, manifest, text) = Corpus::read_manifest(dir)?;
+        Corpus::parse(root, manifest, &text)
+    }
+
+    /// Loads the corpus in `dir` as [`Corpus::load`] does, but keeps the
+    /// documents whose entries are sound beside every problem of the
+    /// others, so that a check can go on to read their texts. An `Err` is a
+    /// manifest that cannot be read at all.
+    pub fn load_checked(dir: &Path) -> Result<(Corpus, Vec<UserError>)> {
+        let (root, manifest, text) = Corpus::read_manifest(dir)?;
+        Corpus::parse_all(root, manifest, &text)
+    }
+
+    /// Validates a manifest's `text` as if it were the file `manifest` in
+    /// the corpus folder `root` (used to check an entry before writing it).
+    pub fn from_text(root: &Path, manifest: &Path, text: &str) -> Result<Corpus> {
+        Corpus::parse(root.to_path_buf(), manifest.to_path_buf(), text)
+    }
+
+    /// The corpus folder, the manifest's path and its text.
+    fn read_manifest(dir: &Path) -> Result<(PathBuf, PathBuf, String)> {
         let (root, manifest) = if dir.is_file() {
             let parent = match dir.parent() {
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -172,53 +282,76 @@ impl Corpus {
                 .into());
             }
         };
-        Corpus::parse(root, manifest, &text)
+        Ok((root, manifest, text))
     }
 
     /// Validates the manifest `text` (read from `manifest`) against the files
     /// in `root`.
     fn parse(root: PathBuf, manifest: PathBuf, text: &str) -> Result<Corpus> {
-        let raw: RawManifest =
-            toml::from_str(text).map_err(|e| Error::from(toml_error(&manifest, text, &e)))?;
-        if raw.document.is_empty() {
-            return Err(UserError::data(
-                &manifest,
-                None,
-                "the manifest lists no documents; add one [[document]] entry (id, file, title, issuer, date, kind, language) per text",
-            )
-            .into());
+        let (corpus, mut errors) = Corpus::parse_all(root, manifest, text)?;
+        match errors.len() {
+            0 => Ok(corpus),
+            1 => Err(errors.remove(0).into()),
+            _ => Err(UserError::Problems { problems: errors }.into()),
+        }
+    }
+
+    /// Validates the manifest `text`: the sound documents and every
+    /// problem, in line order.
+    fn parse_all(root: PathBuf, manifest: PathBuf, text: &str) -> Result<(Corpus, Vec<UserError>)> {
+        let newlines = newline_offsets(text);
+        let line = |offset: usize| newlines.partition_point(|&nl| nl < offset) + 1;
+        let raw = manifest::read(text, &line);
+        let mut kinds: Vec<(String, String)> = KINDS
+            .iter()
+            .map(|(k, d)| (k.to_string(), d.to_string()))
+            .collect();
+        for (k, (d, _)) in &raw.kinds {
+            match kinds.iter_mut().find(|(known, _)| known == k) {
+                // The manifest's wording wins: it is the librarian's.
+                Some(entry) => entry.1 = d.clone(),
+                None => kinds.push((k.clone(), d.clone())),
+            }
         }
         let canonical_root = root.canonicalize().map_err(|e| Error::io(&root, e))?;
         let mut checker = Checker {
             newlines: newline_offsets(text),
             root: &root,
             canonical_root: &canonical_root,
-            problems: Vec::new(),
+            problems: raw.problems,
             ids: HashMap::new(),
             files: HashMap::new(),
+            kinds: kinds.iter().map(|(k, _)| k.clone()).collect(),
         };
         let documents: Vec<Document> = raw
-            .document
+            .documents
             .into_iter()
-            .filter_map(|entry| checker.document(entry.into_inner()))
+            .filter_map(|entry| checker.document(entry))
             .collect();
-        // Report the earliest problem: a librarian fixing the manifest from
-        // the top down then never meets an error above one already fixed.
-        if let Some(p) = checker.problems.into_iter().min_by_key(|p| p.line) {
-            return Err(UserError::Data {
-                path: manifest,
-                line: Some(p.line),
-                document: Some(p.document),
-                field: Some(p.field.to_string()),
+        // Every problem, in line order: a librarian fixes them all in one
+        // pass, from the top down.
+        let mut problems = checker.problems;
+        problems.sort_by_key(|p| p.line);
+        let errors: Vec<UserError> = problems
+            .into_iter()
+            .map(|p| UserError::Data {
+                path: manifest.clone(),
+                // Line 0: the manifest as a whole (it lists no documents).
+                line: (p.line > 0).then_some(p.line),
+                document: p.document,
+                field: p.field,
                 message: p.message,
-            }
-            .into());
-        }
-        Ok(Corpus {
-            root,
-            manifest,
-            documents,
-        })
+            })
+            .collect();
+        Ok((
+            Corpus {
+                root,
+                manifest,
+                documents,
+                kinds,
+            },
+            errors,
+        ))
     }
 
     /// The document with this id.

@@ -28,6 +28,11 @@ fn entry(id: &str, file: &str) -> String {
 /// after checking that the message is one line.
 fn data_error(dir: &Path) -> (PathBuf, Option<usize>, String) {
     match Corpus::load(dir) {
+        Err(Error::User(UserError::Problems { problems })) => {
+            let (path, line, message) = parts(&problems[0]);
+            assert!(!message.contains('\n'), "multi-line message: {message}");
+            (path, line, message)
+        }
         Err(Error::User(e)) => {
             let (path, line, message) = parts(&e);
             assert!(!message.contains('\n'), "multi-line message: {message}");
@@ -139,16 +144,19 @@ fn refuses_toml_syntax_errors() {
 #[test]
 fn refuses_unknown_keys() {
     let manifest = entry("a", "a.txt").replace("title =", "titel =");
-    let (line, message) = manifest_error(&manifest);
-    assert_eq!(line, Some(4));
+    let messages = all_problems(&manifest);
+    assert_eq!(messages.len(), 1, "the misspelling alone: {messages:?}");
     assert!(
-        message.starts_with("document \"a\": field `titel`: unknown field `titel`"),
-        "{message}"
+        messages.contains(&"4: document \"a\": field `titel`: `titel` is not a field of a document; did you mean `title`? correct its spelling or remove it (the fields are: id, file, title, issuer, issuers, issuer_type, authors, date, kind, number, country, organization, language, translation, original_language, url, container, venue)".to_string()),
+        "{messages:?}"
     );
     let (line, message) =
         manifest_error(&entry("a", "a.txt").replace("[[document]]", "[[documents]]"));
     assert_eq!(line, Some(1));
-    assert!(message.contains("unknown field `documents`"), "{message}");
+    assert!(
+        message.contains("`documents` is not part of a manifest"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -161,7 +169,7 @@ fn refuses_missing_fields_at_the_entry() {
     let (line, message) = manifest_error(&manifest);
     assert_eq!(line, Some(10));
     assert!(
-        message.starts_with("document \"b\": missing field `date`"),
+        message.starts_with("document \"b\": field `date`: missing field `date`; add it to this [[document]] entry: date = \"2017-08-31\""),
         "{message}"
     );
 }
@@ -327,7 +335,7 @@ fn refuses_other_bad_values() {
             "kind = \"national-strategy\"",
             "kind = 3",
             7,
-            "field `kind`: invalid type",
+            "field `kind`: `kind` takes text in double quotes: kind = \"3\"",
         ),
         (
             "language = \"en\"",
@@ -411,6 +419,101 @@ fn refuses_two_entries_sharing_a_file() {
         message.contains("already the text of document \"a\" (line 3)"),
         "{message}"
     );
+}
+
+/// Every problem of `manifest` (with `a.txt` and `b.txt` present), as
+/// `line: message`.
+fn all_problems(manifest: &str) -> Vec<String> {
+    let dir = folder(
+        manifest,
+        &[("a.txt", b"Some text.\n"), ("b.txt", b"More.\n")],
+    );
+    let problems = match Corpus::load(dir.path()) {
+        Err(Error::User(UserError::Problems { problems })) => problems,
+        Err(Error::User(e)) => vec![e],
+        other => panic!("expected problems, got {other:?}"),
+    };
+    problems
+        .iter()
+        .map(|e| {
+            let (_, line, message) = parts(e);
+            assert!(!message.contains('\n'), "{message}");
+            format!("{}: {message}", line.unwrap_or(0))
+        })
+        .collect()
+}
+
+#[test]
+fn reports_every_problem_in_one_run_in_plain_words() {
+    let manifest = "[[document]]\nid = \"a\"\nfile = \"a.txt\"\ntitle = \"T\"\nissuer = \"I\"\nauthors = \"Roy Schöndorf\"\ndate = \"2017-13\"\nkind = \"speach\"\nlanguage = \"EN\"\ncountry = \"UK\"\n\n[[document]]\nid = \"b\"\nfile = \"missing.txt\"\ntitle = \"T\"\nissuers = [\"X\", \"Y\"]\ndate = \"2016\"\nkind = \"declaration\"\nlanguage = \"en\"\ntranslation = \"informal\"\n";
+    let problems = all_problems(manifest);
+    assert_eq!(problems.len(), 7, "{problems:#?}");
+    assert_eq!(
+        problems[0],
+        "6: document \"a\": field `authors`: `authors` takes a list: authors = [\"Roy Schöndorf\"]"
+    );
+    assert!(
+        problems[1].starts_with("7: document \"a\": field `date`:"),
+        "{problems:#?}"
+    );
+    assert!(problems[2].starts_with("8: document \"a\": field `kind`: \"speach\" is not a known kind; did you mean \"speech\"?"), "{problems:#?}");
+    assert!(problems[2].contains("[kinds]"), "{problems:#?}");
+    assert!(
+        problems[3].starts_with("9: document \"a\": field `language`"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[4].starts_with("10: document \"a\": field `country`"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[5].starts_with("14: document \"b\": field `file`"),
+        "{problems:#?}"
+    );
+    assert!(problems[6].starts_with("20: document \"b\": field `translation`: \"informal\" is not one of \"official\", \"unofficial\", \"machine\""), "{problems:#?}");
+    for p in &problems {
+        for jargon in ["invalid type", "expected a sequence", "expected a string"] {
+            assert!(!p.contains(jargon), "{p}");
+        }
+    }
+}
+
+#[test]
+fn the_manifest_extends_the_kinds_and_describes_real_documents() {
+    let manifest = "[kinds]\nhearing = \"a transcript of a parliamentary hearing\"\n\n[[document]]\nid = \"a\"\nfile = \"a.txt\"\ntitle = \"T\"\nissuer = \"Parliament\"\ndate = \"2020-12-08\"\nkind = \"hearing\"\nlanguage = \"en\"\n\n[[document]]\nid = \"b\"\nfile = \"b.txt\"\ntitle = \"Israel’s Perspective\"\nissuer = \"Israel Ministry of Justice\"\nauthors = [\"Roy Schöndorf\"]\ndate = \"2020-12-08\"\nkind = \"speech\"\nnumber = \"ILS 97\"\nlanguage = \"en\"\ntranslation = \"official\"\noriginal_language = \"he\"\nvenue = { journal = \"International Law Studies\", volume = \"97\", pages = \"395–406\", date = \"2021\" }\n\n[[document]]\nid = \"c\"\nfile = \"c.txt\"\ntitle = \"Paris Call\"\nissuers = [\"Government of France\", \"Microsoft\"]\nissuer_type = \"multistakeholder\"\ndate = \"2018-11-12\"\nkind = \"declaration\"\nlanguage = \"en\"\n";
+    let dir = folder(
+        manifest,
+        &[("a.txt", b"A."), ("b.txt", b"B."), ("c.txt", b"C.")],
+    );
+    let corpus = Corpus::load(dir.path()).unwrap();
+    assert_eq!(corpus.get("a").unwrap().kind, "hearing");
+    assert!(corpus
+        .kinds
+        .iter()
+        .any(|(k, d)| k == "hearing" && d.contains("hearing")));
+    let b = corpus.get("b").unwrap();
+    assert_eq!(b.number.as_deref(), Some("ILS 97"));
+    assert_eq!(b.translation.as_deref(), Some("official"));
+    assert_eq!(b.original_language.as_deref(), Some("he"));
+    let v = b.venue.as_ref().unwrap();
+    assert_eq!(
+        (
+            v.journal.as_str(),
+            v.volume.as_deref(),
+            v.pages.as_deref(),
+            v.date.as_deref()
+        ),
+        (
+            "International Law Studies",
+            Some("97"),
+            Some("395–406"),
+            Some("2021")
+        )
+    );
+    let c = corpus.get("c").unwrap();
+    assert_eq!(c.issuers, ["Government of France", "Microsoft"]);
+    assert_eq!(c.issuer, "Government of France and Microsoft");
+    assert_eq!(c.issuer_type.as_deref(), Some("multistakeholder"));
 }
 
 #[test]
@@ -667,15 +770,21 @@ fn manifest_outcome(text: &str) -> std::result::Result<(), TestCaseError> {
     let root = dir.path().to_path_buf();
     match Corpus::parse(root.clone(), root.join(MANIFEST_NAME), text) {
         Ok(corpus) => prop_assert!(!corpus.documents.is_empty()),
-        Err(Error::User(e @ UserError::Data { .. })) => {
-            let (_, line, message) = parts(&e);
-            prop_assert!(!message.contains('\n'), "{message}");
-            match line {
-                Some(line) => prop_assert!(
-                    line >= 1 && line <= text.lines().count().max(1) + 1,
-                    "line {line} of {text:?}"
-                ),
-                None => prop_assert!(message.contains("lists no documents"), "{message}"),
+        Err(Error::User(e @ (UserError::Data { .. } | UserError::Problems { .. }))) => {
+            let problems = match e {
+                UserError::Problems { problems } => problems,
+                e => vec![e],
+            };
+            for e in &problems {
+                let (_, line, message) = parts(e);
+                prop_assert!(!message.contains('\n'), "{message}");
+                match line {
+                    Some(line) => prop_assert!(
+                        line >= 1 && line <= text.lines().count().max(1) + 1,
+                        "line {line} of {text:?}"
+                    ),
+                    None => prop_assert!(message.contains("lists no documents"), "{message}"),
+                }
             }
         }
         Err(other) => prop_assert!(false, "unexpected error {other:?}"),

@@ -18,12 +18,13 @@ use super::generation::{
     next_generation, read_current, remove_unused_generations, switch_to, sync_dir, write_synced,
 };
 use super::meta::{DocumentMeta, Meta, ThemeMeta};
-use super::schema::{passage_document, schema, source_facet, Facets};
+use super::schema::{passage_document, schema, source_facet, Facets, Tagged};
 use super::*;
 use crate::corpus::Corpus;
 use crate::error::{Error, FolderProblem, UserError};
 use crate::lexicon::Handoff;
 use crate::pipeline::Analyzer;
+use crate::reuse::{Params, Signature};
 use crate::themes::Taxonomy;
 
 /// How to build.
@@ -152,6 +153,8 @@ impl Drop for Unfinished {
 pub(super) struct Prepared {
     pub(super) passages: usize,
     pub(super) warnings: Vec<String>,
+    /// Its passages' reuse signatures, made from the tokens at hand.
+    pub(super) signatures: reuse::DocumentSignatures,
 }
 
 /// Builds (or rebuilds) the index of `corpus_dir` in `index_dir`.
@@ -274,6 +277,7 @@ pub(super) fn build_checked(
     let handoff = Arc::new(Handoff::default());
     lexicon.register_with_handoff(&index, Arc::clone(&handoff));
     let fields = schema().1;
+    let params = Params::default();
     let mut writer = writer(&index, writer_threads)?;
     let facets = Facets::new(&analyser.taxonomy);
 
@@ -294,19 +298,37 @@ pub(super) fn build_checked(
                 let doc = &corpus.documents[i];
                 let source = source_facet(&doc.id);
                 let mut added = Ok(());
-                let analysed = analyser.analyze_one_with(&corpus, i, |p, anchor, analysis| {
-                    if added.is_err() {
-                        return;
-                    }
-                    let d = passage_document(&fields, doc, p, anchor, &facets, &source);
-                    if let Some(text) = d
-                        .get_first(fields.text)
-                        .and_then(|v| tantivy::schema::Value::as_str(&v))
-                    {
-                        handoff.offer(text, analysis);
-                    }
-                    added = writer.add_document(d).map(|_| ());
-                })?;
+                let mut signatures = reuse::DocumentSignatures::default();
+                let analysed =
+                    analyser.analyze_one_with(&corpus, i, |p, scores, anchor, analysis| {
+                        if added.is_err() {
+                            return;
+                        }
+                        // The stemmed tokens the indexer is handed make the
+                        // passage's reuse signature too: no second analysis.
+                        signatures.ns.push(p.n);
+                        signatures
+                            .signatures
+                            .push(Signature::of_tokens(params, analysis.stemmed()));
+                        let d = passage_document(
+                            &fields,
+                            doc,
+                            Tagged {
+                                passage: p,
+                                scores,
+                                anchor,
+                            },
+                            &facets,
+                            &source,
+                        );
+                        if let Some(text) = d
+                            .get_first(fields.text)
+                            .and_then(|v| tantivy::schema::Value::as_str(&v))
+                        {
+                            handoff.offer(text, analysis);
+                        }
+                        added = writer.add_document(d).map(|_| ());
+                    })?;
                 added?;
                 let passages = &analysed.segmentation.passages;
                 bytes_read.fetch_add(analysed.bytes as usize, Ordering::Relaxed);
@@ -314,6 +336,7 @@ pub(super) fn build_checked(
                 Ok(Prepared {
                     passages: passages.len(),
                     warnings: analysed.warnings,
+                    signatures,
                 })
             })
             .collect::<crate::Result<Vec<_>>>()
@@ -333,6 +356,14 @@ pub(super) fn build_checked(
     writer.wait_merging_threads()?;
 
     let passages: usize = prepared.iter().map(|p| p.passages).sum();
+    let doc_ids: Vec<&str> = corpus.documents.iter().map(|d| d.id.as_str()).collect();
+    let mut prepared = prepared;
+    let signatures = prepared
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.signatures))
+        .collect();
+    let reader = index.reader()?;
+    reuse::write(&gen_dir, &reader.searcher(), &fields, &doc_ids, signatures)?;
     let bytes = bytes_read.load(Ordering::Relaxed) as u64;
     let meta = Meta {
         schema_version: SCHEMA_VERSION,

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::corpus::Document;
+use crate::corpus::{Document, Venue};
 
 /// What a generation records about itself (`meta-normsearch.json`).
 ///
@@ -48,8 +48,14 @@ pub struct DocumentMeta {
     pub id: String,
     /// Title.
     pub title: String,
-    /// Issuer.
+    /// Issuer, as cited.
     pub issuer: String,
+    /// Every issuer of a joint text; empty for one issuer.
+    #[serde(default)]
+    pub issuers: Vec<String>,
+    /// What sort of issuer, when the manifest says.
+    #[serde(default)]
+    pub issuer_type: Option<String>,
     /// Personal authors, if any.
     pub authors: Vec<String>,
     /// Date as written (`2011-05`).
@@ -58,16 +64,28 @@ pub struct DocumentMeta {
     pub year: i32,
     /// Kind of document.
     pub kind: String,
+    /// The document's own number or symbol (`A/70/174`).
+    #[serde(default)]
+    pub number: Option<String>,
     /// ISO 3166-1 code of the issuing country, if one.
     pub country: Option<String>,
     /// The issuing organisation, if one.
     pub organization: Option<String>,
     /// ISO 639-1 language code.
     pub language: String,
+    /// `official`, `unofficial` or `machine` for a translation.
+    #[serde(default)]
+    pub translation: Option<String>,
+    /// The language the document was issued in, for a translation.
+    #[serde(default)]
+    pub original_language: Option<String>,
     /// Where the original is.
     pub url: Option<String>,
     /// The book or collection the document is part of.
     pub container: Option<String>,
+    /// Where a speech or article was published.
+    #[serde(default)]
+    pub venue: Option<Venue>,
     /// The text file, relative to the corpus folder.
     pub file: String,
     /// Number of passages.
@@ -81,15 +99,21 @@ impl DocumentMeta {
             id: doc.id.clone(),
             title: doc.title.clone(),
             issuer: doc.issuer.clone(),
+            issuers: doc.issuers.clone(),
+            issuer_type: doc.issuer_type.clone(),
             authors: doc.authors.clone(),
             date: doc.date.to_string(),
             year: doc.date.year,
             kind: doc.kind.clone(),
+            number: doc.number.clone(),
             country: doc.country.clone(),
             organization: doc.organization.clone(),
             language: doc.language.clone(),
+            translation: doc.translation.clone(),
+            original_language: doc.original_language.clone(),
             url: doc.url.clone(),
             container: doc.container.clone(),
+            venue: doc.venue.clone(),
             file: doc.file.display().to_string(),
             passages,
         }

@@ -20,6 +20,8 @@
 //!     lexicon.json           the same, compiled (read by searches)
 //!     theme-cues.json        the taxonomy's decisive terms, analysed: the
 //!                            themes a query names (read by searches)
+//!     reuse-*.bin            signatures, word statistics and passage table
+//!                            for trace, reuse and similar (see `reuse.rs`)
 //!   gen-6/           the previous generation, kept for readers still on it
 //! ```
 //!
@@ -41,6 +43,7 @@ mod build;
 mod freshness;
 mod generation;
 mod meta;
+mod reuse;
 mod schema;
 #[cfg(test)]
 mod tests;
@@ -62,12 +65,14 @@ pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
 pub use generation::{current_generation, exists, is_index_entry};
 use generation::{hold_generation, read_current};
 pub use meta::{DocumentMeta, Meta, ThemeMeta};
-pub use schema::{kind_code, schema, source_facet, theme_facet, Fields};
+pub use schema::{
+    kind_code, schema, source_facet, theme_facet, theme_score_of, theme_score_value, Fields,
+};
 pub use theme_cues::ThemeCues;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 7;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";
@@ -163,6 +168,8 @@ pub struct Index {
     documents: OnceLock<Vec<DocumentMeta>>,
     /// Read on first use.
     theme_cues: OnceLock<ThemeCues>,
+    /// The reuse files, read on first use by trace, reuse and similar.
+    reuse: OnceLock<std::sync::Arc<crate::reuse::Library>>,
     lexicon: Lexicon,
     /// The shared lock that keeps builds from removing this generation
     /// while it is read (released when the index is dropped).
@@ -279,6 +286,7 @@ impl Index {
             meta,
             documents: OnceLock::new(),
             theme_cues: OnceLock::new(),
+            reuse: OnceLock::new(),
             lexicon,
             _hold: hold,
         })
@@ -348,6 +356,17 @@ impl Index {
     /// The document ids, in manifest order.
     pub fn document_ids(&self) -> crate::Result<Vec<&str>> {
         Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect())
+    }
+
+    /// The passages' signatures, word statistics and texts, as reuse
+    /// detection searches them (read from the generation on first use: a
+    /// plain search never reads them).
+    pub fn reuse(&self) -> crate::Result<std::sync::Arc<crate::reuse::Library>> {
+        if let Some(l) = self.reuse.get() {
+            return Ok(std::sync::Arc::clone(l));
+        }
+        let library = std::sync::Arc::new(reuse::open(self)?);
+        Ok(std::sync::Arc::clone(self.reuse.get_or_init(|| library)))
     }
 
     fn generation_name(&self) -> String {

@@ -12,7 +12,7 @@ use tantivy::TantivyDocument;
 use crate::corpus::Document;
 use crate::lexicon::{EXACT_TOKENIZER, STEMMED_TOKENIZER};
 use crate::segment::{Passage, PassageKind};
-use crate::themes::Taxonomy;
+use crate::themes::{Taxonomy, ThemeScore};
 
 /// The index's fields.
 #[derive(Debug, Clone, Copy)]
@@ -64,6 +64,10 @@ pub struct Fields {
     /// Sort key for `--sort date`: newest document first, then reading
     /// order.
     pub date_order: Field,
+    /// The tagger's evidence for each theme of the passage, one value per
+    /// theme ([`theme_score_value`]): what the grid ranks a theme's
+    /// passages by, read from the column without touching the store.
+    pub theme_scores: Field,
 }
 
 /// The schema and its fields.
@@ -114,6 +118,7 @@ pub fn schema() -> (Schema, Fields) {
         anchor: b.add_text_field("anchor", STRING | STORED),
         footnotes: b.add_u64_field("footnotes", STORED),
         date_order: b.add_u64_field("date_order", NumericOptions::default().set_fast()),
+        theme_scores: b.add_u64_field("theme_scores", NumericOptions::default().set_fast()),
     };
     (b.build(), fields)
 }
@@ -139,9 +144,33 @@ pub fn source_facet(id: &str) -> Option<Facet> {
     Facet::from_text(&format!("/source/{id}")).ok()
 }
 
-/// The theme facets, made once per build rather than once per passage.
+/// Scores are kept in thousandths: the taxonomy's weights have at most
+/// two decimals, so sums of them are exact at this scale.
+const SCORE_SCALE: f32 = 1000.0;
+
+/// A theme's evidence in a passage as one value of
+/// [`Fields::theme_scores`]: the theme's position in
+/// [`super::Meta::themes`] in the high 32 bits, its score in thousandths in
+/// the low 32.
+pub fn theme_score_value(ordinal: usize, score: f32) -> u64 {
+    let thousandths = (score.max(0.0) * SCORE_SCALE).round().min(u32::MAX as f32) as u64;
+    ((ordinal as u64) << 32) | thousandths
+}
+
+/// The theme position and score a [`theme_score_value`] holds.
+pub fn theme_score_of(value: u64) -> (usize, f32) {
+    (
+        (value >> 32) as usize,
+        (value & u64::from(u32::MAX)) as f32 / SCORE_SCALE,
+    )
+}
+
+/// The theme facets and positions, made once per build rather than once
+/// per passage.
 pub(super) struct Facets {
     pub(super) themes: HashMap<String, Facet>,
+    /// Each theme's position in [`super::Meta::themes`].
+    ordinals: HashMap<String, usize>,
 }
 
 impl Facets {
@@ -151,6 +180,11 @@ impl Facets {
                 .themes()
                 .iter()
                 .filter_map(|t| Some((t.id.clone(), theme_facet(&t.id)?)))
+                .collect(),
+            ordinals: super::build::theme_ids(taxonomy)
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| (id, i))
                 .collect(),
         }
     }
@@ -163,14 +197,26 @@ impl Facets {
     }
 }
 
+/// A passage as the pipeline hands it to the index: tagged, with the
+/// tagger's scores and its content anchor.
+pub(super) struct Tagged<'a> {
+    pub(super) passage: &'a Passage,
+    pub(super) scores: &'a [ThemeScore],
+    pub(super) anchor: &'a str,
+}
+
 pub(super) fn passage_document(
     f: &Fields,
     doc: &Document,
-    p: &Passage,
-    anchor: &str,
+    tagged: Tagged<'_>,
     facets: &Facets,
     source: &Option<Facet>,
 ) -> TantivyDocument {
+    let Tagged {
+        passage: p,
+        scores,
+        anchor,
+    } = tagged;
     let mut d = TantivyDocument::default();
     d.add_text(f.text, &p.text);
     d.add_text(f.text_exact, &p.text);
@@ -208,6 +254,11 @@ pub(super) fn passage_document(
         d.add_u64(f.footnotes, u64::from(note));
     }
     d.add_u64(f.date_order, date_order(doc, p.n));
+    for t in scores {
+        if let Some(&ordinal) = facets.ordinals.get(&t.id) {
+            d.add_u64(f.theme_scores, theme_score_value(ordinal, t.score));
+        }
+    }
     d
 }
 

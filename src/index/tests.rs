@@ -323,5 +323,11 @@ fn toml_doc(date: &str) -> Document {
         language: "en".into(),
         url: None,
         container: None,
+        issuers: Vec::new(),
+        issuer_type: None,
+        number: None,
+        translation: None,
+        original_language: None,
+        venue: None,
     }
 }

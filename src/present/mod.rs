@@ -8,12 +8,19 @@
 //! the records' own serde types ([`table`]), so a field is named once.
 //! Tests assert exact output through a `Vec<u8>`.
 
+pub mod export;
+pub mod grid;
 mod hits;
+pub mod lineage;
 pub mod lists;
+pub mod stats;
 pub mod table;
 pub mod themes;
 
-pub use hits::{render, render_context, render_hit};
+pub use hits::{
+    render, render_context, render_context_laid_out, render_hit, render_hit_laid_out,
+    render_laid_out, Layout,
+};
 
 use crate::search::Hit;
 use crate::segment::Passage;

@@ -71,6 +71,12 @@ pub fn find(index: &Index, reference: &str) -> crate::Result<Vec<Hit>> {
         .collect()
 }
 
+/// The passage tantivy stores at `address`, as a hit with `score`
+/// (rank 0, no highlights).
+pub fn hit_at(index: &Index, address: DocAddress, score: Score) -> crate::Result<Hit> {
+    read_hit(&index.searcher(), index.fields(), address, score)
+}
+
 pub(super) fn read_hit(
     searcher: &tantivy::Searcher,
     f: &Fields,

@@ -56,6 +56,7 @@
 
 mod clauses;
 mod facets;
+mod grid;
 mod highlight;
 mod lookup;
 mod plan;
@@ -67,9 +68,13 @@ mod top_phrase;
 
 pub use crate::query::YearRange;
 pub use facets::{count as count_facets, Facets};
+pub use grid::{
+    compare, grid, Cell, CompareRequest, CompareRow, Comparison, Grid, GridRequest, GridRow,
+    GroupBy, CANDIDATES, MAX_CELLS,
+};
 pub use highlight::highlights;
 pub(crate) use lookup::context;
-pub use lookup::{find, passage};
+pub use lookup::{find, hit_at, passage};
 pub use request::{SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS};
 
 use std::time::{Duration, Instant};
@@ -297,6 +302,9 @@ pub fn search_with(
     features: RankingFeatures,
 ) -> crate::Result<SearchResults> {
     let started = Instant::now();
+    if request.query.trim().is_empty() && has_filters(request) {
+        return grid::browse(index, request, started);
+    }
     let query = expand_with(index, request, features)?;
     let searcher = index.searcher();
     let themes = if features.theme_boost && !request.exact {
@@ -342,12 +350,7 @@ pub fn search_with(
         Sort::Date => request.offset + page.len(),
     });
 
-    let mut leaves = positive_leaves(&query.root);
-    // `of` and `the` lit up all over a passage hide what matched; they
-    // show only when the query has nothing else.
-    if leaves.iter().any(|t| !is_stopword(t)) {
-        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
-    }
+    let leaves = shown_leaves(&query);
     let phrases = plan.root.holds_phrase();
     let mut hits = Vec::with_capacity(page.len());
     for (i, (scored, address)) in page.into_iter().enumerate() {
@@ -529,6 +532,23 @@ fn run_plan(
         complete,
         matched,
     })
+}
+
+/// Whether a request filters by source, theme, year or kind: with no
+/// query, it then lists the passages the filters keep.
+fn has_filters(r: &SearchRequest) -> bool {
+    !r.sources.is_empty() || !r.themes.is_empty() || r.years.is_some() || r.kind.is_some()
+}
+
+/// The leaves of `query` its hits highlight.
+fn shown_leaves(query: &Query) -> Vec<&crate::query::Term> {
+    let mut leaves = positive_leaves(&query.root);
+    // `of` and `the` lit up all over a passage hide what matched; they
+    // show only when the query has nothing else.
+    if leaves.iter().any(|t| !is_stopword(t)) {
+        leaves.retain(|t| t.kind != TermKind::Word || !is_stopword(t));
+    }
+    leaves
 }
 
 /// How many passages the first pass hands to the full ranking (see

@@ -912,6 +912,12 @@ mod tests {
             language: "en".into(),
             url: None,
             container: None,
+            issuers: Vec::new(),
+            issuer_type: None,
+            number: None,
+            translation: None,
+            original_language: None,
+            venue: None,
         };
         let layout = crate::segment::lines::measure(&lines, &roles);
         let hints = vec![Hint::None; lines.len()];

@@ -595,6 +595,12 @@ mod tests {
             language: "en".into(),
             url: None,
             container: None,
+            issuers: Vec::new(),
+            issuer_type: None,
+            number: None,
+            translation: None,
+            original_language: None,
+            venue: None,
         }
     }
 

@@ -8,7 +8,7 @@ use termcolor::WriteColor;
 
 use crate::cite::Format;
 use crate::error::UserError;
-use crate::search::{YearRange, MAX_LIMIT};
+use crate::search::{GroupBy, YearRange, MAX_LIMIT};
 
 /// What a line asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,20 +27,50 @@ pub enum Line {
     Exact(bool),
     /// Hits per page.
     Limit(usize),
-    /// Hit N of the last results in context.
-    Show(usize),
-    /// Cite hit N of the last results.
-    Cite(usize, Format),
+    /// A hit of the last results, or any passage, in context.
+    Show(Target),
+    /// Cite a hit of the last results, or any passage.
+    Cite(Target, Format),
+    /// The lineage of a passage's wording.
+    Trace(Target),
+    /// The passages most like one.
+    Similar(Target),
     /// The documents with their metadata and passage counts.
     ListSources,
     /// The taxonomy with passage counts.
     ListThemes,
     /// Write the last results to a file (JSON Lines or CSV by extension).
     Export(PathBuf),
+    /// The document × theme grid under the session's filters.
+    Grid {
+        /// What the rows are.
+        by: GroupBy,
+        /// The columns asked for (`themes:a,b`); empty: the session's
+        /// themes, else the pillars.
+        themes: Vec<String>,
+        /// Only passages matching this query; blank for all.
+        query: String,
+    },
+    /// Each document's best passage for a query or a theme.
+    Compare {
+        /// The theme compared on (`theme:ID` alone); else the session's.
+        theme: Option<String>,
+        /// The query; blank to compare on the theme.
+        query: String,
+    },
     /// The commands.
     Help,
     /// Leave.
     Quit,
+}
+
+/// The passage a command names: a hit of the last results, or an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// Hit N of the last results.
+    Hit(usize),
+    /// A passage id (`usa-2011:45`) or anchor.
+    Passage(String),
 }
 
 /// The commands, for completion and help: name, arguments, what it does.
@@ -69,13 +99,23 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (":limit", "N", "hits per page"),
     (
         ":show",
-        "N",
-        "hit N in context: the passages around it, its section and footnotes",
+        "N|DOC:N",
+        "hit N (or a passage id or anchor) in context: the passages around it, its section and footnotes",
     ),
     (
         ":cite",
-        "N [plain|chicago|bibtex|json]",
-        "a citation for hit N",
+        "N|DOC:N [plain|chicago|bibtex|json]",
+        "a citation for hit N (or a passage id or anchor)",
+    ),
+    (
+        ":trace",
+        "N|ID",
+        "where else this wording appears, earliest first, with word diffs",
+    ),
+    (
+        ":similar",
+        "N|ID",
+        "the passages most like hit N (or passage ID): shared wording, then rare terms",
     ),
     (
         ":sources",
@@ -87,6 +127,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         ":export",
         "FILE",
         "save every hit of the last query as JSON Lines (.jsonl) or CSV (.csv)",
+    ),
+    (
+        ":grid",
+        "[by:WHAT] [themes:IDS] [QUERY]",
+        "documents × themes: passages per cell (rows by document, issuer, country, year or kind)",
+    ),
+    (
+        ":compare",
+        "QUERY|theme:ID",
+        "each document's best passage for a query or a theme, oldest first",
     ),
     (":help", "", "this list"),
     (":quit", "", "leave (or Ctrl-D)"),
@@ -115,10 +165,23 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
             usage: Some(format!("{cmd} {arg}").trim_end().to_string()),
         }
     };
-    let number = |args: &[&str]| -> Result<usize, UserError> {
-        match args.first().map(|a| a.parse::<usize>()) {
-            Some(Ok(n)) if n > 0 => Ok(n),
-            _ => Err(usage("give a hit number from the list, 1 or more")),
+    // A hit number of the last list, or a passage id or anchor as
+    // `normsearch show` and `cite` take it.
+    let number = |args: &[&str]| -> Result<Target, UserError> {
+        match args.first() {
+            Some(a) => match a.parse::<usize>() {
+                Ok(n) if n > 0 => Ok(Target::Hit(n)),
+                Ok(_) => Err(usage(
+                    "give a hit number from the list, 1 or more, or a passage id",
+                )),
+                Err(_) if !a.starts_with('-') => Ok(Target::Passage(a.to_string())),
+                Err(_) => Err(usage(
+                    "give a hit number from the list, 1 or more, or a passage id",
+                )),
+            },
+            None => Err(usage(
+                "give a hit number from the list, 1 or more, or a passage id",
+            )),
         }
     };
     let ids = |args: &[&str]| -> Vec<String> {
@@ -156,6 +219,17 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
             _ => Err(usage(&format!("give a number from 1 to {MAX_LIMIT}"))),
         },
         "show" => number(&args).map(Line::Show),
+        "trace" | "similar" => {
+            if args.len() > 1 {
+                return Err(usage("give one hit number or one passage id"));
+            }
+            let target = number(&args)?;
+            Ok(if name == "trace" {
+                Line::Trace(target)
+            } else {
+                Line::Similar(target)
+            })
+        }
         "cite" => {
             let n = number(&args)?;
             let format = match args.get(1) {
@@ -169,6 +243,35 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
         "export" => match args.as_slice() {
             [file] => Ok(Line::Export(PathBuf::from(file))),
             _ => Err(usage("name one file")),
+        },
+        "grid" => {
+            let mut by = GroupBy::Document;
+            let mut themes = Vec::new();
+            let mut query = Vec::new();
+            for a in &args {
+                if let Some(w) = a.strip_prefix("by:") {
+                    by = GroupBy::parse(w).map_err(|e| usage(&e.to_string()))?;
+                } else if let Some(t) = a.strip_prefix("themes:") {
+                    themes.extend(ids(&[t]));
+                } else {
+                    query.push(*a);
+                }
+            }
+            Ok(Line::Grid {
+                by,
+                themes,
+                query: query.join(" "),
+            })
+        }
+        "compare" => match args.as_slice() {
+            [one] if one.starts_with("theme:") => Ok(Line::Compare {
+                theme: Some(one["theme:".len()..].to_string()),
+                query: String::new(),
+            }),
+            _ => Ok(Line::Compare {
+                theme: None,
+                query: args.join(" "),
+            }),
         },
         "help" | "h" | "?" => Ok(Line::Help),
         "quit" | "q" | "exit" => Ok(Line::Quit),

@@ -20,12 +20,13 @@ mod session;
 mod tests;
 
 pub use complete::{complete, hint, history_path};
-pub use line::{parse, Line, COMMANDS};
+pub use line::{parse, Line, Target, COMMANDS};
 pub use session::{Last, Session};
 
 use crate::engine::Engine;
 use crate::error::{Error, IdKind, UserError};
-use crate::present::{self, render, render_context};
+use crate::present;
+use crate::reuse::ReuseOptions;
 use crate::search::{self, Hit};
 use line::help;
 use std::io::{self, Write};
@@ -75,6 +76,9 @@ pub struct Shell {
     engine: Engine,
     session: Session,
     errors: usize,
+    /// The width `:grid` fits its table to.
+    width: usize,
+    layout: present::Layout,
 }
 
 impl std::fmt::Debug for Shell {
@@ -93,7 +97,20 @@ impl Shell {
             engine,
             session: Session::default(),
             errors: 0,
+            width: 100,
+            layout: present::Layout::FULL,
         }
+    }
+
+    /// Sets the width `:grid` fits its table to (the terminal's).
+    pub fn set_width(&mut self, width: usize) {
+        self.width = width.max(40);
+    }
+
+    /// Lays hits out as `layout` says (wrapped, snippets) from now on; by
+    /// default whole lines and passages.
+    pub fn set_layout(&mut self, layout: present::Layout) {
+        self.layout = layout;
     }
 
     /// The filters, paging and last results.
@@ -158,7 +175,7 @@ impl Shell {
             Line::Query(q) => {
                 let request = self.session.request(&q);
                 let results = self.engine.search(&request)?;
-                render(out, &results, 0)?;
+                present::render_laid_out(out, &results, 0, &self.layout)?;
                 self.session.last = Some(Last {
                     request,
                     total: results.total,
@@ -191,17 +208,43 @@ impl Shell {
                 self.session.limit = n;
                 self.filters_line(out)?;
             }
-            Line::Show(n) => {
-                let context = self.engine.context_of(self.hit(n)?, 1)?;
-                render_context(out, &context)?;
+            Line::Show(target) => {
+                let context = match target {
+                    Target::Hit(n) => self.engine.context_of(self.hit(n)?, 1)?,
+                    Target::Passage(r) => self.engine.context(&r, 1)?,
+                };
+                present::render_context_laid_out(out, &context, &self.layout)?;
             }
-            Line::Cite(n, format) => {
-                let cite = self.engine.citation_of(self.hit(n)?)?;
+            Line::Cite(target, format) => {
+                let cite = match target {
+                    Target::Hit(n) => self.engine.citation_of(self.hit(n)?)?,
+                    Target::Passage(r) => self.engine.citation(&r)?,
+                };
                 writeln!(out, "{}", cite.render(format))?;
+            }
+            Line::Trace(target) => {
+                let id = self.target(target)?;
+                let lineage = self.engine.trace(&id, &ReuseOptions::default())?;
+                present::lineage::render_lineage(out, &lineage)?;
+            }
+            Line::Similar(target) => {
+                let id = self.target(target)?;
+                let similar = self.engine.similar(&id, 10, &ReuseOptions::default())?;
+                present::lineage::render_similar(out, &similar)?;
             }
             Line::ListSources => present::lists::documents(out, &self.engine.documents()?)?,
             Line::ListThemes => present::lists::themes(out, &self.engine.theme_counts()?)?,
             Line::Export(path) => self.export(&path, out)?,
+            Line::Grid { by, themes, query } => {
+                let request = self.session.grid_request(by, themes, &query);
+                let grid = self.engine.grid(&request)?;
+                present::grid::grid(out, &grid, self.width)?;
+            }
+            Line::Compare { theme, query } => {
+                let request = self.session.compare_request(theme, &query)?;
+                let comparison = self.engine.compare(&request)?;
+                present::grid::compare(out, &comparison)?;
+            }
             Line::Help => help(out)?,
             Line::Quit => return Ok(Flow::Quit),
         }
@@ -226,7 +269,7 @@ impl Shell {
             return Ok(());
         };
         let results = self.engine.search(&request)?;
-        render(out, &results, request.offset)?;
+        present::render_laid_out(out, &results, request.offset, &self.layout)?;
         if let Some(last) = &mut self.session.last {
             // The index does not change under an open reader, so the total
             // is the same; taking the new one keeps paging honest regardless.
@@ -267,6 +310,14 @@ impl Shell {
     }
 
     /// Hit `n` of the last results.
+    /// The passage id a `:trace` or `:similar` names.
+    fn target(&self, target: Target) -> Result<String, UserError> {
+        match target {
+            Target::Hit(n) => Ok(self.hit(n)?.id.clone()),
+            Target::Passage(id) => Ok(id),
+        }
+    }
+
     fn hit(&self, n: usize) -> Result<&Hit, UserError> {
         let Some(last) = &self.session.last else {
             return Err(UserError::NoSuchHit { n, shown: None });

@@ -1,7 +1,8 @@
 //! The session: the filters and page size in force at the prompt, and the
 //! last query's hits that `:more`, `:show`, `:cite` and `:export` refer to.
 
-use crate::search::{Hit, SearchRequest, YearRange};
+use crate::error::UserError;
+use crate::search::{CompareRequest, GridRequest, GroupBy, Hit, SearchRequest, YearRange};
 
 /// The filters and paging in force at the prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,6 +57,54 @@ impl Session {
         r.years = self.years;
         r.exact = self.exact;
         r
+    }
+
+    /// The grid of `query` (blank: every passage) under the session's
+    /// sources, years and exactness; its columns are `themes`, else the
+    /// session's themes, else the pillars.
+    pub fn grid_request(&self, by: GroupBy, themes: Vec<String>, query: &str) -> GridRequest {
+        GridRequest {
+            query: query.trim().to_string(),
+            themes: if themes.is_empty() {
+                self.themes.clone()
+            } else {
+                themes
+            },
+            by,
+            sources: self.sources.clone(),
+            years: self.years,
+            kind: None,
+            exact: self.exact,
+        }
+    }
+
+    /// The comparison of `query` under the session's filters, on `theme`
+    /// or the session's one theme.
+    pub fn compare_request(
+        &self,
+        theme: Option<String>,
+        query: &str,
+    ) -> Result<CompareRequest, UserError> {
+        let theme = match (theme, self.themes.as_slice()) {
+            (Some(t), _) => Some(t),
+            (None, []) => None,
+            (None, [one]) => Some(one.clone()),
+            (None, _) => {
+                return Err(UserError::Command {
+                    problem: "compare on one theme: set one with :theme ID, or write theme:ID"
+                        .into(),
+                    usage: Some(":compare QUERY|theme:ID".into()),
+                })
+            }
+        };
+        Ok(CompareRequest {
+            query: query.trim().to_string(),
+            theme,
+            sources: self.sources.clone(),
+            years: self.years,
+            kind: None,
+            exact: self.exact,
+        })
     }
 
     /// The request for the next page of the last query (with the page size

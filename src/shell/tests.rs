@@ -30,12 +30,23 @@ fn queries_and_commands() {
     assert_eq!(parse(":year all").unwrap(), Line::Years(None));
     assert_eq!(parse(":exact on").unwrap(), Line::Exact(true));
     assert_eq!(parse(":limit 5").unwrap(), Line::Limit(5));
-    assert_eq!(parse(":show 3").unwrap(), Line::Show(3));
+    assert_eq!(parse(":show 3").unwrap(), Line::Show(Target::Hit(3)));
+    assert_eq!(
+        parse(":show ccdcoe-2016:37").unwrap(),
+        Line::Show(Target::Passage("ccdcoe-2016:37".into()))
+    );
+    assert_eq!(
+        parse(":cite ccdcoe-2016:37 chicago").unwrap(),
+        Line::Cite(Target::Passage("ccdcoe-2016:37".into()), Format::Chicago)
+    );
     assert_eq!(
         parse(":cite 2 bibtex").unwrap(),
-        Line::Cite(2, Format::Bibtex)
+        Line::Cite(Target::Hit(2), Format::Bibtex)
     );
-    assert_eq!(parse(":cite 2").unwrap(), Line::Cite(2, Format::Plain));
+    assert_eq!(
+        parse(":cite 2").unwrap(),
+        Line::Cite(Target::Hit(2), Format::Plain)
+    );
     assert_eq!(parse(":sources").unwrap(), Line::ListSources);
     assert_eq!(parse(":themes").unwrap(), Line::ListThemes);
     assert_eq!(
@@ -184,7 +195,7 @@ fn completion_of_commands_ids_and_formats() {
 fn hints_give_a_command_s_usage() {
     assert_eq!(
         hint(":cite").as_deref(),
-        Some(" N [plain|chicago|bibtex|json]")
+        Some(" N|DOC:N [plain|chicago|bibtex|json]")
     );
     assert_eq!(hint(":help"), None);
     assert_eq!(hint("norms"), None);
@@ -224,4 +235,54 @@ fn csv_export_quotes_commas_quotes_and_newlines() {
     assert_eq!(&row[6], "I › II");
     assert_eq!(&row[14], "cbm;norms/a");
     assert_eq!(&row[16], "line one\nline two");
+}
+
+#[test]
+fn grid_and_compare_lines_parse() {
+    use crate::search::GroupBy;
+    assert_eq!(
+        parse(":grid by:year themes:cbm,norms/* cyber security").unwrap(),
+        Line::Grid {
+            by: GroupBy::Year,
+            themes: vec!["cbm".into(), "norms/*".into()],
+            query: "cyber security".into(),
+        }
+    );
+    assert_eq!(
+        parse(":grid").unwrap(),
+        Line::Grid {
+            by: GroupBy::Document,
+            themes: Vec::new(),
+            query: String::new(),
+        }
+    );
+    assert!(parse(":grid by:planet").is_err());
+    assert_eq!(
+        parse(":compare theme:cbm").unwrap(),
+        Line::Compare {
+            theme: Some("cbm".into()),
+            query: String::new(),
+        }
+    );
+    assert_eq!(
+        parse(":compare \"critical infrastructure\"").unwrap(),
+        Line::Compare {
+            theme: None,
+            query: "\"critical infrastructure\"".into(),
+        }
+    );
+}
+
+#[test]
+fn trace_and_similar_take_a_hit_number_or_a_passage() {
+    use super::Target;
+    assert_eq!(parse(":trace 3").unwrap(), Line::Trace(Target::Hit(3)));
+    assert_eq!(
+        parse(":similar usa-2011:64").unwrap(),
+        Line::Similar(Target::Passage("usa-2011:64".into()))
+    );
+    for bad in [":trace", ":trace 0", ":similar a b"] {
+        let err = parse(bad).unwrap_err().to_string();
+        assert!(err.contains("hit number"), "{bad}: {err}");
+    }
 }

@@ -182,7 +182,7 @@ impl Default for Scoring {
             threshold: 4.0,
             repeat_cap: 2,
             anchor_weight: 2.0,
-            relative: 0.25,
+            relative: 0.3,
             heading: 0.5,
             full_length: 0,
             inherit: false,

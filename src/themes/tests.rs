@@ -221,7 +221,7 @@ fn accessors() {
     assert_eq!(t.scoring().threshold, 3.0);
     assert_eq!(t.scoring().repeat_cap, 2);
     assert_eq!(t.scoring().anchor_weight, 2.0, "default");
-    assert_eq!(t.scoring().relative, 0.25, "default");
+    assert_eq!(t.scoring().relative, 0.3, "default");
     assert_eq!(
         Taxonomy::builtin().scoring(),
         Scoring {

@@ -26,7 +26,7 @@ fn make_corpus(dir: &Path, copies: usize, variant: char) {
             let name = format!("{k}-{}", doc.file.display());
             std::fs::write(dir.join(&name), text).unwrap();
             manifest.push_str(&format!(
-                "[[document]]\nid = \"{}-{k}\"\nfile = \"{name}\"\ntitle = \"T\"\nissuer = \"I\"\ndate = \"{:04}-{:02}\"\nkind = \"k\"\nlanguage = \"en\"\n\n",
+                "[[document]]\nid = \"{}-{k}\"\nfile = \"{name}\"\ntitle = \"T\"\nissuer = \"I\"\ndate = \"{:04}-{:02}\"\nkind = \"report\"\nlanguage = \"en\"\n\n",
                 doc.id,
                 1900 + k,
                 j + 1

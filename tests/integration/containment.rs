@@ -101,7 +101,7 @@ fn tricky(file: &str) -> tempfile::TempDir {
     std::fs::write(
         corpus.join("corpus.toml"),
         format!(
-            "[[document]]\nid = \"x\"\nfile = '{file}'\ntitle = \"T\"\nissuer = \"I\"\ndate = \"2020\"\nkind = \"k\"\nlanguage = \"en\"\n"
+            "[[document]]\nid = \"x\"\nfile = '{file}'\ntitle = \"T\"\nissuer = \"I\"\ndate = \"2020\"\nkind = \"report\"\nlanguage = \"en\"\n"
         ),
     )
     .unwrap();

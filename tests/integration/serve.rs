@@ -11,7 +11,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -55,33 +55,43 @@ fn start(dir: &Path) -> (Child, String) {
     (child, addr)
 }
 
-/// The shared server, ready (its first build done).
-fn shared() -> &'static Server {
-    static SERVER: OnceLock<Server> = OnceLock::new();
-    SERVER.get_or_init(|| {
-        let ws = workspace();
-        let (child, addr) = start(ws.path());
-        let server = Server {
-            child,
-            addr,
-            dir: ws.path().to_path_buf(),
-            _workspace: Some(ws),
-        };
-        // No index yet: until the first build is done the API says so with
-        // 503 `building`, never anything else.
-        let started = Instant::now();
-        loop {
-            let r = get(&server.addr, "/api/search?q=norms");
-            if r.status == 200 {
-                break;
-            }
-            assert_eq!(r.status, 503, "{}", r.body);
-            assert_eq!(r.json()["error"]["kind"], "building", "{}", r.body);
-            assert!(started.elapsed() < Duration::from_secs(120), "never ready");
-            std::thread::sleep(Duration::from_millis(50));
+/// The shared server, ready (its first build done). Held by the tests
+/// that use it and stopped when the last lets it go (a static would
+/// outlive the test binary and leave the process running).
+fn shared() -> Arc<Server> {
+    static SERVER: Mutex<Weak<Server>> = Mutex::new(Weak::new());
+    let mut slot = SERVER.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(server) = slot.upgrade() {
+        return server;
+    }
+    let server = Arc::new(start_shared());
+    *slot = Arc::downgrade(&server);
+    server
+}
+
+fn start_shared() -> Server {
+    let ws = workspace();
+    let (child, addr) = start(ws.path());
+    let server = Server {
+        child,
+        addr,
+        dir: ws.path().to_path_buf(),
+        _workspace: Some(ws),
+    };
+    // No index yet: until the first build is done the API says so with
+    // 503 `building`, never anything else.
+    let started = Instant::now();
+    loop {
+        let r = get(&server.addr, "/api/search?q=norms");
+        if r.status == 200 {
+            break;
         }
-        server
-    })
+        assert_eq!(r.status, 503, "{}", r.body);
+        assert_eq!(r.json()["error"]["kind"], "building", "{}", r.body);
+        assert!(started.elapsed() < Duration::from_secs(120), "never ready");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server
 }
 
 /// An answer: status, headers (lower-case names), body.
@@ -205,7 +215,8 @@ fn query(pairs: &[(&str, &str)]) -> String {
 
 /// The CLI on the shared server's corpus and index.
 fn cli(args: &[&str]) -> crate::util::Run {
-    let dir = &shared().dir;
+    let server = shared();
+    let dir = &server.dir;
     let mut cmd = assert_cmd::Command::new(crate::util::binary());
     cmd.arg("--corpus")
         .arg(dir.join("corpus"))
@@ -221,10 +232,13 @@ fn untimed(mut v: Value) -> Value {
     v
 }
 
+/// URL parameters (the query first) and the command line's options for them.
+type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[test]
 fn search_answers_equal_the_command_line() {
     let s = shared();
-    let cases: &[(&[(&str, &str)], &[&str])] = &[
+    let cases: &[Case] = &[
         (
             &[("q", "\"confidence-building measures\""), ("facets", "1")],
             &["--facets"],
