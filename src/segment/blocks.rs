@@ -324,11 +324,13 @@ pub(crate) fn build(
         k += 1;
         // The paragraph a number labels starts on the next line, whatever
         // it looks like.
-        if label_line && k < content.len() && evidence.labels[content[k]].is_none() {
-            if !matches!(hints[content[k]], Hint::Heading(_) | Hint::Row) {
-                unit.lines.push(content[k]);
-                k += 1;
-            }
+        if label_line
+            && k < content.len()
+            && evidence.labels[content[k]].is_none()
+            && !matches!(hints[content[k]], Hint::Heading(_) | Hint::Row)
+        {
+            unit.lines.push(content[k]);
+            k += 1;
         }
         cur = Some(unit);
     }

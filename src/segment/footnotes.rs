@@ -762,33 +762,31 @@ fn explicit(lines: &[Line], roles: &mut [Role]) -> Footnotes {
         let mut k = 0;
         while k < bytes.len() {
             let c = bytes[k];
-            if c == b'<' || c == b'[' || c >= 0xc2 {
-                if t.is_char_boundary(k) {
-                    if let Some((n, len)) = mark_at(&t[k..]) {
-                        // A bracketed reference takes the space before it.
-                        let start = if c == b'[' && !t[k..].starts_with("[^") {
-                            k - (t[..k].len() - t[..k].trim_end().len())
-                        } else {
-                            k
-                        };
-                        // Superscript digits count only glued to a word.
-                        let glued = c != 0xc2 && c != 0xe2
-                            || t[..k].ends_with(|ch: char| {
-                                ch.is_alphanumeric() || ".,;:)’”\"'".contains(ch)
-                            });
-                        if glued && k > 0 {
-                            out.found(form_of(&t[k..]));
-                            out.marks.push(RefMark {
-                                line: i,
-                                start,
-                                end: k + len,
-                                num: n,
-                                marker: false,
-                            });
-                        }
-                        k += len;
-                        continue;
+            if (c == b'<' || c == b'[' || c >= 0xc2) && t.is_char_boundary(k) {
+                if let Some((n, len)) = mark_at(&t[k..]) {
+                    // A bracketed reference takes the space before it.
+                    let start = if c == b'[' && !t[k..].starts_with("[^") {
+                        k - (t[..k].len() - t[..k].trim_end().len())
+                    } else {
+                        k
+                    };
+                    // Superscript digits count only glued to a word.
+                    let glued = c != 0xc2 && c != 0xe2
+                        || t[..k].ends_with(|ch: char| {
+                            ch.is_alphanumeric() || ".,;:)’”\"'".contains(ch)
+                        });
+                    if glued && k > 0 {
+                        out.found(form_of(&t[k..]));
+                        out.marks.push(RefMark {
+                            line: i,
+                            start,
+                            end: k + len,
+                            num: n,
+                            marker: false,
+                        });
                     }
+                    k += len;
+                    continue;
                 }
             }
             k += 1;

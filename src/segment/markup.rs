@@ -166,8 +166,8 @@ pub(crate) fn tag_at(text: &str) -> Option<(usize, [u8; 10], bool)> {
     }
     let empty = [0u8; 10];
     if b[1] == b'!' {
-        if text.starts_with("<!--") {
-            let end = text[4..].find("-->")?;
+        if let Some(rest) = text.strip_prefix("<!--") {
+            let end = rest.find("-->")?;
             return Some((4 + end + 3, empty, false));
         }
         let end = text.find('>')?;
@@ -313,10 +313,8 @@ pub(crate) fn mark(lines: &mut [Line], roles: &mut [Role]) -> Markup {
         match t.first() {
             // Inline tags (`<b>`) at a line start say little: a PDF
             // converter may keep a few; block tags make a web page.
-            Some(b'<') => {
-                if tag_at(l.text).is_some_and(|(_, name, _)| !inline(name_of(&name))) {
-                    tag_lines += 1;
-                }
+            Some(b'<') if tag_at(l.text).is_some_and(|(_, name, _)| !inline(name_of(&name))) => {
+                tag_lines += 1;
             }
             Some(b'#') => md += 1,
             Some(b'|') | Some(b'{') => md += 1,
@@ -409,9 +407,9 @@ fn html_blocks(lines: &mut [Line], roles: &mut [Role], out: &mut Markup) {
                 let end = (i..lines.len().min(i + 2000))
                     .find(|&j| contains_ci(lines[j].text, &close))
                     .unwrap_or(i);
-                for j in i..=end {
-                    if roles[j] == Role::Content {
-                        roles[j] = Role::Dropped(reason);
+                for r in &mut roles[i..=end] {
+                    if *r == Role::Content {
+                        *r = Role::Dropped(reason);
                     }
                 }
                 i = end + 1;
@@ -422,9 +420,9 @@ fn html_blocks(lines: &mut [Line], roles: &mut [Role], out: &mut Markup) {
             let end = (i..lines.len().min(i + 2000))
                 .find(|&j| lines[j].text.contains("-->"))
                 .unwrap_or(i);
-            for j in i..=end {
-                if roles[j] == Role::Content {
-                    roles[j] = Role::Dropped(DropReason::Markup);
+            for r in &mut roles[i..=end] {
+                if *r == Role::Content {
+                    *r = Role::Dropped(DropReason::Markup);
                 }
             }
             i = end + 1;
@@ -516,8 +514,7 @@ fn narrow(line: &mut Line) {
             _ => break,
         }
     }
-    loop {
-        let Some(open) = t.rfind('<') else { break };
+    while let Some(open) = t.rfind('<') {
         match tag_at(&t[open..]) {
             Some((len, name, _)) if open + len == t.len() && frames(name_of(&name)) => {
                 t = t[..open].trim_end();
@@ -776,11 +773,11 @@ fn target_close(b: &[u8], from: usize) -> Option<usize> {
             b'(' => depth += 1,
             b')' if depth == 0 => return Some(j),
             b')' => depth -= 1,
-            b' ' if !angle && !b[from..j].contains(&b'"') => {
+            b' ' if !angle && !b[from..j].contains(&b'"')
                 // A title after the address: `(url "Title")`.
-                if b.get(j + 1) != Some(&b'"') {
-                    return None;
-                }
+                && b.get(j + 1) != Some(&b'"') =>
+            {
+                return None;
             }
             _ => {}
         }
