@@ -289,4 +289,3 @@ pub struct ThemeScore {
     /// at most `repeat_cap` times (a pillar's includes its sub-themes').
     pub score: f32,
 }
-

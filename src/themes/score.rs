@@ -20,7 +20,6 @@ pub(super) struct TagTheme {
     pub(super) children: Vec<usize>,
 }
 
-
 /// Term counts → the themes given, sorted.
 /// `heading` holds the counts of the passage's section heading (empty
 /// when there is none).

@@ -49,7 +49,6 @@ struct Candidate {
     weight: f32,
 }
 
-
 /// Token numbers of text words that occur in no term.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -136,7 +135,11 @@ impl Table {
 
     /// How often each term of `table` occurs in `tokens` (indexed like
     /// `self.terms`).
-    pub(super) fn count<'a>(&self, themes: usize, tokens: impl Iterator<Item = &'a str>) -> Vec<u32> {
+    pub(super) fn count<'a>(
+        &self,
+        themes: usize,
+        tokens: impl Iterator<Item = &'a str>,
+    ) -> Vec<u32> {
         let at = self.positions(tokens);
         // Per theme, the first position not yet covered by one of its
         // matches: overlapping terms of one theme count once, the longest.
@@ -184,7 +187,12 @@ impl Table {
 /// The analysed words of a term: `(token, is_prefix)`, into `out`. A word
 /// ending in `*` is analysed without the star, and the token it gives is
 /// matched as the start of a text's token.
-pub(super) fn analyse_term(lexicon: &Lexicon, term: &str, language: &str, out: &mut Vec<(String, bool)>) {
+pub(super) fn analyse_term(
+    lexicon: &Lexicon,
+    term: &str,
+    language: &str,
+    out: &mut Vec<(String, bool)>,
+) {
     let mut plain = String::with_capacity(term.len());
     let mut star_ends = Vec::new();
     for c in term.chars() {
@@ -242,4 +250,3 @@ impl Positions {
         ids.iter().enumerate().all(|(k, &id)| self.has(pos + k, id))
     }
 }
-

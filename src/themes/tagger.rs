@@ -232,7 +232,17 @@ impl Tagger {
         std::iter::once(&heading.counts)
             .chain(&heading.outer)
             .filter(|counts| !counts.is_empty())
-            .map(|counts| score(&self.themes, &self.scoring, table, &[], counts, usize::MAX, 1.0))
+            .map(|counts| {
+                score(
+                    &self.themes,
+                    &self.scoring,
+                    table,
+                    &[],
+                    counts,
+                    usize::MAX,
+                    1.0,
+                )
+            })
             .find(|tags| !tags.is_empty())
             .unwrap_or_default()
     }

@@ -455,14 +455,21 @@ fn a_silent_passage_takes_its_headings_themes() {
 #[test]
 fn a_silent_passage_takes_the_innermost_heading_that_shows_a_theme() {
     let t = tagger(&SMALL.replace("threshold = 3", "threshold = 3\ninherit = true"));
-    let section = |levels: &[&str]| -> Vec<String> { levels.iter().map(|s| s.to_string()).collect() };
+    let section =
+        |levels: &[&str]| -> Vec<String> { levels.iter().map(|s| s.to_string()).collect() };
     let tokens = Lexicon::builtin().tokens("Responsible: the ministry.");
     // A column's name says nothing; the chapter above it does.
     let h = t.section_in(&section(&["Article 5 – Use of force", "Responsible"]), "en");
     assert_eq!(h.text(), "Responsible");
-    assert_eq!(ids(&t.tag_analysed_under(&tokens, &h)), ["law", "law/force"]);
+    assert_eq!(
+        ids(&t.tag_analysed_under(&tokens, &h)),
+        ["law", "law/force"]
+    );
     // The innermost heading that shows a theme wins over those above it.
-    let h = t.section_in(&section(&["Use of force", "Hotline and transparency", "Responsible"]), "en");
+    let h = t.section_in(
+        &section(&["Use of force", "Hotline and transparency", "Responsible"]),
+        "en",
+    );
     assert_eq!(ids(&t.tag_analysed_under(&tokens, &h)), ["cbm"]);
     let h = t.section_in(&section(&["Annex", "Responsible"]), "en");
     assert!(t.tag_analysed_under(&tokens, &h).is_empty());
@@ -690,9 +697,7 @@ fn language_tables_are_parsed_in_file_order() {
 fn bad_language_tables_are_refused() {
     let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.xx]\n\"мер*"));
     assert!(
-        e.starts_with(
-            "themes.toml:15: theme `cbm`: [theme.lang.xx]: \"xx\" is not an ISO 639-1"
-        ),
+        e.starts_with("themes.toml:15: theme `cbm`: [theme.lang.xx]: \"xx\" is not an ISO 639-1"),
         "{e}"
     );
     let e = err(&LANGUAGES.replace("[theme.lang.ru]\n\"мер*", "[theme.lang.en]\n\"мер*"));
