@@ -398,10 +398,13 @@ fn cli_json(args: &[&str]) -> Value {
     }
 }
 
+/// An API path, its query parameters, and the command line's arguments.
+type ApiCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
 #[test]
 fn grid_and_compare_answers_equal_the_command_line() {
     let s = shared();
-    let cases: &[(&str, &[(&str, &str)], &[&str])] = &[
+    let cases: &[ApiCase] = &[
         ("grid", &[], &[]),
         (
             "grid",
