@@ -41,7 +41,7 @@ export async function render(ctx) {
             const c = cells.get(`${r.id}\u0000${t.id}`);
             if (!c || !c.count) return h("td", { class: "num zero" }, "–");
             const shade = Math.round(15 + 60 * (c.count / max));
-            return h("td", { class: "num heat-cell", style: `background: color-mix(in srgb, var(--accent, #2463eb) ${shade}%, transparent)`, title: c.best?.text || "" },
+            return h("td", { class: "num heat-cell", style: { background: `color-mix(in srgb, var(--accent, #2463eb) ${shade}%, transparent)` }, title: c.best?.text || "" },
               h("a", { href: searchFor(t.id, r, q), "aria-label": `${plural(c.count, "passage", "passages")} on ${t.label || t.id} in ${r.id}` }, c.count.toLocaleString("en")),
               c.best ? h("a", { class: "pid small", href: `/passage/${encodeURIComponent(c.best.id)}`, title: `Strongest passage: ${c.best.text}` }, " ›") : null);
           })))))));
