@@ -21,7 +21,7 @@
 mod common;
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
@@ -130,56 +130,12 @@ fn setup() -> Setup {
     }
 }
 
-/// The extra real strategies (`../shared/corpus-extra` beside the project,
-/// or `NORMSEARCH_BENCH_EXTRA`), with minimal metadata; none when missing.
-fn extra_documents() -> Vec<(Document, String)> {
-    let dir = std::env::var_os("NORMSEARCH_BENCH_EXTRA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-extra"));
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let text = String::from_utf8_lossy(&std::fs::read(&path).ok()?).into_owned();
-            let id = path.file_stem()?.to_string_lossy().into_owned();
-            let doc = Document {
-                id,
-                file: path.clone(),
-                title: String::new(),
-                issuer: String::new(),
-                authors: Vec::new(),
-                date: "2000".parse().unwrap(),
-                kind: "national-strategy".into(),
-                country: None,
-                organization: None,
-                language: "en".into(),
-                url: None,
-                container: None,
-                issuers: Vec::new(),
-                issuer_type: None,
-                number: None,
-                translation: None,
-                original_language: None,
-                venue: None,
-            };
-            Some((doc, text))
-        })
-        .collect()
-}
-
 /// Signatures against segmentation and tagging, on the founding corpus,
 /// the extra strategies and the first documents of the bench corpus.
 fn build_cost(c: &mut Criterion) {
     let corpus = common::bench_corpus();
     let mut docs = documents(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
-    docs.extend(extra_documents());
+    docs.extend(common::extra_documents());
     let mut generated = documents(&corpus.dir);
     generated.truncate(if common::benchmarking() { 20 } else { 2 });
     docs.extend(generated);

@@ -3,11 +3,14 @@
 //! beside the project, or `NORMSEARCH_BENCH_EXTRA`). Each run asserts that
 //! passages came out, so a broken segmenter cannot pass for a fast one.
 
+#[allow(dead_code)] // each bench binary uses part of the shared helpers
+mod common;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use normsearch::corpus::{Corpus, Document, PartialDate};
+use normsearch::corpus::{Corpus, Document};
 use normsearch::segment;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// The founding corpus: its documents (with their metadata) and texts.
@@ -23,56 +26,6 @@ fn founding() -> Vec<(Document, String)> {
                 .expect("founding text reads")
                 .text;
             (d.clone(), text)
-        })
-        .collect()
-}
-
-/// The extra strategies, with minimal metadata; empty when the folder is
-/// missing (a fresh clone has only the founding corpus).
-fn extra() -> Vec<(Document, String)> {
-    let dir = std::env::var_os("NORMSEARCH_BENCH_EXTRA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-extra"));
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Vec::new();
-    };
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    files.sort();
-    files
-        .into_iter()
-        .filter_map(|path| {
-            let bytes = std::fs::read(&path).ok()?;
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let id = path.file_stem()?.to_string_lossy().into_owned();
-            let language = id.rsplit('-').next().unwrap_or("en").to_string();
-            let doc = Document {
-                id,
-                file: path.clone(),
-                title: String::new(),
-                issuer: String::new(),
-                authors: Vec::new(),
-                date: PartialDate {
-                    year: 2000,
-                    month: None,
-                    day: None,
-                },
-                kind: "national-strategy".into(),
-                country: None,
-                organization: None,
-                language,
-                url: None,
-                container: None,
-                issuers: Vec::new(),
-                issuer_type: None,
-                number: None,
-                translation: None,
-                original_language: None,
-                venue: None,
-            };
-            Some((doc, text))
         })
         .collect()
 }
@@ -102,7 +55,7 @@ fn bench_set(c: &mut Criterion, name: &str, docs: &[(Document, String)]) {
 
 fn segmentation(c: &mut Criterion) {
     bench_set(c, "founding", &founding());
-    bench_set(c, "corpus-extra", &extra());
+    bench_set(c, "corpus-extra", &common::extra_documents());
 }
 
 criterion_group!(benches, segmentation);

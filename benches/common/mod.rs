@@ -17,7 +17,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use normsearch::corpus::Corpus;
+use normsearch::corpus::{Corpus, Document, PartialDate};
 use normsearch::index::Index;
 use normsearch::search::SearchRequest;
 use rayon::prelude::*;
@@ -332,6 +332,58 @@ pub fn percentile(samples: &mut [Duration], p: f64) -> Duration {
     samples.sort_unstable();
     let rank = ((p / 100.0) * samples.len() as f64).ceil() as usize;
     samples[rank.clamp(1, samples.len()) - 1]
+}
+
+/// The extra real strategies (`../shared/corpus-extra` beside the project,
+/// or `NORMSEARCH_BENCH_EXTRA`), with minimal metadata and the language
+/// their file name ends in; none when the folder is missing (a fresh clone
+/// has only the founding corpus).
+pub fn extra_documents() -> Vec<(Document, String)> {
+    let dir = std::env::var_os("NORMSEARCH_BENCH_EXTRA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus-extra"));
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let bytes = std::fs::read(&path).ok()?;
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let id = path.file_stem()?.to_string_lossy().into_owned();
+            let language = id.rsplit('-').next().unwrap_or("en").to_string();
+            let doc = Document {
+                id,
+                file: path.clone(),
+                title: String::new(),
+                issuer: String::new(),
+                authors: Vec::new(),
+                date: PartialDate {
+                    year: 2000,
+                    month: None,
+                    day: None,
+                },
+                kind: "national-strategy".into(),
+                country: None,
+                organization: None,
+                language,
+                url: None,
+                container: None,
+                issuers: Vec::new(),
+                issuer_type: None,
+                number: None,
+                translation: None,
+                original_language: None,
+                venue: None,
+            };
+            Some((doc, text))
+        })
+        .collect()
 }
 
 #[cfg(test)]

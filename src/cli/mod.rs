@@ -425,7 +425,7 @@ mod tests {
             ),
             (
                 &["normsearch", "serch", "x"],
-                "unrecognized subcommand 'serch' tip: a similar subcommand exists: 'search'; see `normsearch --help`",
+                "unrecognized subcommand 'serch' tip: some similar subcommands exist: 'serve', 'search'; see `normsearch --help`",
             ),
         ] {
             let e = Cli::try_parse_from(args).unwrap_err();

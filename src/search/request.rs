@@ -19,6 +19,7 @@
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+use super::grid::{CompareRequest, GridRequest, GroupBy};
 use crate::error::UserError;
 use crate::query::YearRange;
 use crate::segment::PassageKind;
@@ -187,19 +188,8 @@ struct RawRequest {
 
 impl RawRequest {
     fn into_request(self) -> Result<SearchRequest, UserError> {
-        let years = match self.year {
-            Some(y) => Some(y.parse::<YearRange>()?),
-            None => None,
-        };
-        let kind = match self.kind {
-            Some(k) => Some(PassageKind::parse(&k).ok_or_else(|| {
-                UserError::request(
-                    "kind",
-                    format!("unknown passage kind `{k}`: kinds are body, list-item, footnote"),
-                )
-            })?),
-            None => None,
-        };
+        let years = years(self.year)?;
+        let kind = kind(self.kind)?;
         let defaults = SearchRequest::new(self.q);
         SearchRequest {
             limit: self.limit.unwrap_or(defaults.limit),
@@ -218,6 +208,104 @@ impl RawRequest {
         }
         .validate()
     }
+}
+
+/// `year=2011..2016`, or none.
+fn years(year: Option<String>) -> Result<Option<YearRange>, UserError> {
+    year.map(|y| y.parse::<YearRange>()).transpose()
+}
+
+/// `kind=footnote`, or none.
+fn kind(kind: Option<String>) -> Result<Option<PassageKind>, UserError> {
+    match kind {
+        Some(k) => Ok(Some(PassageKind::parse(&k).ok_or_else(|| {
+            UserError::request(
+                "kind",
+                format!("unknown passage kind `{k}`: kinds are body, list-item, footnote"),
+            )
+        })?)),
+        None => Ok(None),
+    }
+}
+
+impl GridRequest {
+    /// A grid request from a URL's query string, with the options of
+    /// `normsearch grid` by the same names:
+    /// `q=sovereignty&by=country&themes=norms/*&source=a,b&year=2011..&kind=body&exact=1`.
+    /// Parameters it does not know are refused.
+    pub fn from_query_string(query: &str) -> Result<GridRequest, UserError> {
+        let raw: RawGrid = serde_html_form::from_str(query)
+            .map_err(|e| UserError::request("query string", e.to_string()))?;
+        Ok(GridRequest {
+            query: raw.q,
+            themes: split_ids(&raw.themes),
+            by: match raw.by {
+                Some(by) => GroupBy::parse(&by)?,
+                None => GroupBy::Document,
+            },
+            sources: split_ids(&raw.source),
+            years: years(raw.year)?,
+            kind: kind(raw.kind)?,
+            exact: raw.exact.unwrap_or(false),
+        })
+    }
+}
+
+impl CompareRequest {
+    /// A comparison request from a URL's query string, with the options of
+    /// `normsearch compare` by the same names:
+    /// `q=attribution&theme=cbm&source=a,b&year=2011..&kind=body&exact=1`.
+    /// Parameters it does not know are refused.
+    pub fn from_query_string(query: &str) -> Result<CompareRequest, UserError> {
+        let raw: RawCompare = serde_html_form::from_str(query)
+            .map_err(|e| UserError::request("query string", e.to_string()))?;
+        Ok(CompareRequest {
+            query: raw.q,
+            theme: raw.theme,
+            sources: split_ids(&raw.source),
+            years: years(raw.year)?,
+            kind: kind(raw.kind)?,
+            exact: raw.exact.unwrap_or(false),
+        })
+    }
+}
+
+/// A grid request as it arrives, before validation.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrid {
+    #[serde(alias = "query", default)]
+    q: String,
+    #[serde(alias = "theme", default, deserialize_with = "one_or_many")]
+    themes: Vec<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    by: Option<String>,
+    #[serde(alias = "sources", default, deserialize_with = "one_or_many")]
+    source: Vec<String>,
+    #[serde(alias = "years", default, deserialize_with = "empty_is_none")]
+    year: Option<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
+    exact: Option<bool>,
+}
+
+/// A comparison request as it arrives, before validation.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCompare {
+    #[serde(alias = "query", default)]
+    q: String,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    theme: Option<String>,
+    #[serde(alias = "sources", default, deserialize_with = "one_or_many")]
+    source: Vec<String>,
+    #[serde(alias = "years", default, deserialize_with = "empty_is_none")]
+    year: Option<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    kind: Option<String>,
+    #[serde(default, deserialize_with = "flag")]
+    exact: Option<bool>,
 }
 
 impl TryFrom<RawRequest> for SearchRequest {
@@ -271,6 +359,29 @@ fn empty_is_none<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::E
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn grid_and_compare_requests_read_the_command_lines_options() {
+        let g = GridRequest::from_query_string(
+            "q=norms&by=country&themes=cbm,norms&source=a,b&year=2011..&kind=body&exact=1",
+        )
+        .unwrap();
+        assert_eq!(g.themes, ["cbm", "norms"]);
+        assert_eq!(g.by, GroupBy::Country);
+        assert_eq!(g.sources, ["a", "b"]);
+        assert!(g.exact && g.kind == Some(PassageKind::Body) && g.years.is_some());
+        assert_eq!(
+            GridRequest::from_query_string("").unwrap(),
+            GridRequest::default()
+        );
+        assert!(GridRequest::from_query_string("by=planet").is_err());
+        assert!(GridRequest::from_query_string("colour=red").is_err());
+        let c = CompareRequest::from_query_string("theme=cbm&source=a&source=b").unwrap();
+        assert_eq!(c.theme.as_deref(), Some("cbm"));
+        assert_eq!(c.sources, ["a", "b"]);
+        assert!(CompareRequest::from_query_string("by=year").is_err());
+        assert!(CompareRequest::from_query_string("kind=poem").is_err());
+    }
 
     #[test]
     fn query_strings_repeat_or_join_ids() {

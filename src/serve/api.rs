@@ -9,6 +9,12 @@
 //! | `GET /api/cite/{id}?format=plain\|chicago\|bibtex\|json` | `cite ID --format F` (text, or the JSON object) |
 //! | `GET /api/sources` | the documents with their metadata and passage counts ([`DocumentMeta`]) |
 //! | `GET /api/themes` | `themes --json`, as one array ([`ThemeCount`]) |
+//! | `GET /api/grid?q=&by=&themes=&source=&year=&kind=&exact=` | `grid --json` ([`Grid`]) |
+//! | `GET /api/compare?q=&theme=&source=&year=&kind=&exact=` | `compare --json` ([`Comparison`]) |
+//! | `GET /api/trace/{id}?min-words=N` | `trace ID --json` ([`Lineage`]) |
+//! | `GET /api/trace?text=&min-words=N` | `trace "TEXT" --json` ([`Lineage`]) |
+//! | `GET /api/similar/{id}?limit=N&min-words=N` | `similar ID --json` ([`Similar`]) |
+//! | `GET /api/reuse?min-words=N&min-documents=N` | `reuse --json`, as one array ([`Cluster`]) |
 //! | `GET /healthz` | `{"status": "ready"\|"building"\|"unavailable", …}` |
 //!
 //! Parameters are those of the command line's options, by the same names
@@ -21,6 +27,11 @@
 //! [`PassageContext`]: crate::engine::PassageContext
 //! [`DocumentMeta`]: crate::index::DocumentMeta
 //! [`ThemeCount`]: crate::engine::ThemeCount
+//! [`Grid`]: crate::search::Grid
+//! [`Comparison`]: crate::search::Comparison
+//! [`Lineage`]: crate::lineage::Lineage
+//! [`Similar`]: crate::lineage::Similar
+//! [`Cluster`]: crate::reuse::Cluster
 
 use std::sync::Arc;
 
@@ -35,10 +46,13 @@ use super::AppState;
 use crate::cite::Format;
 use crate::engine::Engine;
 use crate::error::UserError;
-use crate::search::SearchRequest;
+use crate::reuse::{ReuseOptions, DEFAULT_MIN_WORDS};
+use crate::search::{CompareRequest, GridRequest, SearchRequest, MAX_LIMIT, MAX_QUERY_CHARS};
 
 /// The most neighbours a passage page asks for on each side.
 pub const MAX_CONTEXT: u32 = 20;
+/// Passages `/api/similar` gives when not told, as `similar` does.
+pub const DEFAULT_SIMILAR: usize = 10;
 
 /// Asks the engine on a blocking thread (a search is CPU work that must
 /// not stall the runtime's workers) and answers with its record as JSON,
@@ -177,6 +191,141 @@ pub async fn themes(State(state): State<Arc<AppState>>, RawQuery(query): RawQuer
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct NoParams {}
+
+/// `GET /api/grid`: the `grid --json` document.
+pub async fn grid(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let request = match GridRequest::from_query_string(query.as_deref().unwrap_or("")) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(&e).into_response(),
+    };
+    answer(state, move |engine| Ok(engine.grid(&request)?)).await
+}
+
+/// `GET /api/compare`: the `compare --json` document.
+pub async fn compare(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let request = match CompareRequest::from_query_string(query.as_deref().unwrap_or("")) {
+        Ok(r) => r,
+        Err(e) => return ApiError::from(&e).into_response(),
+    };
+    answer(state, move |engine| Ok(engine.compare(&request)?)).await
+}
+
+/// The options of `trace`, `similar` and `reuse`, by the command line's
+/// names (`min-words`, also `min_words`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReuseParams {
+    /// `trace?text=`: the formulation to trace.
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(rename = "min-words", alias = "min_words", default)]
+    min_words: Option<usize>,
+    /// `similar`: most passages.
+    #[serde(default)]
+    limit: Option<usize>,
+    /// `reuse`: least documents a cluster spans.
+    #[serde(rename = "min-documents", alias = "min_documents", default)]
+    min_documents: Option<usize>,
+}
+
+impl ReuseParams {
+    /// The parameters, refusing those `allowed` does not name.
+    fn read(query: Option<&str>, allowed: &[&str]) -> Result<ReuseParams, ApiError> {
+        let p: ReuseParams = params(query)?;
+        let given = [
+            ("text", p.text.is_some()),
+            ("min-words", p.min_words.is_some()),
+            ("limit", p.limit.is_some()),
+            ("min-documents", p.min_documents.is_some()),
+        ];
+        if let Some((name, _)) = given.iter().find(|(n, set)| *set && !allowed.contains(n)) {
+            return Err(ApiError::from(&UserError::request(
+                "query string",
+                format!(
+                    "unknown parameter `{name}`: this endpoint takes {}",
+                    allowed.join(", ")
+                ),
+            )));
+        }
+        Ok(p)
+    }
+
+    fn options(&self) -> ReuseOptions {
+        ReuseOptions {
+            min_words: self.min_words.unwrap_or(DEFAULT_MIN_WORDS),
+            ..ReuseOptions::default()
+        }
+    }
+}
+
+/// `GET /api/trace/{id}`: the lineage of a passage, as `trace ID --json`.
+pub async fn trace(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let options = match ReuseParams::read(query.as_deref(), &["min-words"]) {
+        Ok(p) => p.options(),
+        Err(e) => return e.into_response(),
+    };
+    answer(state, move |engine| Ok(engine.trace(&id, &options)?)).await
+}
+
+/// `GET /api/trace?text=…`: the lineage of a text, as `trace "TEXT" --json`.
+pub async fn trace_text(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let (text, options) = match ReuseParams::read(query.as_deref(), &["text", "min-words"]) {
+        Ok(p) => (p.text.clone().unwrap_or_default(), p.options()),
+        Err(e) => return e.into_response(),
+    };
+    let length = text.chars().count();
+    if length > MAX_QUERY_CHARS {
+        return ApiError::from(&UserError::TooLong {
+            what: "text",
+            length,
+            limit: MAX_QUERY_CHARS,
+        })
+        .into_response();
+    }
+    answer(state, move |engine| Ok(engine.trace_text(&text, &options)?)).await
+}
+
+/// `GET /api/similar/{id}?limit=N`: the passages most like one, as
+/// `similar ID --json`.
+pub async fn similar(
+    State(state): State<Arc<AppState>>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let (limit, options) = match ReuseParams::read(query.as_deref(), &["limit", "min-words"]) {
+        Ok(p) => (p.limit.unwrap_or(DEFAULT_SIMILAR), p.options()),
+        Err(e) => return e.into_response(),
+    };
+    if limit > MAX_LIMIT {
+        return ApiError::from(&UserError::request(
+            "limit",
+            format!("at most {MAX_LIMIT} passages"),
+        ))
+        .into_response();
+    }
+    answer(state, move |engine| {
+        Ok(engine.similar(&id, limit, &options)?)
+    })
+    .await
+}
+
+/// `GET /api/reuse?min-words=N&min-documents=N`: the corpus's clusters of
+/// shared wording, as `reuse --json` (one array rather than JSON Lines).
+pub async fn reuse(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let (min_documents, options) =
+        match ReuseParams::read(query.as_deref(), &["min-words", "min-documents"]) {
+            Ok(p) => (p.min_documents.unwrap_or(2), p.options()),
+            Err(e) => return e.into_response(),
+        };
+    answer(state, move |engine| {
+        Ok(engine.reuse(&options, min_documents)?)
+    })
+    .await
+}
 
 /// What `/healthz` says.
 #[derive(Debug, Serialize, Deserialize)]

@@ -58,7 +58,14 @@ pub const MAX_BODY: usize = 1024;
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 /// The page's own routes: each answers `index.html`, which renders the
 /// view. A later view adds its path here.
-pub const PAGE_ROUTES: &[&str] = &["/", "/themes", "/sources", "/passage/{id}"];
+pub const PAGE_ROUTES: &[&str] = &[
+    "/",
+    "/themes",
+    "/sources",
+    "/passage/{id}",
+    "/grid",
+    "/compare",
+];
 /// The address `serve` binds when not told: loopback only.
 pub const DEFAULT_BIND: &str = "127.0.0.1:7700";
 
@@ -281,7 +288,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/api/cite/{id}", get(api::cite))
         .route("/api/sources", get(api::sources))
         .route("/api/themes", get(api::themes))
-        // Later views: /api/grid, /api/compare, /api/trace.
+        .route("/api/grid", get(api::grid))
+        .route("/api/compare", get(api::compare))
+        .route("/api/trace", get(api::trace_text))
+        .route("/api/trace/{id}", get(api::trace))
+        .route("/api/similar/{id}", get(api::similar))
+        .route("/api/reuse", get(api::reuse))
         .route("/assets/{*path}", get(asset));
     for route in PAGE_ROUTES {
         app = app.route(route, get(page));

@@ -367,6 +367,219 @@ fn passages_citations_sources_and_themes_equal_the_command_line() {
     assert!(health["passages"].as_u64().unwrap() > 100);
 }
 
+/// A JSON document without the time it took, at any depth.
+fn untimed_deep(mut v: Value) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("took_ms");
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    strip(&mut v);
+    v
+}
+
+/// The JSON `args` print on the command line (JSON Lines as one array).
+fn cli_json(args: &[&str]) -> Value {
+    let run = cli(args);
+    assert!(run.code == 0 || run.code == 1, "{args:?}: {}", run.stderr);
+    match serde_json::from_str(&run.stdout) {
+        Ok(v) => v,
+        Err(_) => Value::Array(
+            run.stdout
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect(),
+        ),
+    }
+}
+
+/// An API path, its query parameters, and the command line's arguments.
+type ApiCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+
+#[test]
+fn grid_and_compare_answers_equal_the_command_line() {
+    let s = shared();
+    let cases: &[ApiCase] = &[
+        ("grid", &[], &[]),
+        (
+            "grid",
+            &[("by", "year"), ("themes", "norms/*"), ("kind", "body")],
+            &["--by", "year", "--themes", "norms/*", "--kind", "body"],
+        ),
+        (
+            "grid",
+            &[
+                ("q", "sovereignty"),
+                ("source", "usa-2011,sweden-2014"),
+                ("year", "2011.."),
+            ],
+            &[
+                "--source",
+                "usa-2011",
+                "--source",
+                "sweden-2014",
+                "--year",
+                "2011..",
+                "--",
+                "sovereignty",
+            ],
+        ),
+        ("compare", &[("q", "attribution")], &["--", "attribution"]),
+        (
+            "compare",
+            &[("theme", "norms"), ("exact", "1"), ("year", "..2016")],
+            &["--theme", "norms", "--exact", "--year", "..2016"],
+        ),
+        (
+            "compare",
+            &[("q", "zzyzxnotaword")],
+            &["--", "zzyzxnotaword"],
+        ),
+    ];
+    for (command, params, flags) in cases {
+        let answer = get(&s.addr, &format!("/api/{command}?{}", query(params)));
+        assert_eq!(answer.status, 200, "{command} {params:?}: {}", answer.body);
+        let mut args = vec![*command, "--json"];
+        args.extend_from_slice(flags);
+        let want = cli_json(&args);
+        assert_eq!(
+            untimed_deep(answer.json()),
+            untimed_deep(want),
+            "{command} {params:?}"
+        );
+    }
+    // A cell's best passage opens as a passage.
+    let grid = get(&s.addr, "/api/grid").json();
+    let cell = grid["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["count"].as_u64() > Some(0))
+        .expect("a cell with passages");
+    let id = cell["best"]["id"].as_str().unwrap();
+    assert_eq!(get(&s.addr, &format!("/api/passages/{id}")).status, 200);
+
+    // Bad input: the CLI's wording, 400; unknown ids 400 as in search.
+    let e = get(&s.addr, "/api/grid?by=planet").error(400, "bad-query");
+    let run = cli(&["grid", "--by", "planet"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(e["message"].as_str().unwrap()),
+        "{e} vs {}",
+        run.stderr
+    );
+    let e = get(&s.addr, "/api/compare").error(400, "bad-query");
+    assert!(
+        e["message"].as_str().unwrap().contains("query or a theme"),
+        "{e}"
+    );
+    let e = get(&s.addr, "/api/grid?themes=narnia").error(400, "bad-query");
+    let run = cli(&["grid", "--themes", "narnia"]);
+    assert!(run.stderr.contains(e["message"].as_str().unwrap()), "{e}");
+    get(&s.addr, "/api/compare?theme=narnia").error(400, "bad-query");
+    get(&s.addr, "/api/grid?source=narnia").error(400, "bad-query");
+    get(&s.addr, "/api/compare?q=norms&year=2016..2011").error(400, "bad-query");
+    get(&s.addr, "/api/compare?q=norms&by=year").error(400, "bad-query");
+    get(&s.addr, "/api/grid?q=norms+AND+(state").error(400, "bad-query");
+}
+
+#[test]
+fn lineage_answers_equal_the_command_line() {
+    let s = shared();
+    let clusters = get(&s.addr, "/api/reuse");
+    assert_eq!(clusters.status, 200, "{}", clusters.body);
+    assert_eq!(
+        untimed_deep(clusters.json()),
+        untimed_deep(cli_json(&["reuse", "--json"]))
+    );
+    let few = get(&s.addr, "/api/reuse?min-words=20&min-documents=3").json();
+    assert_eq!(
+        untimed_deep(few),
+        untimed_deep(cli_json(&[
+            "reuse",
+            "--json",
+            "--min-words",
+            "20",
+            "--min-documents",
+            "3"
+        ]))
+    );
+
+    // A passage with a lineage when the corpus has one, else any passage.
+    let id = clusters.json()[0]["earliest"]
+        .as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            get(&s.addr, "/api/search?q=attribution&limit=1").json()["hits"][0]["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        });
+    let traced = get(&s.addr, &format!("/api/trace/{id}"));
+    assert_eq!(traced.status, 200, "{}", traced.body);
+    assert_eq!(
+        untimed_deep(traced.json()),
+        untimed_deep(cli_json(&["trace", "--json", &id]))
+    );
+    let traced = get(&s.addr, &format!("/api/trace/{id}?min_words=15")).json();
+    assert_eq!(
+        untimed_deep(traced),
+        untimed_deep(cli_json(&["trace", "--json", "--min-words", "15", &id]))
+    );
+    let text = get(&s.addr, &format!("/api/passages/{id}")).json()["passage"]["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let by_text = get(
+        &s.addr,
+        &format!("/api/trace?{}", query(&[("text", &text)])),
+    );
+    assert_eq!(by_text.status, 200, "{}", by_text.body);
+    assert_eq!(
+        untimed_deep(by_text.json()),
+        untimed_deep(cli_json(&["trace", "--json", "--", &text]))
+    );
+
+    let like = get(&s.addr, &format!("/api/similar/{id}?limit=5"));
+    assert_eq!(like.status, 200, "{}", like.body);
+    assert_eq!(
+        untimed_deep(like.json()),
+        untimed_deep(cli_json(&["similar", "--json", "--limit", "5", &id]))
+    );
+    assert_eq!(
+        untimed_deep(get(&s.addr, &format!("/api/similar/{id}")).json()),
+        untimed_deep(cli_json(&["similar", "--json", &id]))
+    );
+
+    // Bad input: 404 for an unknown passage, 400 with the CLI's wording.
+    let e = get(&s.addr, "/api/trace/usa-2011:99999").error(404, "unknown-id");
+    let run = cli(&["trace", "usa-2011:99999"]);
+    assert_eq!(
+        e["message"],
+        run.stderr
+            .trim()
+            .strip_prefix("normsearch: error: ")
+            .unwrap()
+    );
+    get(&s.addr, "/api/similar/usa-2011:99999").error(404, "unknown-id");
+    let e = get(&s.addr, "/api/trace?text=too+short").error(400, "bad-query");
+    let run = cli(&["trace", "too short"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains(e["message"].as_str().unwrap()), "{e}");
+    get(&s.addr, "/api/trace").error(400, "bad-query");
+    get(&s.addr, &format!("/api/trace/{id}?min-words=0")).error(400, "bad-query");
+    get(&s.addr, &format!("/api/trace/{id}?min-words=many")).error(400, "bad-query");
+    get(&s.addr, &format!("/api/trace/{id}?limit=3")).error(400, "bad-query");
+    get(&s.addr, &format!("/api/similar/{id}?limit=5000")).error(400, "bad-query");
+    get(&s.addr, &format!("/api/similar/{id}?colour=red")).error(400, "bad-query");
+    get(&s.addr, "/api/reuse?text=x").error(400, "bad-query");
+}
+
 #[test]
 fn errors_are_json_with_the_command_line_wording_and_status() {
     let s = shared();

@@ -19,6 +19,8 @@ const ROUTES = [
   { test: (path) => path.startsWith("/passage/"), view: () => import("./views/passage.js") },
   { test: (path) => path === "/themes", view: () => import("./views/themes.js") },
   { test: (path) => path === "/sources", view: () => import("./views/sources.js") },
+  { test: (path) => path === "/grid", view: () => import("./views/grid.js") },
+  { test: (path) => path === "/compare", view: () => import("./views/compare.js") },
 ];
 
 const LOADING_DELAY_MS = 150;

@@ -17,6 +17,8 @@ export function h(tag, attrs, ...children) {
     if (key === "dataset") Object.assign(el.dataset, value);
     else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
     else if (key === "class") el.className = value;
+    // Through the CSSOM: the page's Content-Security-Policy refuses style attributes.
+    else if (key === "style" && typeof value === "object") Object.assign(el.style, value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
   append(el, children);

@@ -59,14 +59,63 @@ function citeBlock(id, format, label, text, ctx) {
     text === null ? null : h("pre", { class: "citation-text" }, text));
 }
 
+/** A version's text with the words changed against the earlier version marked. */
+function diffed(entry) {
+  const edits = entry.earlier?.edits || [];
+  if (!edits.length) return entry.passage_text;
+  const chars = Array.from(entry.passage_text);
+  const out = [];
+  let at = 0;
+  for (const e of edits) {
+    const [from, to] = e.later;
+    if (from > at) out.push(chars.slice(at, from).join(""));
+    if (e.kind === "removed") out.push(h("del", { title: "removed" }, e.earlier_text));
+    else if (e.kind === "added") out.push(h("ins", { title: "added" }, chars.slice(from, to).join("")));
+    else if (e.kind === "replaced") out.push(h("del", null, e.earlier_text), h("ins", null, chars.slice(from, to).join("")));
+    else out.push(chars.slice(from, to).join(""));
+    at = Math.max(at, to);
+  }
+  if (at < chars.length) out.push(chars.slice(at).join(""));
+  return out;
+}
+
+function lineageSection(lineage) {
+  const versions = (lineage?.entries || []).filter((e) => !e.is_query || lineage.entries.length > 1);
+  if (versions.length < 2) return null;
+  return h("section", { class: "lineage", "aria-labelledby": "lineage-title" },
+    h("h2", { id: "lineage-title" }, "Lineage"),
+    h("p", { class: "small" }, "Earlier and later versions of this wording, oldest first; changes against the earlier version are marked."),
+    h("ol", { role: "list" }, versions.map((e) => h("li", { class: e.is_query ? "neighbour this" : "neighbour", dataset: { id: e.id } },
+      h("p", { class: "neighbour-meta" },
+        h("a", { class: "pid", href: `/passage/${encodeURIComponent(e.id)}` }, e.id),
+        h("span", null, String(e.date)),
+        h("span", null, `${e.matched_words} words shared, similarity ${Number(e.similarity).toFixed(2)}`)),
+      h("p", { class: "passage-text" }, diffed(e))))));
+}
+
+function similarSection(similar) {
+  if (!similar?.passages?.length) return null;
+  return h("section", { class: "similar", "aria-labelledby": "similar-title" },
+    h("h2", { id: "similar-title" }, "Similar passages"),
+    h("ol", { role: "list" }, similar.passages.map((s) => h("li", { class: "neighbour", dataset: { id: s.id } },
+      h("p", { class: "neighbour-meta" },
+        h("a", { class: "pid", href: `/passage/${encodeURIComponent(s.id)}` }, s.id),
+        h("span", null, s.date),
+        h("span", null, s.tier === "wording" ? `${s.matched_words} words shared` : `shares ${s.shared_terms.join(", ")}`)),
+      h("p", { class: "passage-text" }, s.text)))));
+}
+
 /** Renders the passage page for `ctx.url`. */
 export async function render(ctx) {
   const id = decodeURIComponent(ctx.url.pathname.slice("/passage/".length));
   const opts = { signal: ctx.signal, onBuilding: ctx.building };
   const shown = FORMATS.filter(([f]) => f !== "json");
-  const [record, labels, ...texts] = await Promise.all([
+  const enc = encodeURIComponent(id);
+  const [record, labels, lineage, similar, ...texts] = await Promise.all([
     api.passage(id, opts),
     api.labels(),
+    api.get(`/api/trace/${enc}`, { signal: ctx.signal }).catch(() => null),
+    api.get(`/api/similar/${enc}?limit=5`, { signal: ctx.signal }).catch(() => null),
     ...shown.map(([f]) => api.cite(id, f, opts).catch(() => null)),
   ]);
   const p = record.passage;
@@ -110,6 +159,8 @@ export async function render(ctx) {
             h("span", { class: "passage-text" }, n.text), " ",
             h("a", { href: `/passage/${encodeURIComponent(n.id)}`, class: "pid" }, n.id)))))
       : null,
+    lineageSection(lineage),
+    similarSection(similar),
     h("section", { class: "cite", "aria-labelledby": "cite-title" },
       h("h2", { id: "cite-title" }, "Cite this passage"),
       shown.map(([format, label], i) => citeBlock(p.id, format, label, texts[i], ctx)),
