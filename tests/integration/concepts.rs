@@ -40,7 +40,7 @@ fn every_name_of_every_concept_finds_the_others_below_itself() {
         corpus.join("corpus.toml"),
         "[[document]]\nid = \"concepts\"\nfile = \"concepts.txt\"\n\
          title = \"Concept fixture\"\nissuer = \"normsearch tests\"\n\
-         date = \"2024\"\nkind = \"academic\"\nlanguage = \"en\"\n",
+         date = \"2024\"\nkind = \"article\"\nlanguage = \"en\"\n",
     )
     .unwrap();
     let opts = BuildOptions {
