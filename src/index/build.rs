@@ -395,6 +395,8 @@ pub(super) fn build_checked(
     write_stamps(&gen_dir.join(INPUTS_FILE), &inputs)?;
     write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
     write_synced(&gen_dir.join(LEXICON_COMPILED), &lexicon.compiled())?;
+    let cues = super::ThemeCues::new(&analyser.taxonomy, lexicon);
+    write_synced(&gen_dir.join(super::theme_cues::FILE), &cues.to_bytes())?;
     write_synced(&gen_dir.join(READERS_LOCK), b"")?;
     // Last: a generation with its record is complete.
     let meta_json = serde_json::to_vec_pretty(&meta).map_err(|e| record("metadata", e))?;

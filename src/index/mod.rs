@@ -18,6 +18,8 @@
 //!     inputs.tsv             size and modification time of every input
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
+//!     theme-cues.json        the taxonomy's decisive terms, analysed: the
+//!                            themes a query names (read by searches)
 //!     reuse-*.bin            signatures, word statistics and passage table
 //!                            for trace, reuse and similar (see `reuse.rs`)
 //!   gen-6/           the previous generation, kept for readers still on it
@@ -45,6 +47,7 @@ mod reuse;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod theme_cues;
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -65,10 +68,11 @@ pub use meta::{DocumentMeta, Meta, ThemeMeta};
 pub use schema::{
     kind_code, schema, source_facet, theme_facet, theme_score_of, theme_score_value, Fields,
 };
+pub use theme_cues::ThemeCues;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";
@@ -162,6 +166,8 @@ pub struct Index {
     meta: Meta,
     /// Read on first use: most searches never need it.
     documents: OnceLock<Vec<DocumentMeta>>,
+    /// Read on first use.
+    theme_cues: OnceLock<ThemeCues>,
     /// The reuse files, read on first use by trace, reuse and similar.
     reuse: OnceLock<std::sync::Arc<crate::reuse::Library>>,
     lexicon: Lexicon,
@@ -279,6 +285,7 @@ impl Index {
             fields,
             meta,
             documents: OnceLock::new(),
+            theme_cues: OnceLock::new(),
             reuse: OnceLock::new(),
             lexicon,
             _hold: hold,
@@ -308,6 +315,13 @@ impl Index {
     /// What the generation records about itself.
     pub fn meta(&self) -> &Meta {
         &self.meta
+    }
+
+    /// The decisive terms of the taxonomy the index was built with: the
+    /// themes a query names.
+    pub fn theme_cues(&self) -> &ThemeCues {
+        self.theme_cues
+            .get_or_init(|| ThemeCues::load(&self.generation))
     }
 
     /// The lexicon the index was built with (queries must use the same).

@@ -1,20 +1,22 @@
-//! Acronyms and long forms: where they stand in a query text, and the
-//! variants that replace them (`CBMs` ↔ `confidence-building measures`).
+//! Concepts and families in a query text: where a concept's name stands
+//! (`CBMs`, `confidence-building measures`, `A/70/174`) and the names that
+//! may replace it, and for a word the other stems of its family.
 //!
 //! Input: a query text and the compiled rules. Output: [`Alternatives`]
 //! (each spot and what may replace it) and [`Variant`]s (the combinations,
-//! the text itself first). Acronyms are expanded at query time, never in
-//! the index: a token filter that emits several tokens for one word turns
-//! a query word into a phrase.
+//! the text itself first, then a word's family), each marked with its
+//! [`Origin`]. Names whose words hold the name typed (`cyber espionage` for
+//! `espionage`) are left out: they find nothing the typed name does not.
 
 use tantivy::tokenizer::Token;
 
-use super::rules::{LongForm, Rules};
-use super::{Alternatives, Lexicon, Variant};
+use super::concepts::{Form, FormKind};
+use super::rules::Rules;
+use super::{Alternatives, Expansions, Lexicon, Origin, Variant};
 
 impl Lexicon {
-    /// Every acronym and long form in `text`, left to right, longest first,
-    /// not overlapping, each with its replacements.
+    /// Every concept name in `text`, left to right, longest first, not
+    /// overlapping, each with its replacements.
     pub fn alternatives(&self, text: &str) -> Vec<Alternatives> {
         let tokens = self.tokens(text);
         self.rules
@@ -24,166 +26,234 @@ impl Lexicon {
                 span: tokens[spot.start].offset_from..tokens[spot.start + spot.len - 1].offset_to,
                 variants: spot
                     .alternatives
-                    .into_iter()
-                    .map(|f| Variant {
-                        text: f.written,
-                        tokens: f.tokens,
-                    })
+                    .iter()
+                    .map(|&(c, f)| self.rules.variant_of(c, f))
                     .collect(),
             })
             .collect()
     }
 
-    /// The acronym ↔ long-form variants of a query text (a word or a
-    /// phrase), the text itself first, at most `max` in all.
-    ///
-    /// Every acronym in `text` may be replaced by each of its long forms, and
-    /// every long form by its acronym and the other long forms; a text with
-    /// two such spots yields their combinations, in order, until `max`.
+    /// The variants of a query text (a word or a phrase), the text itself
+    /// first, at most `max` in all: see [`expansions_with`](Self::expansions_with).
     pub fn expansions(&self, text: &str, max: usize) -> Vec<Variant> {
+        self.expansions_with(text, max, Expansions::default())
+    }
+
+    /// The variants of a query text, the text itself first, at most `max`
+    /// in all.
+    ///
+    /// With `concepts`, every concept name in `text` may be replaced by each
+    /// of the concept's other names; a text with two such spots yields their
+    /// combinations, in order, until `max`. With `families`, a text of one
+    /// word then gains the other stems of its family.
+    pub fn expansions_with(&self, text: &str, max: usize, with: Expansions) -> Vec<Variant> {
         let tokens = self.tokens(text);
         let original = Variant {
             text: text.to_string(),
             tokens: tokens.iter().map(|t| t.text.clone()).collect(),
+            origin: Origin::Typed,
         };
         if max <= 1 {
             return if max == 1 { vec![original] } else { Vec::new() };
         }
-        let spots = self.rules.expansion_spots(text, &tokens);
-        if spots.is_empty() {
-            return vec![original];
-        }
-        // Each spot offers the original span (choice 0) and its alternatives;
-        // enumerate choices like an odometer, leftmost spot fastest.
         let mut out = vec![original];
-        let mut choice = vec![0usize; spots.len()];
-        'outer: loop {
-            let mut k = 0;
-            loop {
-                if k == spots.len() {
-                    break 'outer;
+        let spots = if with.concepts {
+            self.rules.expansion_spots(text, &tokens)
+        } else {
+            Vec::new()
+        };
+        if !spots.is_empty() {
+            // Each spot offers the original span (choice 0) and its
+            // alternatives; enumerate choices like an odometer, leftmost
+            // spot fastest.
+            let mut choice = vec![0usize; spots.len()];
+            'outer: loop {
+                let mut k = 0;
+                loop {
+                    if k == spots.len() {
+                        break 'outer;
+                    }
+                    choice[k] += 1;
+                    if choice[k] <= spots[k].alternatives.len() {
+                        break;
+                    }
+                    choice[k] = 0;
+                    k += 1;
                 }
-                choice[k] += 1;
-                if choice[k] <= spots[k].alternatives.len() {
+                if out.len() >= max {
                     break;
                 }
-                choice[k] = 0;
-                k += 1;
+                out.push(self.rules.render_variant(text, &tokens, &spots, &choice));
             }
-            if out.len() >= max {
-                break;
+        }
+        if with.families && tokens.len() == 1 {
+            if let Some((head, others)) = self.family(&tokens[0].text) {
+                for (stem, word) in others {
+                    if out.len() >= max {
+                        break;
+                    }
+                    out.push(Variant {
+                        text: word.to_string(),
+                        tokens: vec![stem.to_string()],
+                        origin: Origin::Family {
+                            head: head.to_string(),
+                        },
+                    });
+                }
             }
-            out.push(render_variant(text, &tokens, &spots, &choice));
         }
         out
     }
 }
 
-/// Builds the text and tokens of one combination of choices.
-fn render_variant(text: &str, tokens: &[Token], spots: &[Spot], choice: &[usize]) -> Variant {
-    let mut out_text = String::new();
-    let mut out_tokens = Vec::new();
-    let mut text_at = 0;
-    let mut tok_at = 0;
-    for (spot, &c) in spots.iter().zip(choice) {
-        let from = tokens[spot.start].offset_from;
-        let to = tokens[spot.start + spot.len - 1].offset_to;
-        out_tokens.extend(tokens[tok_at..spot.start].iter().map(|t| t.text.clone()));
-        out_text.push_str(&text[text_at..from]);
-        if c == 0 {
-            out_text.push_str(&text[from..to]);
-            out_tokens.extend(
-                tokens[spot.start..spot.start + spot.len]
-                    .iter()
-                    .map(|t| t.text.clone()),
-            );
-        } else {
-            let alt = &spot.alternatives[c - 1];
-            out_text.push_str(&alt.written);
-            out_tokens.extend(alt.tokens.iter().cloned());
+impl Rules {
+    /// The variant a concept's form stands for.
+    fn variant_of(&self, concept: u32, form: u32) -> Variant {
+        let c = &self.concepts[concept as usize];
+        let f = &c.forms[form as usize];
+        Variant {
+            text: f.written.clone(),
+            tokens: f.tokens.clone(),
+            origin: Origin::Concept {
+                id: c.id.clone(),
+                label: c.label.clone(),
+                kind: f.kind,
+            },
         }
-        text_at = to;
-        tok_at = spot.start + spot.len;
     }
-    out_text.push_str(&text[text_at..]);
-    out_tokens.extend(tokens[tok_at..].iter().map(|t| t.text.clone()));
-    Variant {
-        text: out_text,
-        tokens: out_tokens,
+
+    /// Builds the text and tokens of one combination of choices.
+    fn render_variant(
+        &self,
+        text: &str,
+        tokens: &[Token],
+        spots: &[Spot],
+        choice: &[usize],
+    ) -> Variant {
+        let mut out_text = String::new();
+        let mut origin = Origin::Typed;
+        let mut out_tokens = Vec::new();
+        let mut text_at = 0;
+        let mut tok_at = 0;
+        for (spot, &c) in spots.iter().zip(choice) {
+            let from = tokens[spot.start].offset_from;
+            let to = tokens[spot.start + spot.len - 1].offset_to;
+            out_tokens.extend(tokens[tok_at..spot.start].iter().map(|t| t.text.clone()));
+            out_text.push_str(&text[text_at..from]);
+            if c == 0 {
+                out_text.push_str(&text[from..to]);
+                out_tokens.extend(
+                    tokens[spot.start..spot.start + spot.len]
+                        .iter()
+                        .map(|t| t.text.clone()),
+                );
+            } else {
+                let (ci, fi) = spot.alternatives[c - 1];
+                let alt = self.variant_of(ci, fi);
+                out_text.push_str(&alt.text);
+                out_tokens.extend(alt.tokens);
+                if origin == Origin::Typed {
+                    origin = alt.origin;
+                }
+            }
+            text_at = to;
+            tok_at = spot.start + spot.len;
+        }
+        out_text.push_str(&text[text_at..]);
+        out_tokens.extend(tokens[tok_at..].iter().map(|t| t.text.clone()));
+        Variant {
+            text: out_text,
+            tokens: out_tokens,
+            origin,
+        }
     }
 }
 
-/// A place in a query text where an acronym or a long form stands.
+/// A place in a query text where a concept's name stands.
 pub(super) struct Spot {
     /// First token index.
     start: usize,
     /// Number of tokens.
     len: usize,
-    alternatives: Vec<LongForm>,
+    /// The concept's other forms: `(concept, form)`.
+    alternatives: Vec<(u32, u32)>,
 }
 
 impl Rules {
-    /// Acronyms and long forms standing in `tokens`, left to right, longest
-    /// first, not overlapping.
+    /// Concept names standing in `tokens`, left to right, longest first,
+    /// not overlapping; names with nothing to offer are left out.
     pub(super) fn expansion_spots(&self, text: &str, tokens: &[Token]) -> Vec<Spot> {
         let words: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
         let mut spots = Vec::new();
         let mut i = 0;
         while i < words.len() {
-            let mut best: Option<Spot> = None;
-            for acr in &self.acronyms {
-                let mut consider = |len: usize, alternatives: Vec<LongForm>| {
-                    if best.as_ref().is_none_or(|b| len > b.len) {
-                        best = Some(Spot {
-                            start: i,
-                            len,
-                            alternatives,
-                        });
-                    }
-                };
-                if starts_with(&words[i..], &acr.tokens) {
-                    let n = acr.tokens.len();
-                    let written = &text[tokens[i].offset_from..tokens[i + n - 1].offset_to];
-                    if !acr.case_sensitive || written_as(written, &acr.written) {
-                        consider(n, acr.long.iter().map(LongForm::clone_of).collect());
-                    }
+            let mut best: Option<(usize, u32, u32)> = None;
+            for &(c, f) in self.form_index.get(words[i]).map_or(&[][..], Vec::as_slice) {
+                let form = &self.concepts[c as usize].forms[f as usize];
+                let n = form.tokens.len();
+                if !starts_with(&words[i..], &form.tokens) {
+                    continue;
                 }
-                for (k, form) in acr.long.iter().enumerate() {
-                    if starts_with(&words[i..], &form.tokens) {
-                        let mut alts = vec![LongForm {
-                            written: acr.written.clone(),
-                            tokens: acr.tokens.clone(),
-                        }];
-                        alts.extend(
-                            acr.long
-                                .iter()
-                                .enumerate()
-                                .filter(|&(j, _)| j != k)
-                                .map(|(_, f)| f.clone_of()),
-                        );
-                        consider(form.tokens.len(), alts);
-                    }
+                let written = &text[tokens[i].offset_from..tokens[i + n - 1].offset_to];
+                if form.case_sensitive && !written_as(written, &form.written) {
+                    continue;
+                }
+                if best.is_none_or(|(len, _, _)| n > len) {
+                    best = Some((n, c, f));
                 }
             }
-            match best {
-                Some(spot) => {
-                    i += spot.len;
-                    spots.push(spot);
-                }
-                None => i += 1,
+            let Some((len, c, f)) = best else {
+                i += 1;
+                continue;
+            };
+            let concept = &self.concepts[c as usize];
+            let typed = &concept.forms[f as usize];
+            // A name that holds the one typed, or another name offered
+            // (`transparency and confidence-building measures` beside
+            // `confidence-building measures`), finds nothing more.
+            let offered: Vec<&Form> = concept
+                .forms
+                .iter()
+                .enumerate()
+                .filter(|&(k, _)| k != f as usize)
+                .map(|(_, form)| form)
+                .collect();
+            let alternatives: Vec<(u32, u32)> = concept
+                .forms
+                .iter()
+                .enumerate()
+                .filter(|&(k, other)| {
+                    k != f as usize
+                        && !redundant(other, typed)
+                        && !offered
+                            .iter()
+                            .any(|o| !std::ptr::eq(*o, other) && redundant(other, o))
+                })
+                .map(|(k, _)| (c, k as u32))
+                .collect();
+            if !alternatives.is_empty() {
+                spots.push(Spot {
+                    start: i,
+                    len,
+                    alternatives,
+                });
             }
+            i += len;
         }
         spots
     }
 }
 
-impl LongForm {
-    fn clone_of(&self) -> LongForm {
-        LongForm {
-            written: self.written.clone(),
-            tokens: self.tokens.clone(),
-        }
-    }
+/// Whether `other` holds every word of `typed` in a row: it then matches
+/// only passages the typed form matches already (`cyber espionage` for
+/// `espionage`). An acronym never is: it is one word of its own.
+fn redundant(other: &Form, typed: &Form) -> bool {
+    other.kind != FormKind::Acronym
+        && other.tokens.len() > typed.tokens.len()
+        && other
+            .tokens
+            .windows(typed.tokens.len())
+            .any(|w| w == typed.tokens.as_slice())
 }
 
 fn starts_with(words: &[&str], pattern: &[String]) -> bool {

@@ -1,6 +1,8 @@
 //! The lexicon's file format (`lexicon.toml`): spellings, the -ise rule's
-//! exceptions, compounds and acronyms, as a librarian writes them, and the
-//! [`Locator`] that finds an entry's line for an error message.
+//! exceptions, compounds, concepts (with the `[acronyms]` shorthand for a
+//! concept that is an acronym and its long forms) and word families, as a
+//! librarian writes them, and the [`Locator`] that finds an entry's line for
+//! an error message.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,30 @@ pub(super) struct LexiconFile {
     pub(super) compounds: BTreeMap<String, OneOrMany>,
     #[serde(default)]
     pub(super) acronyms: BTreeMap<String, AcronymFile>,
+    #[serde(default)]
+    pub(super) concept: Vec<ConceptFile>,
+    #[serde(default)]
+    pub(super) families: BTreeMap<String, Vec<String>>,
+}
+
+/// One `[[concept]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ConceptFile {
+    pub(super) id: String,
+    pub(super) label: String,
+    #[serde(default)]
+    pub(super) variants: Vec<String>,
+    #[serde(default)]
+    pub(super) acronyms: Vec<String>,
+    /// The acronyms expand only when a query writes them as written here.
+    #[serde(default)]
+    pub(super) case_sensitive: bool,
+    #[serde(default)]
+    pub(super) symbols: Vec<String>,
+    /// Names in other languages, by ISO 639-1 code.
+    #[serde(default)]
+    pub(super) names: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -93,6 +119,30 @@ impl Locator<'_> {
             }
         }
         None
+    }
+
+    /// The 1-based line of the `[[concept]]` entry whose id is `id`.
+    pub(super) fn concept_line(&self, id: &str) -> Option<usize> {
+        self.src
+            .lines()
+            .position(|line| {
+                let t = line.trim_start();
+                t.strip_prefix("id")
+                    .map(str::trim_start)
+                    .and_then(|r| r.strip_prefix('='))
+                    .is_some_and(|r| r.trim().trim_matches(['"', '\'']) == id)
+            })
+            .map(|i| i + 1)
+    }
+
+    /// An error about the `[[concept]]` entry `id`.
+    pub(super) fn concept_error(&self, id: &str, message: String) -> Error {
+        UserError::data(
+            PathBuf::from(self.path),
+            self.concept_line(id),
+            format!("lexicon [[concept]] `{id}`: {message}"),
+        )
+        .into()
     }
 
     pub(super) fn error(&self, section: &str, entry: &str, message: String) -> Error {

@@ -3,20 +3,24 @@
 //!
 //! Input: a lexicon file (`corpus/lexicon.toml`, or the copy built into the
 //! program) listing British/American spellings, compounds written apart or
-//! joined, and acronyms with their long forms. Output: a [`Lexicon`] that
+//! joined, concepts (one idea under its label, variants, acronyms and
+//! document symbols, with its names in other languages) and word families.
+//! Output: a [`Lexicon`] that
 //!
 //! * registers two tantivy analysers: [`STEMMED_TOKENIZER`] (words split,
 //!   lower-cased, accents folded, spellings and compounds rewritten, English
 //!   stems) and [`EXACT_TOKENIZER`] (lower-cased and folded, nothing else);
 //! * analyses a text into the same stemmed tokens ([`Lexicon::analyze`]), so
 //!   that the theme tagger matches exactly what search matches;
-//! * lists the acronym ↔ long-form variants of a query text
-//!   ([`Lexicon::expansions`]).
+//! * lists the variants of a query text ([`Lexicon::expansions`]): the other
+//!   names of each concept it names, and for a word the other stems of its
+//!   family, each marked with its [`Origin`].
 //!
 //! Refused, with a [`UserError::Data`] naming the file, line and entry: TOML
-//! errors, unknown keys, empty entries, acronyms without a long form, and
+//! errors, unknown keys, empty entries, acronyms without a long form,
 //! rewrites that conflict (one word rewritten two ways, or a rewrite whose
-//! result is rewritten again).
+//! result is rewritten again), a name given to two concepts, a word in two
+//! families.
 //!
 //! Why rewrites happen on stems: a librarian writes `centre = "center"` once,
 //! and `centres`, `centred` follow, because both sides are stemmed before the
@@ -28,11 +32,13 @@
 //! `national cybersecurity strategy`). Positions are renumbered after a join
 //! for exactly that reason.
 //!
-//! Why acronyms are not rewritten in the index: `CBMs` and
+//! Why concepts and families are not rewritten in the index: `CBMs` and
 //! `confidence-building measures` differ in length, and a token filter that
-//! emits several tokens for one word turns a query word into a phrase. The
-//! query parser instead asks [`Lexicon::expansions`] for alternatives and ORs
-//! them.
+//! emits several tokens for one word turns a query word into a phrase; and
+//! a query should find the form typed first, its other names and relatives
+//! below it. The query parser instead asks [`Lexicon::expansions`] for
+//! alternatives and ORs them, and the ranking weighs each by its
+//! [`Origin`].
 //!
 //! ```
 //! use normsearch::lexicon::Lexicon;
@@ -42,6 +48,7 @@
 //! ```
 
 mod analyzer;
+mod concepts;
 mod expansion;
 mod file;
 mod rules;
@@ -75,7 +82,7 @@ const BUILTIN: &str = include_str!("../../corpus/lexicon.toml");
 /// The file name looked for in a corpus folder.
 const FILE_NAME: &str = "lexicon.toml";
 
-/// The domain normalisation: spellings, compounds, acronyms.
+/// The domain normalisation: spellings, compounds, concepts, families.
 ///
 /// Cheap to clone (the rules are shared).
 #[derive(Clone)]
@@ -89,28 +96,89 @@ impl fmt::Debug for Lexicon {
         f.debug_struct("Lexicon")
             .field("spellings", &self.rules.full.spelling.len())
             .field("compounds", &self.rules.compound_count)
-            .field("acronyms", &self.rules.acronyms.len())
+            .field("concepts", &self.rules.concepts.len())
+            .field("families", &self.rules.families.families.len())
             .finish()
     }
 }
 
-/// One variant of a query text: the text as a person reads it and the
-/// stemmed tokens to search for.
+/// One variant of a query text: the text as a person reads it, the
+/// stemmed tokens to search for, and where it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Variant {
-    /// The text with acronyms or long forms replaced, for `--explain`.
+    /// The text with a concept's name or a word replaced, for `--explain`.
     pub text: String,
     /// Its normalised tokens, as [`Lexicon::analyze`] gives them.
     pub tokens: Vec<String>,
+    /// Why it is searched for.
+    pub origin: Origin,
 }
 
-/// An acronym or a long form standing in a text, and what may replace it.
+/// Why a [`Variant`] is searched for: the text as typed, or what the
+/// lexicon put in its place. The ranking weighs the typed form above the
+/// others.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// The text as typed.
+    #[default]
+    Typed,
+    /// Another name of a concept the text names.
+    Concept {
+        /// The concept's id.
+        id: String,
+        /// Its preferred label.
+        label: String,
+        /// What the name put in is (label, variant, acronym, symbol).
+        kind: FormKind,
+    },
+    /// Another word of the typed word's family.
+    Family {
+        /// The family's head word (`regulation`).
+        head: String,
+    },
+}
+
+pub use concepts::FormKind;
+
+/// Which of the lexicon's expansions a query uses: all of them normally;
+/// the ranking's measurements switch them off one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expansions {
+    /// The other names of the concepts a text names.
+    pub concepts: bool,
+    /// The other stems of a word's family.
+    pub families: bool,
+}
+
+impl Default for Expansions {
+    fn default() -> Self {
+        Expansions {
+            concepts: true,
+            families: true,
+        }
+    }
+}
+
+/// A concept's name standing in a text, and what may replace it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alternatives {
-    /// Byte range of the acronym or long form in the text.
+    /// Byte range of the name in the text.
     pub span: std::ops::Range<usize>,
-    /// The replacements: a long form's acronym, an acronym's long forms.
+    /// The replacements: the concept's other names.
     pub variants: Vec<Variant>,
+}
+
+/// A concept as the lexicon holds it, for listing and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConceptInfo {
+    /// Its id.
+    pub id: String,
+    /// Its preferred label.
+    pub label: String,
+    /// Its English forms as written, the label first, with their kinds.
+    pub forms: Vec<(String, FormKind)>,
+    /// Its names in other languages, by language code.
+    pub names: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 impl Lexicon {
@@ -170,7 +238,8 @@ impl Lexicon {
             full: &r.full,
             light: &r.light,
             compound_count: r.compound_count,
-            acronyms: &r.acronyms,
+            concepts: &r.concepts,
+            families: &r.families,
         };
         // Plain data with string keys: serialising cannot fail.
         serde_json::to_vec(&compiled).unwrap_or_default()
@@ -194,12 +263,45 @@ impl Lexicon {
             full: c.full,
             light: c.light,
             compound_count: c.compound_count,
-            acronyms: c.acronyms,
+            form_index: concepts::index_forms(&c.concepts),
+            concepts: c.concepts,
+            families: c.families,
         };
         Some(Lexicon {
             rules: Arc::new(rules),
             source: Arc::from(source),
         })
+    }
+
+    /// Every concept, in file order (the `[acronyms]` shorthand's last).
+    pub fn concepts(&self) -> Vec<ConceptInfo> {
+        self.rules
+            .concepts
+            .iter()
+            .map(|c| ConceptInfo {
+                id: c.id.clone(),
+                label: c.label.clone(),
+                forms: c
+                    .forms
+                    .iter()
+                    .map(|f| (f.written.clone(), f.kind))
+                    .collect(),
+                names: c.names.clone(),
+            })
+            .collect()
+    }
+
+    /// The family of a stemmed token: its head word and the family's other
+    /// stems, each with a word written for it.
+    pub fn family(&self, stem: &str) -> Option<(&str, Vec<(&str, &str)>)> {
+        let family = self.rules.families.of(stem)?;
+        let others = family
+            .stems
+            .iter()
+            .filter(|(s, _)| s != stem)
+            .map(|(s, w)| (s.as_str(), w.as_str()))
+            .collect();
+        Some((family.head.as_str(), others))
     }
 
     /// The lexicon's source bytes, for the index's input fingerprint.

@@ -1,7 +1,8 @@
 //! The compiled rules: the -ise rule, English stems (full) or singulars
-//! (light), the spelling table, compounds joined into one token, and the
-//! acronyms with their long forms; built from the file, checked for
-//! conflicts, cached per thread, and written beside an index.
+//! (light), the spelling table, compounds joined into one token, the
+//! concepts with their names and the word families (`concepts.rs`); built
+//! from the file, checked for conflicts, cached per thread, and written
+//! beside an index.
 //!
 //! Why rewrites happen on stems: a librarian writes `centre = "center"`
 //! once, and `centres`, `centred` follow, because both sides are stemmed
@@ -14,7 +15,8 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::Token;
 
 use super::analyzer::folded_words;
-use super::file::{AcronymFile, IseFile, LexiconFile, Locator, OneOrMany};
+use super::concepts::{Concept, Families, FormIndex};
+use super::file::{IseFile, LexiconFile, Locator, OneOrMany};
 
 /// -ise forms of this many letters or fewer are never -ize variants
 /// (rise, wise, noise, raise, arise, crise-s).
@@ -86,7 +88,10 @@ pub(super) struct Rules {
     pub(super) full: Level,
     pub(super) light: Level,
     pub(super) compound_count: usize,
-    pub(super) acronyms: Vec<Acronym>,
+    pub(super) concepts: Vec<Concept>,
+    /// Concept forms by first token (rebuilt from `concepts`, not stored).
+    pub(super) form_index: FormIndex,
+    pub(super) families: Families,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -95,23 +100,8 @@ pub(super) struct Compound {
     pub(super) joined: String,
 }
 
-#[derive(Serialize, Deserialize)]
-pub(super) struct Acronym {
-    /// As the lexicon writes it (`CBM`).
-    pub(super) written: String,
-    pub(super) tokens: Vec<String>,
-    pub(super) case_sensitive: bool,
-    pub(super) long: Vec<LongForm>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub(super) struct LongForm {
-    pub(super) written: String,
-    pub(super) tokens: Vec<String>,
-}
-
 /// Bumped whenever the compiled form of the rules changes meaning.
-pub(super) const COMPILED_VERSION: u32 = 1;
+pub(super) const COMPILED_VERSION: u32 = 2;
 
 /// The compiled rules as written into an index generation: opening an
 /// index then skips re-stemming every entry of the lexicon, the largest
@@ -126,7 +116,8 @@ pub(super) struct CompiledRef<'a> {
     pub(super) full: &'a Level,
     pub(super) light: &'a Level,
     pub(super) compound_count: usize,
-    pub(super) acronyms: &'a [Acronym],
+    pub(super) concepts: &'a [Concept],
+    pub(super) families: &'a Families,
 }
 
 #[derive(Deserialize)]
@@ -138,7 +129,8 @@ pub(super) struct Compiled {
     pub(super) full: Level,
     pub(super) light: Level,
     pub(super) compound_count: usize,
-    pub(super) acronyms: Vec<Acronym>,
+    pub(super) concepts: Vec<Concept>,
+    pub(super) families: Families,
 }
 
 impl Rules {
@@ -151,12 +143,15 @@ impl Rules {
             full: Level::default(),
             light: Level::default(),
             compound_count: 0,
-            acronyms: Vec::new(),
+            concepts: Vec::new(),
+            form_index: FormIndex::default(),
+            families: Families::default(),
         };
         rules.build_ise(file.ise, at)?;
         rules.build_spelling(file.spelling, at)?;
         rules.build_compounds(file.compounds, at)?;
-        rules.build_acronyms(file.acronyms, at)?;
+        rules.build_concepts(file.concept, file.acronyms, at)?;
+        rules.build_families(file.families, at)?;
         Ok(rules)
     }
 
@@ -373,74 +368,6 @@ impl Rules {
             .chain(self.light.compounds.values_mut())
         {
             list.sort_by_key(|c| std::cmp::Reverse(c.parts.len()));
-        }
-        Ok(())
-    }
-
-    pub(super) fn build_acronyms(
-        &mut self,
-        acronyms: BTreeMap<String, AcronymFile>,
-        at: &Locator<'_>,
-    ) -> crate::Result<()> {
-        let mut seen: HashMap<Vec<String>, String> = HashMap::new();
-        for (written, entry) in acronyms {
-            let (long, case_sensitive) = match entry {
-                AcronymFile::Long(l) => (l.into_vec(), false),
-                AcronymFile::Table(t) => (t.long.into_vec(), t.case_sensitive),
-            };
-            let tokens = self.analyze_plain(&written, Stemming::Full);
-            if tokens.is_empty() {
-                return Err(at.error("acronyms", &written, "empty acronym".into()));
-            }
-            if long.is_empty() {
-                return Err(at.error(
-                    "acronyms",
-                    &written,
-                    "has no long form: give at least one, e.g. CBM = [\"confidence-building \
-                     measure\"]"
-                        .into(),
-                ));
-            }
-            if let Some(prev) = seen.get(&tokens) {
-                return Err(at.error(
-                    "acronyms",
-                    &written,
-                    format!("is the same word as `{prev}` after normalisation; merge the entries"),
-                ));
-            }
-            seen.insert(tokens.clone(), written.clone());
-            let mut forms: Vec<LongForm> = Vec::new();
-            for l in long {
-                let t = self.analyze_plain(&l, Stemming::Full);
-                if t.is_empty() {
-                    return Err(at.error(
-                        "acronyms",
-                        &written,
-                        "empty long form: remove the empty string".into(),
-                    ));
-                }
-                if t == tokens {
-                    return Err(at.error(
-                        "acronyms",
-                        &written,
-                        format!("long form {l:?} is the acronym itself"),
-                    ));
-                }
-                // `information and communication(s) technology` collapse
-                // to one token sequence; keep the first as written.
-                if !forms.iter().any(|f| f.tokens == t) {
-                    forms.push(LongForm {
-                        written: l,
-                        tokens: t,
-                    });
-                }
-            }
-            self.acronyms.push(Acronym {
-                written,
-                tokens,
-                case_sensitive,
-                long: forms,
-            });
         }
         Ok(())
     }

@@ -342,9 +342,9 @@ fn acronyms_expand_inside_phrases() {
     let texts: Vec<&str> = v.iter().map(|x| x.text.as_str()).collect();
     assert_eq!(texts[0], "the GGE report on ICTs");
     assert!(texts.contains(&"the Group of Governmental Experts report on ICTs"));
-    assert!(texts.contains(&"the GGE report on information and communication technology"));
+    assert!(texts.contains(&"the GGE report on information and communications technology"));
     assert!(texts.contains(
-        &"the Group of Governmental Experts report on information and communication technology"
+        &"the Group of Governmental Experts report on information and communications technology"
     ));
     // Every combination: (GGE and its long forms) × (ICTs and its one
     // distinct long form), within the bound.
@@ -372,7 +372,7 @@ fn alternatives_name_their_span() {
     let alts = l.alternatives(text);
     assert_eq!(alts.len(), 2);
     assert_eq!(&text[alts[0].span.clone()], "confidence-building measures");
-    assert_eq!(alts[0].variants[0].text, "CBM");
+    assert!(alts[0].variants.iter().any(|v| v.text == "CBM"));
     assert_eq!(&text[alts[1].span.clone()], "CBMs");
     assert_eq!(
         alts[1].variants[0].tokens,
@@ -436,7 +436,110 @@ fn bad_lexicons_are_refused_with_file_line_and_entry() {
     assert!(e.contains("-ise") && e.contains(":2:"), "{e}");
 
     let e = bad("[acronyms]\nCBM = [\"confidence-building measure\"]\nCBMs = [\"x y\"]\n");
-    assert!(e.contains("same word") && e.contains(":3:"), "{e}");
+    assert!(
+        e.contains("also a name of `cbm`") && e.contains(":3:"),
+        "{e}"
+    );
+
+    let concept = |body: &str| format!("[[concept]]\nid = \"a\"\nlabel = \"alpha\"\n{body}");
+    let e = bad(&format!("{}\n{}", concept(""), concept("")));
+    assert!(e.contains("`a`") && e.contains("twice"), "{e}");
+    let e = bad(&format!(
+        "{}\n[[concept]]\nid = \"b\"\nlabel = \"beta\"\nvariants = [\"Alphas\"]\n",
+        concept("")
+    ));
+    assert!(e.contains(":6:") && e.contains("also a name of `a`"), "{e}");
+    let e = bad(&concept("variants = [\"\"]\n"));
+    assert!(e.contains(":2:") && e.contains("no word"), "{e}");
+    let e = bad(&concept("[concept.names]\nFrench = [\"alpha\"]\n"));
+    assert!(e.contains("not a language code"), "{e}");
+    let e = bad(&concept("colour = \"x\"\n"));
+    assert!(e.contains("colour"), "{e}");
+    let e = bad("[concept]\nid = \"a\"\n");
+    assert!(e.starts_with("corpus/lexicon.toml:"), "{e}");
+    let e = bad("[families]\nregulation = [\"regulatory\"]\nrule = [\"regulatory\"]\n");
+    assert!(
+        e.contains("family of `regulation`") && e.contains(":3:"),
+        "{e}"
+    );
+    let e = bad("[families]\nregulation = [\"regulatory framework\"]\n");
+    assert!(e.contains("one word") && e.contains(":2:"), "{e}");
+}
+
+#[test]
+fn a_concepts_names_replace_each_other_marked_with_the_concept() {
+    let l = lex();
+    for typed in ["IHL", "law of armed conflict", "jus in bello"] {
+        let v = l.expansions(typed, 8);
+        assert_eq!(v[0].origin, Origin::Typed);
+        assert!(v[1..].iter().all(|x| matches!(
+            &x.origin,
+            Origin::Concept { id, .. } if id == "ihl"
+        )));
+        for other in ["international humanitarian law", "IHL"] {
+            if other != typed {
+                assert!(
+                    v.iter().any(|x| x.tokens == l.analyze(other)),
+                    "{typed} → {other}: {v:?}"
+                );
+            }
+        }
+    }
+    // A symbol names its document.
+    let v = l.expansions("A/70/174", 8);
+    assert!(v.iter().any(|x| x.text.contains("2015")), "{v:?}");
+    // Names holding the one typed find nothing more and are left out.
+    let v = l.expansions("confidence-building measures", 8);
+    let holding = l.analyze("transparency and confidence-building measures");
+    assert!(v.iter().all(|x| x.tokens != holding), "{v:?}");
+    assert!(v.iter().any(|x| x.tokens == l.analyze("CBM")), "{v:?}");
+    let v = l.expansions("espionage", 8);
+    assert!(v.iter().any(|x| x.tokens == l.analyze("spying")), "{v:?}");
+}
+
+#[test]
+fn acronyms_that_are_words_expand_only_as_written() {
+    let l = lex();
+    assert_eq!(l.expansions("first", 8).len(), 1);
+    assert!(l.expansions("FIRST", 8).len() > 1);
+    assert_eq!(l.expansions("un", 8).len(), 1);
+    assert!(l.expansions("UN", 8).len() > 1);
+}
+
+#[test]
+fn other_languages_names_are_kept_but_not_matched() {
+    let l = lex();
+    let ihl = l.concepts().into_iter().find(|c| c.id == "ihl").unwrap();
+    assert!(ihl.names["fr"].contains(&"droit international humanitaire".to_string()));
+    assert_eq!(l.expansions("droit international humanitaire", 8).len(), 1);
+    assert!(l.concepts().len() >= 150);
+}
+
+#[test]
+fn a_word_gains_its_family_below_it() {
+    let l = lex();
+    let v = l.expansions("regulatory", 8);
+    assert_eq!(v[0].tokens, l.analyze("regulatory"));
+    assert!(
+        v.iter().any(|x| x.tokens == l.analyze("regulation")
+            && x.origin
+                == Origin::Family {
+                    head: "regulation".into()
+                }),
+        "{v:?}"
+    );
+    // Families are for single words: a phrase keeps its words.
+    assert!(l
+        .expansions("regulatory framework", 8)
+        .iter()
+        .all(|x| x.origin == Origin::Typed));
+    // Switched off, nothing but the text.
+    let none = Expansions {
+        concepts: false,
+        families: false,
+    };
+    assert_eq!(l.expansions_with("regulatory", 8, none).len(), 1);
+    assert_eq!(l.expansions_with("CBMs", 8, none).len(), 1);
 }
 
 #[test]

@@ -118,7 +118,12 @@ pub fn render_hit_laid_out(
     write!(out, "{}", h.id)?;
     out.reset()?;
     if h.rank > 0 {
-        writeln!(out, "  {}  (score {:.2})", h.kind.as_str(), h.score)?;
+        write!(out, "  {}  (score {:.2})", h.kind.as_str(), h.score)?;
+        // Whether the quoted phrase stands as typed or only near.
+        if let Some(phrase) = h.phrase {
+            write!(out, "  {}", phrase.as_str())?;
+        }
+        writeln!(out)?;
     } else {
         writeln!(out, "  {}", h.kind.as_str())?;
     }
@@ -433,6 +438,7 @@ mod tests {
                 themes: vec!["cbm".into()],
                 text: "developing confidence-building measures to increase transparency".into(),
                 highlights: vec![[11, 39]],
+                phrase: None,
             }],
             facets: Facets {
                 source: [("sweden-2014".to_string(), 12)].into(),

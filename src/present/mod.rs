@@ -28,7 +28,7 @@ use std::io::{self, Write};
 
 impl table::Tabular for Hit {
     // Offsets into `text` mean nothing in a spreadsheet.
-    const SKIP: &'static [&'static str] = &["highlights"];
+    const SKIP: &'static [&'static str] = &["highlights", "phrase"];
     const SPLIT: &'static [(&'static str, [&'static str; 2])] =
         &[("lines", ["line_from", "line_to"])];
 
@@ -60,6 +60,7 @@ impl table::Tabular for Hit {
             score: 0.0,
             text: String::new(),
             highlights: Vec::new(),
+            phrase: None,
         }
     }
 }

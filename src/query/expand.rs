@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{err, Filter, Juxtaposition, Node, Term, TermKind, JUXTAPOSITION, MAX_VARIANTS};
 use crate::error::UserError;
-use crate::lexicon::{Lexicon, Variant};
+use crate::lexicon::{Expansions, Lexicon, Origin, Variant};
 
 pub(super) fn collect_filters<'a>(node: &'a Node, out: &mut Vec<&'a Filter>) {
     match node {
@@ -24,11 +24,12 @@ pub(super) fn expand_node(
     node: &Node,
     lex: &Lexicon,
     exact: bool,
+    with: Expansions,
 ) -> Result<Option<Node>, UserError> {
     let group = |items: &[Node], make: fn(Vec<Node>) -> Node| {
         let mut out = Vec::new();
         for item in items {
-            if let Some(n) = expand_node(item, lex, exact)? {
+            if let Some(n) = expand_node(item, lex, exact, with)? {
                 out.push(n);
             }
         }
@@ -39,23 +40,32 @@ pub(super) fn expand_node(
         })
     };
     match node {
-        Node::Term(t) => expand_term(t, lex, exact),
+        Node::Term(t) => expand_term(t, lex, exact, with),
         Node::Filter { .. } => Ok(Some(node.clone())),
         Node::Juxtaposed(items) => {
-            if exact {
+            if exact || !with.concepts {
                 group(items, Node::Juxtaposed)
             } else {
-                group(&long_form_runs(items, lex), Node::Juxtaposed)
+                group(&long_form_runs(items, lex, with), Node::Juxtaposed)
             }
         }
         Node::And(items) => group(items, Node::And),
         Node::Or(items) => group(items, Node::Or),
-        Node::Not(inner) => Ok(expand_node(inner, lex, exact)?.map(|n| Node::Not(Box::new(n)))),
-        Node::Must(inner) => Ok(expand_node(inner, lex, exact)?.map(|n| Node::Must(Box::new(n)))),
+        Node::Not(inner) => {
+            Ok(expand_node(inner, lex, exact, with)?.map(|n| Node::Not(Box::new(n))))
+        }
+        Node::Must(inner) => {
+            Ok(expand_node(inner, lex, exact, with)?.map(|n| Node::Must(Box::new(n))))
+        }
     }
 }
 
-pub(super) fn expand_term(t: &Term, lex: &Lexicon, exact: bool) -> Result<Option<Node>, UserError> {
+pub(super) fn expand_term(
+    t: &Term,
+    lex: &Lexicon,
+    exact: bool,
+    with: Expansions,
+) -> Result<Option<Node>, UserError> {
     if !t.variants.is_empty() {
         return Ok(Some(Node::Term(t.clone())));
     }
@@ -63,11 +73,22 @@ pub(super) fn expand_term(t: &Term, lex: &Lexicon, exact: bool) -> Result<Option
         vec![Variant {
             text: t.text.clone(),
             tokens: lex.analyze_exact(&t.text),
+            origin: Origin::Typed,
         }]
     };
     let variants = match t.kind {
         TermKind::Word | TermKind::Phrase { .. } if exact => literal(),
-        TermKind::Word | TermKind::Phrase { .. } => lex.expansions(&t.text, MAX_VARIANTS),
+        // A word's family is for words: inside a phrase the words stand as
+        // typed.
+        TermKind::Word => lex.expansions_with(&t.text, MAX_VARIANTS, with),
+        TermKind::Phrase { .. } => lex.expansions_with(
+            &t.text,
+            MAX_VARIANTS,
+            Expansions {
+                families: false,
+                ..with
+            },
+        ),
         // Stems of partial or misspelt words are meaningless: match these
         // against the words as written.
         TermKind::Prefix => literal(),
@@ -101,7 +122,7 @@ pub(super) fn expand_term(t: &Term, lex: &Lexicon, exact: bool) -> Result<Option
 /// Runs of plain words that spell out a long form (`confidence building
 /// measures`) become `(the words OR "CBM")`, so a query in long form also
 /// finds the acronym; the words stay as they are otherwise.
-pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon) -> Vec<Node> {
+pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon, with: Expansions) -> Vec<Node> {
     // Words already expanded belong to a long form rewritten before.
     let is_word =
         |n: &Node| matches!(n, Node::Term(t) if t.kind == TermKind::Word && t.variants.is_empty());
@@ -118,7 +139,7 @@ pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon) -> Vec<Node> {
             j += 1;
         }
         let run = &items[i..j];
-        out.extend(rewrite_run(run, lex));
+        out.extend(rewrite_run(run, lex, with));
         i = j;
     }
     out
@@ -179,7 +200,7 @@ pub(super) fn merge_compounds(terms: Vec<Term>, lex: &Lexicon) -> Vec<Term> {
     out
 }
 
-pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon) -> Vec<Node> {
+pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon, with: Expansions) -> Vec<Node> {
     let terms: Vec<Term> = run
         .iter()
         .filter_map(|n| match n {
@@ -209,7 +230,7 @@ pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon) -> Vec<Node> {
         // Expanded now, so that expanding the group again leaves it be.
         let words: Vec<Node> = terms[first..=last]
             .iter()
-            .filter_map(|t| expand_term(t, lex, false).ok().flatten())
+            .filter_map(|t| expand_term(t, lex, false, with).ok().flatten())
             .collect();
         let mut either = vec![Node::Juxtaposed(words)];
         either.extend(alt.variants.into_iter().take(MAX_VARIANTS - 1).map(|v| {
@@ -248,10 +269,23 @@ pub(super) fn explain_node(node: &Node, depth: usize, out: &mut String) {
                 ),
             };
             let shown = |v: &Variant| {
-                if v.tokens.len() == 1 {
+                let found = if v.tokens.len() == 1 {
                     format!("{} → {}", v.text, v.tokens[0])
                 } else {
                     format!("\"{}\" → \"{}\"", v.text, v.tokens.join(" "))
+                };
+                match &v.origin {
+                    Origin::Typed => found,
+                    Origin::Concept { id, label, kind } => {
+                        let kind = match kind {
+                            crate::lexicon::FormKind::Label => "label",
+                            crate::lexicon::FormKind::Variant => "variant",
+                            crate::lexicon::FormKind::Acronym => "acronym",
+                            crate::lexicon::FormKind::Symbol => "symbol",
+                        };
+                        format!("{found}  ({kind} of concept {id}: {label})")
+                    }
+                    Origin::Family { head } => format!("{found}  (family of {head})"),
                 }
             };
             match t.variants.as_slice() {

@@ -27,9 +27,10 @@
 //! words. Curly quotes count as quotes.
 //!
 //! [`Query::expand`] then analyses each leaf with the [`Lexicon`] into
-//! [`Variant`]s: a word or phrase with an acronym becomes its bounded
-//! alternatives (`CBMs` → `CBMs` | `"confidence-building measure"`), and a run
-//! of plain words spelling out a long form gains its acronym.
+//! [`Variant`]s: a word or phrase naming a concept becomes its bounded
+//! alternatives (`CBMs` → `CBMs` | `"confidence-building measure"`), a run
+//! of plain words spelling out a concept's name gains its other names, and
+//! a word gains the other words of its family (`regulatory` → `regulation`).
 //! [`Query::explain`] renders the expanded tree for `--explain`.
 
 mod expand;
@@ -43,7 +44,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::UserError;
-use crate::lexicon::{Lexicon, Variant};
+use crate::lexicon::{Expansions, Lexicon, Variant};
 use crate::segment::PassageKind;
 
 use expand::{collect_filters, expand_node, explain_node};
@@ -270,7 +271,18 @@ impl Query {
     /// Words that analyse to nothing (stray punctuation) are dropped; a
     /// query left with nothing to search for is refused.
     pub fn expand(&self, lexicon: &Lexicon, exact: bool) -> Result<Query, UserError> {
-        let root = expand_node(&self.root, lexicon, exact)?.ok_or_else(|| {
+        self.expand_with(lexicon, exact, Expansions::default())
+    }
+
+    /// [`expand`](Self::expand) with only some of the lexicon's expansions
+    /// (concepts, families): what the ranking's measurements compare.
+    pub fn expand_with(
+        &self,
+        lexicon: &Lexicon,
+        exact: bool,
+        with: Expansions,
+    ) -> Result<Query, UserError> {
+        let root = expand_node(&self.root, lexicon, exact, with)?.ok_or_else(|| {
             err(
                 1,
                 "nothing to search for: the query has no words, only punctuation",

@@ -343,7 +343,23 @@ fn matching(
     }
     let query = expand(index, &request)?;
     let searcher = index.searcher();
-    let plan = Plan::new(index, &searcher, &request, &query);
+    // Ranked as a search ranks: the themes the query names count too.
+    let themes = if request.exact {
+        Vec::new()
+    } else {
+        index
+            .theme_cues()
+            .named(&super::query_token_runs(index, &query))
+    };
+    let plan = Plan::new(
+        index,
+        &searcher,
+        &request,
+        &query,
+        super::RankingFeatures::ALL,
+        false,
+        &themes,
+    );
     Ok((plan.recall().query, Some((query, plan))))
 }
 
@@ -696,9 +712,9 @@ pub fn compare(index: &Index, request: &CompareRequest) -> crate::Result<Compari
             let mut at = 0;
             for (r, candidates) in fruit.candidates.iter().enumerate() {
                 for _ in candidates {
-                    if let Some(score) = scores[at] {
+                    if let Some(scored) = scores[at] {
                         let b = Best {
-                            score,
+                            score: scored.score,
                             order: 0,
                             address: addresses[at],
                         };

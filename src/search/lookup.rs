@@ -126,6 +126,7 @@ pub(super) fn read_hit(
         themes,
         text: text(f.text),
         highlights: Vec::new(),
+        phrase: None,
         doc,
     })
 }

@@ -81,16 +81,17 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Count, TopDocs};
-use tantivy::{DocAddress, Order, Score};
+use tantivy::{DocAddress, Order};
 
 use crate::error::{IdKind, UserError};
 use crate::index::Index;
+use crate::lexicon::Expansions;
 use crate::query::{Filter, Query, TermKind};
 use crate::segment::PassageKind;
 use clauses::is_stopword;
 use highlight::positive_leaves;
 use lookup::read_hit;
-use plan::Plan;
+use plan::{Plan, Scored};
 use top_phrase::top_union;
 
 /// The answer to a [`SearchRequest`]; serialises to the `--json` document.
@@ -163,6 +164,11 @@ pub struct Hit {
     pub text: String,
     /// Matches in `text`, `[start, end)` in Unicode characters.
     pub highlights: Vec<[usize; 2]>,
+    /// For a query with a quoted phrase: whether this passage holds it
+    /// exactly or only in a near form (`"phrase": "exact"` or `"near"` in
+    /// the JSON, left out otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phrase: Option<PhraseMatch>,
 }
 
 mod millis {
@@ -180,15 +186,92 @@ mod millis {
     }
 }
 
+/// Which parts of the ranking a search uses. All of them normally
+/// ([`RankingFeatures::ALL`]); the relevance measurements switch them on one
+/// by one from [`RankingFeatures::BM25`] to show what each earns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RankingFeatures {
+    /// The boosts of the words in section headings, the words as typed,
+    /// words side by side, and the passage kind's weight.
+    pub boosts: bool,
+    /// A concept's other names (acronyms, long forms, variants, symbols).
+    pub concepts: bool,
+    /// A word's family (`regulatory` for `regulation`).
+    pub families: bool,
+    /// A quoted phrase's near matches, after its exact ones.
+    pub phrase_fallback: bool,
+    /// Passages tagged with a theme the query names rank higher.
+    pub theme_boost: bool,
+}
+
+impl RankingFeatures {
+    /// The whole ranking.
+    pub const ALL: RankingFeatures = RankingFeatures {
+        boosts: true,
+        concepts: true,
+        families: true,
+        phrase_fallback: true,
+        theme_boost: true,
+    };
+    /// BM25 over the normalised text alone.
+    pub const BM25: RankingFeatures = RankingFeatures {
+        boosts: false,
+        concepts: false,
+        families: false,
+        phrase_fallback: false,
+        theme_boost: false,
+    };
+}
+
+impl Default for RankingFeatures {
+    fn default() -> Self {
+        RankingFeatures::ALL
+    }
+}
+
+/// How a hit holds the query's quoted phrases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhraseMatch {
+    /// A quoted phrase stands in it as typed (or as one of the lexicon's
+    /// names for it).
+    Exact,
+    /// Only a near form: the words in a window, in another order, or with
+    /// one word different.
+    Near,
+}
+
+impl PhraseMatch {
+    /// How the terminal shows it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhraseMatch::Exact => "exact phrase",
+            PhraseMatch::Near => "near",
+        }
+    }
+}
+
 /// Parses, expands and validates the request's query: what `--explain`
 /// shows.
 pub fn expand(index: &Index, request: &SearchRequest) -> crate::Result<Query> {
-    let query = Query::parse(&request.query)?.expand(index.lexicon(), request.exact)?;
+    expand_with(index, request, RankingFeatures::ALL)
+}
+
+fn expand_with(
+    index: &Index,
+    request: &SearchRequest,
+    features: RankingFeatures,
+) -> crate::Result<Query> {
+    let with = Expansions {
+        concepts: features.concepts,
+        families: features.families,
+    };
+    let query = Query::parse(&request.query)?.expand_with(index.lexicon(), request.exact, with)?;
     check_ids(index, request, &query)?;
     Ok(query)
 }
 
-/// Runs a request.
+/// Runs a request with the whole ranking.
 ///
 /// Two passes keep the cost of a query near that of the passages it shows
 /// rather than of every passage it matches. The first asks tantivy for the
@@ -196,30 +279,154 @@ pub fn expand(index: &Index, request: &SearchRequest) -> crate::Result<Query> {
 /// alone it answers with block-max WAND: blocks of postings that cannot
 /// reach the pool are skipped unread. The second ranks that pool with
 /// everything else the ranking weighs (section headings, word endings,
-/// words side by side, the passage kind) by looking each candidate up in
-/// the postings of those clauses, so their cost, positions included, is per
-/// candidate and not per match. Counting and facets are passes of their
-/// own that score nothing; facets only when asked for.
+/// words side by side, the passage kind, the themes the query names) by
+/// looking each candidate up in the postings of those clauses, so their
+/// cost, positions included, is per candidate and not per match. Counting
+/// and facets are passes of their own that score nothing; facets only when
+/// asked for.
+///
+/// A quoted phrase falls back to its near matches only when its exact
+/// matches leave the page short: they rank below every exact hit, so a
+/// page full of exact hits needs no search for them, and a phrase common
+/// enough to fill it costs what it did. `total` then counts the near
+/// matches too.
 pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchResults> {
+    search_with(index, request, RankingFeatures::ALL)
+}
+
+/// Runs a request with the parts of the ranking `features` keeps (see
+/// [`search`]).
+pub fn search_with(
+    index: &Index,
+    request: &SearchRequest,
+    features: RankingFeatures,
+) -> crate::Result<SearchResults> {
     let started = Instant::now();
     if request.query.trim().is_empty() && has_filters(request) {
         return grid::browse(index, request, started);
     }
-    let query = expand(index, request)?;
-    let fields = index.fields();
+    let query = expand_with(index, request, features)?;
     let searcher = index.searcher();
-    let plan = Plan::new(index, &searcher, request, &query);
-    let recall = plan.recall();
+    let themes = if features.theme_boost && !request.exact {
+        index.theme_cues().named(&query_token_runs(index, &query))
+    } else {
+        Vec::new()
+    };
+    let plan = Plan::new(index, &searcher, request, &query, features, false, &themes);
+    let mut run = run_plan(index, &searcher, request, &plan, &[])?;
+    let mut plan = plan;
+    let want = request.offset.saturating_add(request.limit);
+    if features.phrase_fallback
+        && !request.exact
+        && request.sort == Sort::Relevance
+        && plan.root.holds_phrase()
+        && run.complete
+        && run.ranked < want
+    {
+        let near = Plan::new(index, &searcher, request, &query, features, true, &themes);
+        if near.falls_back {
+            run = run_plan(index, &searcher, request, &near, &run.matched)?;
+            plan = near;
+        }
+    }
+    let Run {
+        page, mut total, ..
+    } = run;
 
+    let mut facets = Facets::default();
+    let recall = plan.recall();
+    let count = counts_every_match(request.count, recall.term, passages_of(&searcher));
+    if request.facets {
+        let (n, counted) = facets::count(&searcher, &*recall.query, &index.meta().themes)?;
+        total = Some(n);
+        facets = counted;
+    } else if count && total.is_none() {
+        total = Some(searcher.search(&*recall.query, &Count)?);
+    }
+    let total_exact = total.is_some();
+    // Uncounted, what was seen is a lower bound.
+    let total = total.unwrap_or(match request.sort {
+        Sort::Relevance => RERANK_POOL.max(request.offset + page.len()),
+        Sort::Date => request.offset + page.len(),
+    });
+
+    let leaves = shown_leaves(&query);
+    let phrases = plan.root.holds_phrase();
+    let mut hits = Vec::with_capacity(page.len());
+    for (i, (scored, address)) in page.into_iter().enumerate() {
+        let mut hit = read_hit(&searcher, index.fields(), address, scored.score)?;
+        hit.rank = request.offset + i + 1;
+        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
+        hit.phrase = match (phrases, scored.exact_phrases, scored.near_phrases) {
+            (false, _, _) => None,
+            (true, 0, 0) => None,
+            (true, 0, _) => Some(PhraseMatch::Near),
+            (true, _, _) => Some(PhraseMatch::Exact),
+        };
+        hits.push(hit);
+    }
+    Ok(SearchResults {
+        query: request.query.clone(),
+        total,
+        total_exact,
+        took: started.elapsed(),
+        hits,
+        facets,
+    })
+}
+
+/// Every run of tokens the expanded query searches for (each variant of
+/// each leaf), and the whole query analysed: where theme cues are looked
+/// for.
+fn query_token_runs(index: &Index, query: &Query) -> Vec<Vec<String>> {
+    let mut runs = vec![index.lexicon().analyze(&query.input)];
+    for leaf in positive_leaves(&query.root) {
+        runs.extend(leaf.variants.iter().map(|v| v.tokens.clone()));
+    }
+    runs
+}
+
+fn passages_of(searcher: &tantivy::Searcher) -> usize {
+    (searcher.num_docs() as usize).max(1)
+}
+
+/// What one plan's passes found.
+struct Run {
+    /// The page, best first.
+    page: Vec<(Scored, DocAddress)>,
+    /// Every match, when counted along the way.
+    total: Option<usize>,
+    /// Whether the pool held every match.
+    complete: bool,
+    /// How many matching passages were ranked.
+    ranked: usize,
+    /// The passages ranked (every match, when `complete`).
+    matched: Vec<DocAddress>,
+}
+
+/// Runs a plan's two passes; `also` are passages to rank whatever the
+/// first pass finds (the exact hits of a phrase, when its near matches
+/// are sought).
+fn run_plan(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    request: &SearchRequest,
+    plan: &Plan,
+    also: &[DocAddress],
+) -> crate::Result<Run> {
+    let recall = plan.recall();
+    let _ = index;
     // Clamped to the passages there are: tantivy sizes its heap by the
     // limit, and a huge `--limit` or `--offset` would overflow it.
-    let passages = (searcher.num_docs() as usize).max(1);
+    let passages = passages_of(searcher);
     let count = counts_every_match(request.count, recall.term, passages);
     // A pass that visits every match anyway counts them for free (with
     // facets, their pass counts).
     let fuse_count = !request.facets;
     let mut total = None;
-    let page: Vec<(Score, DocAddress)> = match request.sort {
+    let mut complete = false;
+    let mut matched = Vec::new();
+    let page: Vec<(Scored, DocAddress)> = match request.sort {
         Sort::Relevance => {
             // Pages within one pool are cut from the same ranking, so
             // paging through it neither repeats nor skips a passage.
@@ -230,7 +437,7 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
             let mut pool = RERANK_POOL * want.div_ceil(RERANK_POOL);
             let ranking = plan.ranking();
             let first = ranking.as_ref().unwrap_or(&recall);
-            let mut ranked: Vec<(Score, DocAddress)>;
+            let mut ranked: Vec<(Scored, DocAddress)>;
             // Uncounted, the best passages of a phrase, or of a union
             // holding phrases, need not visit every passage holding their
             // words (a union of words alone, tantivy prunes itself).
@@ -241,7 +448,7 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
             loop {
                 let top = TopDocs::with_limit(pool).order_by_score();
                 let candidates = if let Some(clauses) = bounded {
-                    top_union(&searcher, clauses, pool)?
+                    top_union(searcher, clauses, pool)?
                 } else if ranking.is_none() && fuse_count && !recall.prunable {
                     let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
                     total = Some(n);
@@ -249,9 +456,14 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
                 } else {
                     searcher.search(&*first.query, &top)?
                 };
-                let addresses: Vec<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+                let mut addresses: Vec<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+                for a in also {
+                    if !addresses.contains(a) {
+                        addresses.push(*a);
+                    }
+                }
                 ranked = plan
-                    .scores(&searcher, &addresses)?
+                    .scores(searcher, &addresses)?
                     .into_iter()
                     .zip(addresses)
                     .filter_map(|(s, a)| s.map(|s| (s, a)))
@@ -259,6 +471,7 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
                 if candidates.len() < pool {
                     // The pool held every candidate, so every match.
                     total.get_or_insert(ranked.len());
+                    complete = true;
                     break;
                 }
                 // The ranking query also finds passages the query does not
@@ -269,7 +482,14 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
                 }
                 pool *= 4;
             }
-            ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            // Exact phrase hits first, then near ones; each by score.
+            ranked.sort_by(|a, b| {
+                b.0.exact_phrases
+                    .cmp(&a.0.exact_phrases)
+                    .then(b.0.score.total_cmp(&a.0.score))
+                    .then(a.1.cmp(&b.1))
+            });
+            matched = ranked.iter().map(|(_, a)| *a).collect();
             ranked
                 .into_iter()
                 .skip(request.offset)
@@ -293,44 +513,24 @@ pub fn search(index: &Index, request: &SearchRequest) -> crate::Result<SearchRes
                 .map(|(_, a)| a)
                 .take(request.limit)
                 .collect();
-            plan.scores(&searcher, &addresses)?
+            let unscored = Scored {
+                score: 0.0,
+                exact_phrases: 0,
+                near_phrases: 0,
+            };
+            plan.scores(searcher, &addresses)?
                 .into_iter()
                 .zip(addresses)
-                .map(|(s, a)| (s.unwrap_or(0.0), a))
+                .map(|(s, a)| (s.unwrap_or(unscored), a))
                 .collect()
         }
     };
-
-    let mut facets = Facets::default();
-    if request.facets {
-        let (n, counted) = facets::count(&searcher, &*recall.query, &index.meta().themes)?;
-        total = Some(n);
-        facets = counted;
-    } else if count && total.is_none() {
-        total = Some(searcher.search(&*recall.query, &Count)?);
-    }
-    let total_exact = total.is_some();
-    // Uncounted, what was seen is a lower bound.
-    let total = total.unwrap_or(match request.sort {
-        Sort::Relevance => RERANK_POOL.max(request.offset + page.len()),
-        Sort::Date => request.offset + page.len(),
-    });
-
-    let leaves = shown_leaves(&query);
-    let mut hits = Vec::with_capacity(page.len());
-    for (i, (score, address)) in page.into_iter().enumerate() {
-        let mut hit = read_hit(&searcher, fields, address, score)?;
-        hit.rank = request.offset + i + 1;
-        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
-        hits.push(hit);
-    }
-    Ok(SearchResults {
-        query: request.query.clone(),
+    Ok(Run {
+        ranked: matched.len(),
+        page,
         total,
-        total_exact,
-        took: started.elapsed(),
-        hits,
-        facets,
+        complete,
+        matched,
     })
 }
 

@@ -6,11 +6,11 @@
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TantivyQuery, Weight};
 use tantivy::{DocAddress, DocId, DocSet, Score, SeekDangerResult, SegmentReader};
 
-use super::clauses::{request_filters, Builder, RANKING};
+use super::clauses::{filter_leaf, request_filters, Builder, Ranking};
 use super::top_phrase::Bounded;
-use super::SearchRequest;
+use super::{RankingFeatures, SearchRequest};
 use crate::index::Index;
-use crate::query::Query;
+use crate::query::{Filter, Query};
 
 /// The query as a tree both passes read: tantivy's boolean semantics (with
 /// a `Must` clause, `Should` clauses only add to the score; without one, at
@@ -21,6 +21,13 @@ pub(super) enum Clause {
     Leaf(usize),
     /// Clauses combined as a `BooleanQuery` combines them.
     Bool(Vec<(Occur, Clause)>),
+    /// A quoted phrase and its near matches: where the exact clause
+    /// matches, its score (an exact phrase hit); elsewhere the near
+    /// clause's, if the plan falls back to near matches.
+    Fallback {
+        exact: Box<Clause>,
+        near: Option<Box<Clause>>,
+    },
 }
 
 /// A leaf of a [`Clause`] tree.
@@ -43,6 +50,22 @@ pub(super) struct Leaf {
 pub(super) struct Plan {
     pub(super) root: Clause,
     pub(super) leaves: Vec<Leaf>,
+    /// The weights.
+    pub(super) rank: Ranking,
+    /// A leaf matching the passages tagged with a theme the query names.
+    pub(super) themed: Option<usize>,
+    /// Whether the plan holds a phrase with its near matches.
+    pub(super) falls_back: bool,
+}
+
+/// A passage's full score, and how many quoted phrases it holds exactly
+/// (hits holding more rank first: exact phrase hits before near ones).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Scored {
+    pub(super) score: Score,
+    pub(super) exact_phrases: u32,
+    /// Quoted phrases it holds only in a near form.
+    pub(super) near_phrases: u32,
 }
 
 /// The first pass's query: the same matches as the plan, scored by what
@@ -61,27 +84,57 @@ pub(super) struct Recall {
 
 impl Plan {
     /// The plan of an expanded query under the request's filters.
+    /// `fallback`: whether quoted phrases also match their near forms;
+    /// `themes`: the themes the query names, whose passages rank higher.
     pub(super) fn new(
         index: &Index,
         searcher: &tantivy::Searcher,
         request: &SearchRequest,
         query: &Query,
+        features: RankingFeatures,
+        fallback: bool,
+        themes: &[String],
     ) -> Plan {
+        let rank = Ranking::with(features);
         let mut builder = Builder {
             f: index.fields(),
             searcher,
             lexicon: index.lexicon(),
             exact: request.exact,
-            rank: RANKING,
+            rank,
+            fallback,
             leaves: Vec::new(),
         };
         let mut clauses = vec![(Occur::Must, builder.node(&query.root))];
         for filter in request_filters(index.fields(), request) {
             clauses.push((Occur::Must, builder.leaf(filter, false)));
         }
+        let themed = (rank.theme > 0.0 && !themes.is_empty() && !request.exact).then(|| {
+            let any: Vec<(Occur, Box<dyn TantivyQuery>)> = themes
+                .iter()
+                .map(|t| {
+                    (
+                        Occur::Should,
+                        filter_leaf(index.fields(), &Filter::Theme(t.clone())),
+                    )
+                })
+                .collect();
+            builder.leaves.push(Leaf {
+                query: Box::new(BooleanQuery::new(any)),
+                term: false,
+                late: false,
+                bounded: None,
+            });
+            builder.leaves.len() - 1
+        });
+        let root = Clause::Bool(clauses);
+        let falls_back = root.falls_back();
         Plan {
-            root: Clause::Bool(clauses),
+            root,
             leaves: builder.leaves,
+            rank,
+            themed,
+            falls_back,
         }
     }
 
@@ -174,6 +227,11 @@ impl Plan {
                 }
                 leaf.term || score_only
             }
+            Clause::Fallback { exact, near: None } => {
+                self.scored_terms(exact, score_only, out, late)
+            }
+            // Near matches are phrases: the second pass scores them.
+            Clause::Fallback { .. } => score_only,
             Clause::Bool(clauses) => {
                 let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
                 clauses.iter().all(|(o, c)| match o {
@@ -189,6 +247,8 @@ impl Plan {
     pub(super) fn matching_terms(&self, clause: &Clause) -> usize {
         match clause {
             Clause::Leaf(i) => usize::from(self.leaves[*i].term),
+            Clause::Fallback { exact, near: None } => self.matching_terms(exact),
+            Clause::Fallback { .. } => 0,
             Clause::Bool(clauses) => {
                 let has_must = clauses.iter().any(|(o, _)| *o == Occur::Must);
                 clauses
@@ -209,6 +269,22 @@ impl Plan {
                     term: leaf.term,
                     prunable: leaf.term,
                     union: leaf.bounded.clone().map(|b| vec![b]),
+                };
+            }
+            Clause::Fallback { exact, near: None } => return self.recall_of(exact),
+            Clause::Fallback {
+                exact,
+                near: Some(near),
+            } => {
+                let (exact, near) = (self.recall_of(exact), self.recall_of(near));
+                return Recall {
+                    query: Box::new(BooleanQuery::new(vec![
+                        (Occur::Should, exact.query),
+                        (Occur::Should, near.query),
+                    ])),
+                    term: false,
+                    prunable: false,
+                    union: None,
                 };
             }
             Clause::Bool(clauses) => clauses,
@@ -246,13 +322,13 @@ impl Plan {
         }
     }
 
-    /// The full score of each passage, weighted by its kind; `None` for
-    /// passages the query does not match.
+    /// The full score of each passage, weighted by its kind and the themes
+    /// the query names; `None` for passages the query does not match.
     pub(super) fn scores(
         &self,
         searcher: &tantivy::Searcher,
         docs: &[DocAddress],
-    ) -> crate::Result<Vec<Option<Score>>> {
+    ) -> crate::Result<Vec<Option<Scored>>> {
         let mut out = vec![None; docs.len()];
         let mut order: Vec<usize> = (0..docs.len()).collect();
         // Postings only move forward: each segment's passages in order.
@@ -281,21 +357,54 @@ impl Plan {
                 scoring: &scoring,
                 weights: &mut weights,
                 cursors,
+                exact_phrases: 0,
+                near_phrases: 0,
             };
             for &i in &order[start..end] {
                 let doc = docs[i].doc_id;
+                eval.exact_phrases = 0;
+                eval.near_phrases = 0;
                 if let Some(score) = eval.clause(&self.root, doc)? {
-                    let factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
-                        1 => RANKING.list_item,
-                        2 => RANKING.footnote,
+                    let mut factor = match kinds.as_ref().map_or(0, |c| c.get_val(doc)) {
+                        1 => self.rank.list_item,
+                        2 => self.rank.footnote,
                         _ => 1.0,
                     };
-                    out[i] = Some(score * factor);
+                    if let Some(t) = self.themed {
+                        if eval.leaf(t, doc)?.is_some() {
+                            factor *= 1.0 + self.rank.theme;
+                        }
+                    }
+                    out[i] = Some(Scored {
+                        score: score * factor,
+                        exact_phrases: eval.exact_phrases,
+                        near_phrases: eval.near_phrases,
+                    });
                 }
             }
             start = end;
         }
         Ok(out)
+    }
+}
+
+impl Clause {
+    /// Whether a quoted phrase stands anywhere in the tree.
+    pub(super) fn holds_phrase(&self) -> bool {
+        match self {
+            Clause::Leaf(_) => false,
+            Clause::Fallback { .. } => true,
+            Clause::Bool(clauses) => clauses.iter().any(|(_, c)| c.holds_phrase()),
+        }
+    }
+
+    /// Whether a phrase's near matches stand anywhere in the tree.
+    pub(super) fn falls_back(&self) -> bool {
+        match self {
+            Clause::Leaf(_) => false,
+            Clause::Fallback { near, .. } => near.is_some(),
+            Clause::Bool(clauses) => clauses.iter().any(|(_, c)| c.falls_back()),
+        }
     }
 }
 
@@ -307,12 +416,30 @@ pub(super) struct Evaluator<'a> {
     pub(super) scoring: &'a EnableScoring<'a>,
     pub(super) weights: &'a mut Vec<Option<Box<dyn Weight>>>,
     pub(super) cursors: Vec<Option<Cursor>>,
+    /// Quoted phrases the passage being scored holds exactly.
+    pub(super) exact_phrases: u32,
+    /// Quoted phrases it holds only in a near form.
+    pub(super) near_phrases: u32,
 }
 
 impl Evaluator<'_> {
     pub(super) fn clause(&mut self, clause: &Clause, doc: DocId) -> crate::Result<Option<Score>> {
         let clauses = match clause {
             Clause::Leaf(i) => return self.leaf(*i, doc),
+            Clause::Fallback { exact, near } => {
+                if let Some(s) = self.clause(exact, doc)? {
+                    self.exact_phrases += 1;
+                    return Ok(Some(s));
+                }
+                let Some(near) = near else {
+                    return Ok(None);
+                };
+                let found = self.clause(near, doc)?;
+                if found.is_some() {
+                    self.near_phrases += 1;
+                }
+                return Ok(found);
+            }
             Clause::Bool(clauses) => clauses,
         };
         let mut score = 0.0;

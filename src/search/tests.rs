@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Query as TantivyQuery};
-use tantivy::DocAddress;
+use tantivy::{DocAddress, Score};
 
 /// The founding corpus, indexed once for all tests of this module.
 fn index() -> &'static Index {
@@ -350,13 +350,29 @@ fn whole(plan: &Plan, clause: &Clause) -> Box<dyn TantivyQuery> {
         Clause::Bool(cs) => Box::new(BooleanQuery::new(
             cs.iter().map(|(o, c)| (*o, whole(plan, c))).collect(),
         )),
+        Clause::Fallback { exact, near: None } => whole(plan, exact),
+        Clause::Fallback {
+            exact,
+            near: Some(near),
+        } => Box::new(BooleanQuery::new(vec![
+            (tantivy::query::Occur::Should, whole(plan, exact)),
+            (tantivy::query::Occur::Should, whole(plan, near)),
+        ])),
     }
 }
 
 fn plan(q: &str) -> Plan {
     let request = SearchRequest::new(q);
     let query = expand(index(), &request).unwrap();
-    Plan::new(index(), &index().searcher(), &request, &query)
+    Plan::new(
+        index(),
+        &index().searcher(),
+        &request,
+        &query,
+        RankingFeatures::ALL,
+        false,
+        &[],
+    )
 }
 
 const SHAPES: &[&str] = &[
@@ -438,7 +454,9 @@ fn the_second_pass_scores_as_tantivy_does() {
                 PassageKind::ListItem => RANKING.list_item,
                 PassageKind::Footnote => RANKING.footnote,
             };
-            let got = got.unwrap_or_else(|| panic!("{q}: {} not matched", hit.id));
+            let got = got
+                .unwrap_or_else(|| panic!("{q}: {} not matched", hit.id))
+                .score;
             assert!(
                 (got - expected * factor).abs() <= 1e-4 * got.abs().max(1.0),
                 "{q}: {} scored {got}, tantivy {expected} × {factor}",
@@ -493,10 +511,15 @@ fn pages_match_the_exhaustive_ranking() {
             .unwrap()
             .into_iter()
             .zip(addresses)
-            .map(|(s, a)| (s.unwrap(), a))
+            .map(|(s, a)| (s.unwrap().score, a))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let r = run(q);
+        // The plan here names no theme; nor may the search.
+        let unthemed = RankingFeatures {
+            theme_boost: false,
+            ..RankingFeatures::ALL
+        };
+        let r = search_with(index(), &SearchRequest::new(q), unthemed).unwrap();
         assert_eq!(r.total, all.len(), "{q}");
         let got: Vec<Score> = r.hits.iter().map(|h| h.score).collect();
         let expected: Vec<Score> = all.iter().take(10).map(|(s, _)| *s).collect();
@@ -532,4 +555,84 @@ fn edit_distances() {
     assert_eq!(edit_distance("sovereignty", "sovreignty"), 1);
     assert_eq!(edit_distance("ab", "ba"), 1);
     assert_eq!(edit_distance("", "abc"), 3);
+}
+
+#[test]
+fn a_phrase_falls_back_to_near_matches_after_its_exact_ones() {
+    // Few exact matches: near ones fill the page, each marked, after them.
+    let r = run("\"human rights online\"");
+    let marks: Vec<Option<PhraseMatch>> = r.hits.iter().map(|h| h.phrase).collect();
+    let exact = marks
+        .iter()
+        .filter(|m| **m == Some(PhraseMatch::Exact))
+        .count();
+    assert!(exact >= 1, "{marks:?}");
+    assert!(marks.len() > exact, "no near match: {marks:?}");
+    assert!(
+        marks[..exact]
+            .iter()
+            .all(|m| *m == Some(PhraseMatch::Exact))
+            && marks[exact..].iter().all(|m| *m == Some(PhraseMatch::Near)),
+        "{marks:?}"
+    );
+    assert!(r.total >= r.hits.len());
+    // Near hits do not hold the phrase (exact ones hold it or another name
+    // of its concept).
+    for h in &r.hits[exact..] {
+        assert!(
+            !h.text.to_lowercase().contains("human rights online"),
+            "{}",
+            h.text
+        );
+    }
+    // `--exact` means the exact phrase only.
+    let mut req = SearchRequest::new("\"human rights online\"");
+    req.exact = true;
+    let only = search(index(), &req).unwrap();
+    assert!(!only.hits.is_empty() && only.hits.len() <= exact);
+    assert!(only.hits.iter().all(|h| h.phrase.is_none()));
+    // So does the ranking without its fall-back.
+    let plain = RankingFeatures {
+        phrase_fallback: false,
+        ..RankingFeatures::ALL
+    };
+    let without = search_with(
+        index(),
+        &SearchRequest::new("\"human rights online\""),
+        plain,
+    )
+    .unwrap();
+    assert_eq!(without.hits.len(), exact);
+    // Marked in the JSON.
+    let json = serde_json::to_string(&r).unwrap();
+    assert!(json.contains("\"phrase\":\"exact\"") && json.contains("\"phrase\":\"near\""));
+}
+
+#[test]
+fn a_common_phrase_fills_its_page_with_exact_hits() {
+    let r = run("\"international law\"");
+    assert_eq!(r.hits.len(), 10);
+    assert!(r.hits.iter().all(|h| h.phrase == Some(PhraseMatch::Exact)));
+    // No near match was sought: the total counts the phrase's matches.
+    let mut req = SearchRequest::new("\"international law\"");
+    req.exact = true;
+    assert!(r.total < search(index(), &req).unwrap().total + 5);
+}
+
+#[test]
+fn a_query_naming_a_theme_ranks_its_passages_higher() {
+    let cues = index().theme_cues();
+    let lex = index().lexicon();
+    let named = cues.named(&[lex.analyze("confidence-building measures")]);
+    assert!(!named.is_empty());
+    assert!(cues.named(&[lex.analyze("the")]).is_empty());
+    // The boost changes scores, never what matches.
+    let q = "transparency measures";
+    let plain = RankingFeatures {
+        theme_boost: false,
+        ..RankingFeatures::ALL
+    };
+    let with = run(q);
+    let without = search_with(index(), &SearchRequest::new(q), plain).unwrap();
+    assert_eq!(with.total, without.total);
 }

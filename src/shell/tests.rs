@@ -130,6 +130,7 @@ fn hit(rank: usize) -> Hit {
         themes: Vec::new(),
         text: String::new(),
         highlights: Vec::new(),
+        phrase: None,
     }
 }
 

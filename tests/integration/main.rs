@@ -6,6 +6,7 @@ mod util;
 
 mod bad_input;
 mod cli;
+mod concepts;
 mod concurrency;
 mod containment;
 mod crash_safety;

@@ -1,9 +1,15 @@
 //! Ranking quality over judged queries: nDCG@10, P@5 and MRR per query
 //! category, per query language, per judgment file and overall, for the
-//! ranking and for two baselines over the same passages: the index searched
-//! `--exact` (words as typed, BM25 over case- and accent-folded text), and
-//! plain BM25 (tantivy's own English analyser and query parser, none of
-//! normsearch's lexicon or ranking).
+//! ranking and for three baselines over the same passages: BM25 alone (the
+//! index's normalised text, none of the ranking's boosts or expansions:
+//! [`RankingFeatures::BM25`]), the index searched `--exact` (words as
+//! typed, BM25 over case- and accent-folded text), and plain tantivy
+//! (its own English analyser and query parser, none of normsearch's
+//! lexicon or ranking).
+//!
+//! Then the ablation: nDCG@10 per group as the parts of the ranking are
+//! switched on one after the other, from BM25 alone to the whole ranking
+//! ([`STEPS`]), so that each shows what it earns.
 //!
 //! The judgments, each file's header saying how they were made:
 //!
@@ -35,7 +41,7 @@ use std::path::{Path, PathBuf};
 
 use normsearch::corpus::Corpus;
 use normsearch::index::{build, BuildOptions, Index, Silent};
-use normsearch::search::{search, SearchRequest};
+use normsearch::search::{search, search_with, RankingFeatures, SearchRequest};
 use serde::Deserialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, TermQuery};
@@ -51,29 +57,29 @@ const P: usize = 5;
 
 /// Floors on the ranking's mean nDCG@10, by group (see [`groups`]): the
 /// figure measured when the floor was set (in the comment), less a margin
-/// for ties that change order. "was": the figure before the segmenter
-/// decided on evidence per document (tables of contents dropped, long
-/// passages cut at 400 words, running lines and notes taken out), which
-/// moved the corpus-extra passages the judgments point to. Every group
-/// the judgments form must have one.
+/// for ties that change order. Set on the segmentation that decides on
+/// evidence per document (tables of contents dropped, long passages cut
+/// at 400 words, running lines and notes taken out), with the concept
+/// entries, word families, near-phrase fall-back and theme boost. Every
+/// group the judgments form must have one.
 const FLOORS: &[(&str, f64)] = &[
-    ("overall", 0.62),              // 0.630 (was 0.652)
-    ("file founding", 0.78),        // 0.792
-    ("file extra", 0.50),           // 0.513 (was 0.561)
-    ("file lang", 0.48),            // 0.494 (was 0.521)
-    ("category acronym", 0.72),     // 0.736 (was 0.761)
-    ("category concept", 0.47),     // 0.485 (was 0.502)
-    ("category near-phrase", 0.67), // 0.688
-    ("category phrase", 0.65),      // 0.667 (was 0.697)
-    ("category spelling", 0.70),    // 0.712
-    ("category stemming", 0.51),    // 0.522 (was 0.553)
-    ("category theme", 0.54),       // 0.559
-    ("category topical", 0.65),     // 0.667 (was 0.703)
-    ("lang en", 0.66),              // 0.679 (was 0.698)
-    ("lang fr", 0.62),              // 0.639 (was 0.664)
-    ("lang es", 0.62),              // 0.632 (was 0.696)
-    ("lang ru", 0.14),              // 0.156
-    ("lang any", 0.53),             // 0.548 (was 0.572)
+    ("overall", 0.68),              // 0.689
+    ("file founding", 0.85),        // 0.864
+    ("file extra", 0.54),           // 0.548
+    ("file lang", 0.55),            // 0.557
+    ("category acronym", 0.75),     // 0.763
+    ("category concept", 0.58),     // 0.597
+    ("category near-phrase", 0.77), // 0.788
+    ("category phrase", 0.76),      // 0.774
+    ("category spelling", 0.71),    // 0.720
+    ("category stemming", 0.53),    // 0.542
+    ("category theme", 0.68),       // 0.698
+    ("category topical", 0.67),     // 0.681
+    ("lang en", 0.72),              // 0.736
+    ("lang fr", 0.69),              // 0.702
+    ("lang es", 0.67),              // 0.680
+    ("lang ru", 0.24),              // 0.259
+    ("lang any", 0.54),             // 0.557
 ];
 
 /// The query categories a judgment may use.
@@ -386,8 +392,46 @@ fn groups(file: &str, j: &Judged) -> Vec<String> {
     ]
 }
 
-/// The ranking, `--exact` and plain BM25.
-const SYSTEMS: [&str; 3] = ["ranking", "exact", "bm25"];
+/// The ranking, BM25 alone, `--exact` and plain tantivy.
+const SYSTEMS: [&str; 4] = ["ranking", "bm25", "exact", "tantivy"];
+
+/// The ablation: each part of the ranking switched on after the ones
+/// before it, from BM25 alone to the whole ranking.
+const STEPS: [(&str, RankingFeatures); 6] = [
+    ("bm25", RankingFeatures::BM25),
+    (
+        "+boosts",
+        RankingFeatures {
+            boosts: true,
+            ..RankingFeatures::BM25
+        },
+    ),
+    (
+        "+concepts",
+        RankingFeatures {
+            boosts: true,
+            concepts: true,
+            ..RankingFeatures::BM25
+        },
+    ),
+    (
+        "+families",
+        RankingFeatures {
+            boosts: true,
+            concepts: true,
+            families: true,
+            ..RankingFeatures::BM25
+        },
+    ),
+    (
+        "+near",
+        RankingFeatures {
+            theme_boost: false,
+            ..RankingFeatures::ALL
+        },
+    ),
+    ("+themes", RankingFeatures::ALL),
+];
 
 fn ids(results: normsearch::search::SearchResults) -> Vec<String> {
     results.hits.into_iter().map(|h| h.id).collect()
@@ -499,9 +543,11 @@ fn judged_ranking_holds_its_floors() {
     assert!(errors.is_empty(), "bad judgments:\n{}", errors.join("\n"));
 
     // group → system → per-query scores
-    let mut table: BTreeMap<String, [Vec<Scores>; 3]> = BTreeMap::new();
+    let mut table: BTreeMap<String, [Vec<Scores>; 4]> = BTreeMap::new();
+    // group → step → per-query nDCG@10
+    let mut ablation: BTreeMap<String, [Vec<f64>; 6]> = BTreeMap::new();
     println!(
-        "\nnDCG  P@5  MRR   (ranking; exact; bm25)  marks: grade of each of the first ten hits"
+        "\nnDCG  P@5  MRR   (bm25; exact; tantivy)  marks: grade of each of the first ten hits"
     );
     for (file, which, j) in all() {
         let lib = library(which);
@@ -515,13 +561,21 @@ fn judged_ranking_holds_its_floors() {
         let mut request = SearchRequest::new(j.q.clone());
         request.sources = j.sources.clone();
         let ranked = ids(search(&lib.index, &request).unwrap_or_else(|e| panic!("{}: {e}", j.q)));
+        let steps: Vec<Vec<String>> = STEPS
+            .iter()
+            .map(|(_, features)| {
+                ids(search_with(&lib.index, &request, *features)
+                    .unwrap_or_else(|e| panic!("{}: {e}", j.q)))
+            })
+            .collect();
         request.exact = true;
         let exact = ids(search(&lib.index, &request).unwrap_or_else(|e| panic!("{}: {e}", j.q)));
-        let bm25 = lib.bm25.search(&j.q, &j.sources);
+        let tantivy = lib.bm25.search(&j.q, &j.sources);
         let scores = [
             score(&ranked, &grades),
+            score(&steps[0], &grades),
             score(&exact, &grades),
-            score(&bm25, &grades),
+            score(&tantivy, &grades),
         ];
         let marks: String = ranked
             .iter()
@@ -532,12 +586,13 @@ fn judged_ranking_holds_its_floors() {
             })
             .collect();
         println!(
-            "{:.3} {:.1} {:.2}  ({:.3}; {:.3})  {marks:<10} {:<11} {:<3} {}{}",
+            "{:.3} {:.1} {:.2}  ({:.3}; {:.3}; {:.3})  {marks:<10} {:<11} {:<3} {}{}",
             scores[0].ndcg,
             scores[0].p5,
             scores[0].mrr,
             scores[1].ndcg,
             scores[2].ndcg,
+            scores[3].ndcg,
             j.category,
             j.lang,
             j.q,
@@ -548,23 +603,27 @@ fn judged_ranking_holds_its_floors() {
             }
         );
         for g in groups(file, j) {
-            let row = table.entry(g).or_default();
+            let row = table.entry(g.clone()).or_default();
             for (s, sc) in row.iter_mut().zip(scores) {
                 s.push(sc);
+            }
+            let row = ablation.entry(g).or_default();
+            for (s, hits) in row.iter_mut().zip(&steps) {
+                s.push(score(hits, &grades).ndcg);
             }
         }
     }
 
     let mean = |v: &[Scores], f: fn(&Scores) -> f64| v.iter().map(f).sum::<f64>() / v.len() as f64;
     println!(
-        "\n{:<22} {:>4}  {:^19}  {:^19}  {:^19}",
-        "group", "n", SYSTEMS[0], SYSTEMS[1], SYSTEMS[2]
+        "\n{:<22} {:>4}  {:^19}  {:^19}  {:^19}  {:^19}",
+        "group", "n", SYSTEMS[0], SYSTEMS[1], SYSTEMS[2], SYSTEMS[3]
     );
     println!(
         "{:<22} {:>4}  {}",
         "",
         "",
-        ["nDCG@10  P@5   MRR"; 3].join("  ")
+        ["nDCG@10  P@5   MRR"; 4].join("  ")
     );
     let mut failures = Vec::new();
     for (group, systems) in &table {
@@ -588,6 +647,16 @@ fn judged_ranking_holds_its_floors() {
             Some(_) => {}
             None => failures.push(format!("{group}: no floor in FLOORS")),
         }
+    }
+    println!("\nablation: nDCG@10 as each part of the ranking is switched on");
+    let names: Vec<String> = STEPS.iter().map(|(n, _)| format!("{n:>9}")).collect();
+    println!("{:<22} {:>4}  {}", "group", "n", names.join(" "));
+    for (group, steps) in &ablation {
+        let cells: Vec<String> = steps
+            .iter()
+            .map(|v| format!("{:>9.3}", v.iter().sum::<f64>() / v.len() as f64))
+            .collect();
+        println!("{group:<22} {:>4}  {}", steps[0].len(), cells.join(" "));
     }
     assert!(
         failures.is_empty(),
