@@ -20,8 +20,9 @@ use termcolor::StandardStream;
 /// The filters `grid` and `compare` share with `search`.
 #[derive(Debug, clap::Args)]
 pub struct Filters {
-    /// Only this document (repeat for several).
-    #[arg(long = "source", value_name = "ID")]
+    /// Only this document (repeat, or separate ids with commas, for
+    /// several).
+    #[arg(long = "source", value_name = "ID", value_delimiter = ',')]
     pub sources: Vec<String>,
     /// Only documents of these years: 2014, 2011..2016, 2011.. or ..2016.
     #[arg(long, value_name = "FROM..TO")]

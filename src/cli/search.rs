@@ -37,12 +37,13 @@ pub struct SearchArgs {
     /// Hits to skip (for the next page).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub offset: usize,
-    /// Only this document (repeat for several).
-    #[arg(long = "source", value_name = "ID")]
+    /// Only this document (repeat, or separate ids with commas, for
+    /// several).
+    #[arg(long = "source", value_name = "ID", value_delimiter = ',')]
     pub sources: Vec<String>,
     /// Only passages with this theme; a pillar includes its sub-themes
-    /// (repeat for several).
-    #[arg(long = "theme", value_name = "ID")]
+    /// (repeat, or separate ids with commas, for several).
+    #[arg(long = "theme", value_name = "ID", value_delimiter = ',')]
     pub themes: Vec<String>,
     /// Only documents of these years: 2014, 2011..2016, 2011.. or ..2016.
     #[arg(long, value_name = "FROM..TO")]

@@ -264,6 +264,81 @@ fn search_narrow_open_cite_and_go_back() {
     assert_eq!(check["marks"], json!(["norms", "<b>"]), "{check}");
     assert_eq!(check["elements"], json!(0), "{check}");
 
+    // The grid: the API's cells, shaded; its options form keeps the URL a
+    // permalink; a theme's "compare" opens the comparison on it.
+    assert_eq!(b.goto("/grid?q=cyber"), "ready");
+    let grid = b.fetch("/api/grid?q=cyber");
+    let shown = b.eval(
+        "return [...document.querySelectorAll('table.grid td.heat-cell')].map((td) => [
+           td.closest('tr').dataset.id, td.querySelector('a').textContent, td.style.background]);",
+        vec![],
+    );
+    let cells: Vec<&Value> = grid["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["count"].as_u64() > Some(0))
+        .collect();
+    assert_eq!(shown.as_array().unwrap().len(), cells.len(), "{shown}");
+    assert!(
+        shown
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c[2].as_str().is_some_and(|bg| bg.contains("color-mix"))),
+        "every counted cell is shaded: {shown}"
+    );
+    b.screenshot("browser-grid");
+    assert_eq!(
+        b.eval("return document.querySelector('#opt-by').value;", vec![]),
+        json!("document"),
+        "the form shows the default rows"
+    );
+    b.eval(
+        "document.querySelector('#opt-by').value = 'year';
+         document.querySelector('form.options').requestSubmit();",
+        vec![],
+    );
+    assert_eq!(b.wait_for_render(), "ready");
+    assert_eq!(b.url_param("by"), ["year"]);
+    assert_eq!(b.url_param("q"), ["cyber"]);
+    let rows = b.eval(
+        "return [...document.querySelectorAll('table.grid tbody th')].map((th) => th.textContent);",
+        vec![],
+    );
+    assert_eq!(
+        rows,
+        b.fetch("/api/grid?q=cyber&by=year")["rows"],
+        "rows by year"
+    );
+    b.click("table.grid thead a.compare-link");
+    assert_eq!(b.wait_for_render(), "ready");
+    assert_eq!(b.url().path(), "/compare");
+    let theme = b.url_param("theme");
+    assert_eq!(theme.len(), 1);
+    let compare = b.fetch(&format!("/api/compare?q=cyber&theme={}", theme[0]));
+    let listed = b.eval(
+        "return [...document.querySelectorAll('.compare-rows > li')].map((li) => li.dataset.id);",
+        vec![],
+    );
+    let best: Vec<Value> = compare["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["best"]["id"].clone())
+        .collect();
+    assert!(!best.is_empty());
+    assert_eq!(listed, json!(best));
+    b.screenshot("browser-compare");
+    // Without a wording or a theme, the comparison asks for one.
+    assert_eq!(b.goto("/compare"), "ready");
+    assert!(
+        b.eval(
+            "return !!document.querySelector('form.options #opt-q');",
+            vec![]
+        ) == json!(true)
+    );
+
     // A phone-sized window: the same results, filters folded.
     b.set_window_size(390, 844);
     b.goto(&format!(

@@ -215,6 +215,17 @@ fn filters_and_a_query_restrict_the_cells_as_they_restrict_a_search() {
             );
         }
     }
+    let listed: Grid = f.json(&[
+        "grid",
+        "--json",
+        "--source",
+        "usa-2011,norway-2017",
+        "--kind",
+        "body",
+        "cyber",
+        "security",
+    ]);
+    assert_eq!(listed.rows, g.rows, "ids separated by commas");
     let years: Grid = f.json(&["grid", "--json", "--year", "2014..2016"]);
     assert_eq!(years.rows, ["ccdcoe-2016", "sweden-2014"]);
     let r = f.run(&["grid", "--source", "narnia"]);

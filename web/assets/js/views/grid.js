@@ -6,6 +6,7 @@
 
 import * as api from "../api.js";
 import { h, plural } from "../dom.js";
+import { KINDS, optionsForm } from "./options.js";
 
 const OPTIONS = ["q", "by", "themes", "source", "year", "kind", "exact"];
 
@@ -16,6 +17,16 @@ function searchFor(theme, row, q) {
   for (const d of row.documents || [row.id]) p.append("source", d);
   return `/?${p}`;
 }
+
+/** The comparison of the documents of the grid on `theme`. */
+function compareFor(theme, q) {
+  const p = new URLSearchParams();
+  if (q) p.set("q", q);
+  p.set("theme", theme);
+  return `/compare?${p}`;
+}
+
+const ROWS = [["document", "Document"], ["issuer", "Issuer"], ["country", "Country"], ["year", "Year"], ["kind", "Kind of document"]];
 
 /** Renders the grid page. */
 export async function render(ctx) {
@@ -29,12 +40,21 @@ export async function render(ctx) {
   const cells = new Map(grid.cells.map((c) => [`${c.doc}\u0000${c.theme}`, c]));
   const body = h("section", { class: "themes-page grid-page", "aria-labelledby": "grid-title" },
     h("h1", { id: "grid-title" }, "What each source says"),
-    h("p", { class: "lede" }, `${plural(grid.passages ?? 0, "passage", "passages")} counted${q ? ` matching “${q}”` : ""}. Each cell counts a row's passages on a theme; choose a count to read them, or the passage id for the strongest one.`),
+    h("p", { class: "lede" }, `${plural(grid.passages ?? 0, "passage", "passages")} counted${q ? ` matching “${q}”` : ""}. Each cell counts a row's passages on a theme; choose a count to read them, › for the strongest one, or a theme's “compare” to read each document's best passage on it side by side.`),
+    optionsForm(ctx, "/grid", [
+      { name: "q", label: "Passages matching", type: "search", placeholder: "any passage" },
+      { name: "by", label: "Rows", options: ROWS, default: "document" },
+      { name: "themes", label: "Themes", options: [["", "Pillars"], ["all", "Every theme"]] },
+      { name: "year", label: "Years", placeholder: "2011..2016" },
+      { name: "kind", label: "Kind", options: KINDS },
+      { name: "exact", label: "Exact words", type: "checkbox" },
+    ], ["source"]),
     h("div", { class: "table-wrap", role: "region", "aria-labelledby": "grid-title", tabindex: "0" },
       h("table", { class: "grid heat" },
         h("thead", null, h("tr", null,
           h("th", { scope: "col" }, grid.by && grid.by !== "document" ? grid.by : "Document"),
-          themes.map((t) => h("th", { scope: "col", class: "num", title: t.id }, t.label || t.id)))),
+          themes.map((t) => h("th", { scope: "col", class: "num", title: t.id }, t.label || t.id,
+            h("a", { class: "small compare-link", href: compareFor(t.id, q), "aria-label": `Compare the documents on ${t.label || t.id}` }, "compare"))))),
         h("tbody", null, rows.map((r) => h("tr", { dataset: { id: r.id } },
           h("th", { scope: "row", title: r.label }, r.id),
           themes.map((t) => {
