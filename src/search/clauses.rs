@@ -264,18 +264,54 @@ impl Builder<'_> {
                 }
                 self.complete(clauses)
             }
-            Node::Or(items) => Clause::Bool(
-                items
-                    .iter()
-                    .map(|i| (Occur::Should, self.node(i)))
-                    .collect(),
-            ),
+            Node::Or(items) => self.either(items),
             Node::Not(inner) => {
                 let excluded = self.node(inner);
                 self.complete(vec![(Occur::MustNot, excluded)])
             }
             Node::Must(inner) => self.node(inner),
         }
+    }
+
+    /// `a OR b OR …`, and a concept's names side by side with the words
+    /// typed. An alternative that can only match where another one does
+    /// (`"norms of behaviour"` beside the word `norms`) adds to the score
+    /// but no passage: it goes under the others as a boost, which leaves
+    /// the first pass a union of words that block-max WAND prunes, and its
+    /// phrase to the second pass over the best candidates. Matches and
+    /// scores are those of the plain union.
+    pub(super) fn either(&mut self, items: &[Node]) -> Clause {
+        let implied = if self.exact {
+            vec![false; items.len()]
+        } else {
+            implied_alternatives(items)
+        };
+        if implied.iter().all(|&i| !i) {
+            return Clause::Bool(
+                items
+                    .iter()
+                    .map(|i| (Occur::Should, self.node(i)))
+                    .collect(),
+            );
+        }
+        let mut free = Vec::new();
+        let mut boosts = Vec::new();
+        for (item, implied) in items.iter().zip(implied) {
+            let clause = self.node(item);
+            if implied {
+                boosts.push((Occur::Should, clause));
+            } else {
+                free.push((Occur::Should, clause));
+            }
+        }
+        let main = if free.len() == 1 {
+            free.remove(0).1
+        } else {
+            Clause::Bool(free)
+        };
+        let mut clauses = vec![(Occur::Must, main)];
+        clauses.extend(boosts);
+        Clause::Bool(clauses)
     }
 
     /// `a b +c -d source:x`: `+` clauses and filters are required, `-`
@@ -544,6 +580,60 @@ pub(super) const STOPWORDS: &[&str] = &[
 
 pub(super) fn is_stopword(t: &Term) -> bool {
     STOPWORDS.contains(&t.text.to_lowercase().as_str())
+}
+
+/// Which of `items` (alternatives of one union) match only passages another
+/// alternative matches: a word or phrase each of whose forms holds a word
+/// that alone makes the other match. Of alternatives that imply each other
+/// the first stays; at least one always does.
+pub(super) fn implied_alternatives(items: &[Node]) -> Vec<bool> {
+    let sufficient: Vec<Vec<&str>> = items.iter().map(sufficient_tokens).collect();
+    let covers = |j: usize, i: usize| -> bool {
+        let Node::Term(t) = &items[i] else {
+            return false;
+        };
+        if !matches!(t.kind, TermKind::Word | TermKind::Phrase { .. }) || t.variants.is_empty() {
+            return false;
+        }
+        !sufficient[j].is_empty()
+            && t.variants.iter().all(|v| {
+                v.tokens
+                    .iter()
+                    .any(|tok| sufficient[j].contains(&tok.as_str()))
+            })
+    };
+    let mut implied: Vec<bool> = (0..items.len())
+        .map(|i| (0..items.len()).any(|j| j != i && covers(j, i) && (j < i || !covers(i, j))))
+        .collect();
+    if implied.iter().all(|&i| i) {
+        implied.iter_mut().for_each(|i| *i = false);
+    }
+    implied
+}
+
+/// Stemmed tokens any one of which makes `node` match on its own: a word's
+/// one-token forms; every such token of the alternatives of `OR`, or of
+/// words side by side ranked by how many match (`cyber norms`). Empty
+/// when no single token suffices (a phrase, an intersection, a filter).
+fn sufficient_tokens(node: &Node) -> Vec<&str> {
+    match node {
+        Node::Term(t) if t.kind == TermKind::Word && !is_stopword(t) => t
+            .variants
+            .iter()
+            .filter(|v| v.tokens.len() == 1)
+            .map(|v| v.tokens[0].as_str())
+            .collect(),
+        Node::Or(items) => items.iter().flat_map(sufficient_tokens).collect(),
+        Node::Juxtaposed(items)
+            if JUXTAPOSITION == Juxtaposition::RankedByMatches
+                && items
+                    .iter()
+                    .all(|i| matches!(i, Node::Term(_) | Node::Or(_) | Node::Juxtaposed(_))) =>
+        {
+            items.iter().flat_map(sufficient_tokens).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Runs from each content word to the next, the stopwords between them

@@ -636,3 +636,68 @@ fn a_query_naming_a_theme_ranks_its_passages_higher() {
     let without = search_with(index(), &SearchRequest::new(q), plain).unwrap();
     assert_eq!(with.total, without.total);
 }
+
+/// The `OR` nodes of a query tree, depth first.
+fn unions(node: &crate::query::Node, out: &mut Vec<Vec<crate::query::Node>>) {
+    use crate::query::Node;
+    match node {
+        Node::Or(items) => {
+            out.push(items.clone());
+            items.iter().for_each(|i| unions(i, out));
+        }
+        Node::Juxtaposed(v) | Node::And(v) => v.iter().for_each(|i| unions(i, out)),
+        Node::Not(i) | Node::Must(i) => unions(i, out),
+        _ => {}
+    }
+}
+
+#[test]
+fn names_that_hold_the_words_typed_only_boost() {
+    let lex = Lexicon::builtin();
+    let q = Query::parse("cyber norms")
+        .unwrap()
+        .expand(&lex, false)
+        .unwrap();
+    let mut found = Vec::new();
+    unions(&q.root, &mut found);
+    let items = found
+        .iter()
+        .find(|items| items.len() > 2)
+        .expect("the concept's names beside the words typed");
+    let implied = super::clauses::implied_alternatives(items);
+    // The words typed decide; every name holding `norms` only boosts.
+    assert!(!implied[0], "{implied:?}");
+    assert!(implied[1..].iter().any(|&i| i), "{implied:?}");
+    // An acronym's long form holds none of its letters: it finds passages
+    // of its own.
+    let q = Query::parse("CBMs").unwrap().expand(&lex, false).unwrap();
+    let mut found = Vec::new();
+    unions(&q.root, &mut found);
+    for items in &found {
+        let implied = super::clauses::implied_alternatives(items);
+        for (item, implied) in items.iter().zip(implied) {
+            if let crate::query::Node::Term(t) = item {
+                assert!(
+                    !(implied && t.text.contains("confidence")),
+                    "{}: {found:?}",
+                    t.text
+                );
+            }
+        }
+    }
+    // The same passages as the words typed alone.
+    let searcher = index().searcher();
+    for q in ["cyber norms", "norms of behaviour"] {
+        let request = SearchRequest::new(q);
+        let count = |features| {
+            let query = expand_with(index(), &request, features).unwrap();
+            let p = Plan::new(index(), &searcher, &request, &query, features, false, &[]);
+            searcher.search(&*whole(&p, &p.root), &Count).unwrap()
+        };
+        let words_alone = RankingFeatures {
+            concepts: false,
+            ..RankingFeatures::ALL
+        };
+        assert_eq!(count(RankingFeatures::ALL), count(words_alone), "{q}");
+    }
+}
