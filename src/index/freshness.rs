@@ -238,7 +238,13 @@ impl StampCheck {
         let generation = index_dir.join(name);
         let small = fs::metadata(generation.join(INPUTS_FILE))
             .is_ok_and(|m| m.len() <= INLINE_STAMPS * 120);
-        let outcome = if small {
+        StampCheck::start_in(generation, corpus_dir, !small)
+    }
+
+    /// Checks the stamps of `generation`, on a thread of its own when
+    /// `beside`.
+    pub(super) fn start_in(generation: PathBuf, corpus_dir: &Path, beside: bool) -> StampCheck {
+        let outcome = if !beside {
             Some(Outcome::Done(stamps_hold(&generation, corpus_dir)))
         } else {
             let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
