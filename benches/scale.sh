@@ -60,11 +60,12 @@ benchtool="$target/examples/benchtool"
 mintantivy="$target/examples/mintantivy"
 seed=42
 
-# `/usr/bin/time -v` of a command: sets t_wall (s), t_cpu (s), t_rss_mb.
+# `/usr/bin/time -v` of a command: sets t_wall (s), t_cpu (s), t_rss_mb,
+# and t_out (its standard output).
 timed() {
     local tf
     tf=$(mktemp "$work/time.XXXXXX")
-    /usr/bin/time -v -o "$tf" "$@" >/dev/null
+    t_out=$(/usr/bin/time -v -o "$tf" "$@")
     t_wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$tf")
     t_cpu=$(awk -F': *' '/User time|System time/ { s += $2 } END { print s }' "$tf")
     t_rss_mb=$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1000 }' "$tf")
@@ -92,6 +93,9 @@ for size in $sizes; do
     log "${size} MB: our build ($threads threads)"
     timed "$benchtool" build --corpus "$corpus" --index "$ours" --threads "$threads"
     o_wall=$t_wall o_cpu=$t_cpu o_rss=$t_rss_mb
+    # The build's own peak of anonymous memory (heap, stacks), apart from
+    # the pages of index files it maps, which the kernel can drop.
+    o_anon=$(echo "$t_out" | sed -n 's/.*anon_peak_kb=\([0-9]*\).*/\1/p' | awk '{ printf "%.0f", $1 / 1000 }')
     log "${size} MB: minimal tantivy build"
     timed "$mintantivy" build "$corpus" "$mini"
     m_wall=$t_wall m_cpu=$t_cpu m_rss=$t_rss_mb
@@ -113,9 +117,9 @@ for size in $sizes; do
     wp_all=$(echo "$wp" | awk -F' *\\| *' '$2 == "all" { print $4, $5, $6, $7 }')
     read -r wp_p50 wp_p95 wm_p50 wm_p95 <<< "$wp_all"
 
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
         "$size" "$o_wall" "$o_cpu" "$o_rss" "$o_size" "$m_wall" "$m_cpu" "$m_rss" "$m_size" \
-        "$phrase_p50" "$theme_p50" "$worst_p99" "$wp_p50" "$wp_p95" "$wm_p50" "$wm_p95" >> "$rows"
+        "$phrase_p50" "$theme_p50" "$worst_p99" "$wp_p50" "$wp_p95" "$wm_p50" "$wm_p95" "$o_anon" >> "$rows"
     rm -rf "$base"
     echo "$warm" > "$work/scale-warm-$size.md"
     echo "$wp" > "$work/scale-wp-$size.md"
@@ -128,6 +132,7 @@ fit() {
     awk -F'\t' -v c="$1" '$c > 0 { x = log($1); y = log($c); n++; sx += x; sy += y; sxx += x * x; sxy += x * y }
         END { if (n < 2) { print "nan nan"; exit } b = (n * sxy - sx * sy) / (n * sxx - sx * sx); a = exp((sy - b * sx) / n); print a, b }' "$rows"
 }
+expo() { awk -v b="$1" 'BEGIN { if (b == "nan") print "n/a"; else printf "%.2f\n", b }'; }
 at() { awk -v a="$1" -v b="$2" -v x="$3" -v s="${4:-1}" -v d="${5:-1}" 'BEGIN { if (a == "nan") print "n/a"; else printf "%.*f\n", d, a * x ^ b / s }'; }
 
 section=$(mktemp "$work/section.XXXXXX")
@@ -138,22 +143,23 @@ git diff --quiet HEAD -- src benches examples Cargo.toml 2>/dev/null || commit="
     echo
     echo "Commit $commit; $(nproc) cores; build threads $threads; one build per size. Load average (1, 5, 15 min): $load_start at the start, $load_end at the end."
     echo
-    echo "| corpus MB | build s | build CPU s | MB/s | peak RSS MB | index MB | index / corpus | minimal tantivy build s | its RSS MB | its index MB | build / minimal | warm phrase p50 ms | warm by-theme p50 ms | worst warm p99 ms | whole-process p50 / p95 ms | minimal p50 / p95 ms |"
+    echo "| corpus MB | build s | build CPU s | MB/s | peak RSS MB (anonymous) | index MB | index / corpus | minimal tantivy build s | its RSS MB | its index MB | build / minimal | warm phrase p50 ms | warm by-theme p50 ms | worst warm p99 ms | whole-process p50 / p95 ms | minimal p50 / p95 ms |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    awk -F'\t' '{ printf "| %s | %.1f | %.1f | %.2f | %s | %.1f | %.2f× | %.1f | %s | %.1f | %.2f× | %s | %s | %s | %s / %s | %s / %s |\n",
-        $1, $2, $3, $1 / $2, $4, $5 / 1e6, $5 / ($1 * 1e6), $6, $8, $9 / 1e6, $2 / $6, $10, $11, $12, $13, $14, $15, $16 }' "$rows"
+    awk -F'\t' '{ printf "| %s | %.1f | %.1f | %.2f | %s (%s) | %.1f | %.2f× | %.1f | %s | %.1f | %.2f× | %s | %s | %s | %s / %s | %s / %s |\n",
+        $1, $2, $3, $1 / $2, $4, $17, $5 / 1e6, $5 / ($1 * 1e6), $6, $8, $9 / 1e6, $2 / $6, $10, $11, $12, $13, $14, $15, $16 }' "$rows"
     echo
     echo "Fitted growth (y = a·MB^b over the sizes above) and what it predicts on one machine like this one:"
     echo
     echo "| figure | exponent b | 10 GB | 100 GB |"
     echo "|---|---:|---:|---:|"
-    read -r a b <<< "$(fit 2)"; echo "| build wall time | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 3600 1) h | $(at "$a" "$b" 100000 3600 1) h |"
-    read -r a b <<< "$(fit 4)"; echo "| peak RSS building | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1000 2) GB | $(at "$a" "$b" 100000 1000 2) GB |"
-    read -r a b <<< "$(fit 5)"; echo "| index size | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1e9 1) GB | $(at "$a" "$b" 100000 1e9 1) GB |"
-    read -r a b <<< "$(fit 10)"; echo "| warm phrase p50 | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
-    read -r a b <<< "$(fit 11)"; echo "| warm by-theme p50 | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
-    read -r a b <<< "$(fit 13)"; echo "| whole-process p50 | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
-    read -r a b <<< "$(fit 14)"; echo "| whole-process p95 | $(at 1 "$b" 1 1 2) | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
+    read -r a b <<< "$(fit 2)"; echo "| build wall time | $(expo "$b") | $(at "$a" "$b" 10000 3600 1) h | $(at "$a" "$b" 100000 3600 1) h |"
+    read -r a b <<< "$(fit 3)"; echo "| build CPU time | $(expo "$b") | $(at "$a" "$b" 10000 3600 1) h | $(at "$a" "$b" 100000 3600 1) h |"
+    read -r a b <<< "$(fit 4)"; echo "| peak RSS building | $(expo "$b") | $(at "$a" "$b" 10000 1000 2) GB | $(at "$a" "$b" 100000 1000 2) GB |"
+    read -r a b <<< "$(fit 5)"; echo "| index size | $(expo "$b") | $(at "$a" "$b" 10000 1e9 1) GB | $(at "$a" "$b" 100000 1e9 1) GB |"
+    read -r a b <<< "$(fit 10)"; echo "| warm phrase p50 | $(expo "$b") | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
+    read -r a b <<< "$(fit 11)"; echo "| warm by-theme p50 | $(expo "$b") | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
+    read -r a b <<< "$(fit 13)"; echo "| whole-process p50 | $(expo "$b") | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
+    read -r a b <<< "$(fit 14)"; echo "| whole-process p95 | $(expo "$b") | $(at "$a" "$b" 10000 1 1) ms | $(at "$a" "$b" 100000 1 1) ms |"
     echo
     for size in $sizes; do
         echo "Whole process at $size MB (\`benchtool startup\`, $wp_runs runs of each query and engine, interleaved):"

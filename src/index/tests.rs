@@ -286,6 +286,16 @@ fn input_stamps_round_trip_through_their_table() {
     assert!(!stamps[0].holds());
     fs::write(&table, "len\tmodified_ns\tpath\nnot a number\t1\t/x\n").unwrap();
     assert!(read_stamps(&table).is_err());
+    // A table with no quoted path is read line by line, to the same stamps.
+    let plain = vec![
+        Stamp::of(dir.path().join(INPUTS_FILE)),
+        Stamp::of(dir.path().join("absent.toml")),
+    ];
+    write_stamps(&table, &plain).unwrap();
+    assert!(!fs::read_to_string(&table).unwrap().contains('"'));
+    assert_eq!(read_stamps(&table).unwrap(), plain);
+    fs::write(&table, "len\tmodified_ns\tpath\n4\t\n").unwrap();
+    assert!(read_stamps(&table).is_err());
 }
 
 #[test]
