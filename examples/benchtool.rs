@@ -6,6 +6,7 @@
 //! benchtool build --corpus C --index I --threads 2 [--baseline]
 //! benchtool query --index I --baseline-index B [--runs 300] [--class NAME] [--facets]
 //! benchtool search --index I 'query text'
+//! benchtool startup --normsearch BIN --corpus C --index I --mintantivy BIN --min-index M [--runs 10]
 //! ```
 //!
 //! `build` prints one line of `key=value` pairs; `query` prints a Markdown
@@ -13,7 +14,9 @@
 //! and our p50 for ranking alone (no hit read, cited or highlighted, as the
 //! baseline reads none);
 //! `search` prints the top ten hits, one per line, as a search command
-//! would. Criterion's benches (`cargo bench`) measure the same operations
+//! would; `startup` times whole `normsearch search` processes against the
+//! minimal tantivy CLI (`examples/mintantivy.rs`), one process per query,
+//! interleaved, and prints medians and p95 per query kind. Criterion's benches (`cargo bench`) measure the same operations
 //! with confidence intervals; this tool gives percentiles of single queries
 //! and runs at sizes where criterion's many samples take too long.
 
@@ -85,6 +88,29 @@ enum Command {
         /// The query text.
         query: String,
     },
+    /// Time whole processes: `normsearch search` against the minimal
+    /// tantivy CLI, each query of `STARTUP_QUERIES` in turn, interleaved,
+    /// page cache warm (one untimed run of each first).
+    Startup {
+        /// The `normsearch` binary.
+        #[arg(long, value_name = "BIN")]
+        normsearch: PathBuf,
+        /// The corpus folder our index was built from.
+        #[arg(long, value_name = "DIR")]
+        corpus: PathBuf,
+        /// Our index folder.
+        #[arg(long, value_name = "DIR")]
+        index: PathBuf,
+        /// The `mintantivy` binary.
+        #[arg(long, value_name = "BIN")]
+        mintantivy: PathBuf,
+        /// Its index folder (`mintantivy build`).
+        #[arg(long, value_name = "DIR")]
+        min_index: PathBuf,
+        /// Timed runs of each query and engine.
+        #[arg(long, default_value_t = 10)]
+        runs: usize,
+    },
 }
 
 fn main() -> ExitCode {
@@ -139,6 +165,32 @@ fn run(args: Args) -> Result<ExitCode, String> {
                 facets,
             };
             query_table(&ours, &baseline, &options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Startup {
+            normsearch,
+            corpus,
+            index,
+            mintantivy,
+            min_index,
+            runs,
+        } => {
+            let ours = |q: &str| {
+                let mut c = std::process::Command::new(&normsearch);
+                c.arg("--corpus")
+                    .arg(&corpus)
+                    .arg("--index")
+                    .arg(&index)
+                    .arg("search")
+                    .arg(q);
+                c
+            };
+            let minimal = |q: &str| {
+                let mut c = std::process::Command::new(&mintantivy);
+                c.arg("search").arg(&min_index).arg(q);
+                c
+            };
+            startup_table(&ours, &minimal, runs.max(1))?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Search { index, query } => {
@@ -351,6 +403,82 @@ fn query_table(
             ms(p50),
             ms(p99),
             ms(r50)
+        );
+    }
+    Ok(())
+}
+
+/// Wall time of one process, output discarded; an exit code other than 0
+/// (found) or 1 (nothing found) is an error.
+fn time_process(mut command: std::process::Command) -> Result<Duration, String> {
+    use std::process::Stdio;
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    let started = Instant::now();
+    let out = command.output().map_err(|e| format!("{command:?}: {e}"))?;
+    let elapsed = started.elapsed();
+    match out.status.code() {
+        Some(0 | 1) => Ok(elapsed),
+        _ => Err(format!(
+            "{command:?}: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+    }
+}
+
+/// The whole-process table: per kind, the median of each engine over its
+/// queries' runs; then every run of every query, median and p95, and the
+/// ratios of ours to the minimal CLI's.
+fn startup_table(
+    ours: &dyn Fn(&str) -> std::process::Command,
+    minimal: &dyn Fn(&str) -> std::process::Command,
+    runs: usize,
+) -> Result<(), String> {
+    let mut all = (Vec::new(), Vec::new());
+    let mut kinds: Vec<(&str, Vec<Duration>, Vec<Duration>)> = Vec::new();
+    for &(kind, query) in common::STARTUP_QUERIES {
+        time_process(ours(query))?;
+        time_process(minimal(query))?;
+        if kinds.last().is_none_or(|k| k.0 != kind) {
+            kinds.push((kind, Vec::new(), Vec::new()));
+        }
+        let entry = kinds.last_mut().expect("pushed above");
+        for _ in 0..runs {
+            let a = time_process(ours(query))?;
+            let b = time_process(minimal(query))?;
+            entry.1.push(a);
+            entry.2.push(b);
+            all.0.push(a);
+            all.1.push(b);
+        }
+    }
+    let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+    println!("| kind | queries | normsearch p50 ms | p95 ms | minimal tantivy p50 ms | p95 ms | p50 ratio | p95 ratio |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let n_queries = |kind: &str| {
+        common::STARTUP_QUERIES
+            .iter()
+            .filter(|q| kind == "all" || q.0 == kind)
+            .count()
+    };
+    let all_row = ("all", all.0, all.1);
+    for (kind, mut a, mut b) in kinds.into_iter().chain(std::iter::once(all_row)) {
+        let (a50, a95) = (
+            common::percentile(&mut a, 50.0),
+            common::percentile(&mut a, 95.0),
+        );
+        let (b50, b95) = (
+            common::percentile(&mut b, 50.0),
+            common::percentile(&mut b, 95.0),
+        );
+        println!(
+            "| {kind} | {} | {} | {} | {} | {} | {:.2}× | {:.2}× |",
+            n_queries(kind),
+            ms(a50),
+            ms(a95),
+            ms(b50),
+            ms(b95),
+            ratio(a50, b50),
+            ratio(a95, b95)
         );
     }
     Ok(())

@@ -299,6 +299,35 @@ pub const CLASSES: &[QueryClass] = &[
     },
 ];
 
+/// The whole-process queries (`benchtool startup`): five kinds as
+/// researchers type them at the prompt of a script, each in words every
+/// corpus generated from the founding texts holds. The same text goes to
+/// `normsearch search` and to the minimal tantivy CLI's query parser.
+pub const STARTUP_QUERIES: &[(&str, &str)] = &[
+    ("rare-word", "anonymity"),
+    ("rare-word", "attribution"),
+    ("rare-word", "sovereignty"),
+    ("rare-word", "espionage"),
+    ("common-word", "security"),
+    ("common-word", "cyberspace"),
+    ("common-word", "states"),
+    ("common-word", "information"),
+    ("common-word", "international"),
+    ("two-words", "international cooperation"),
+    ("two-words", "critical infrastructure"),
+    ("two-words", "human rights"),
+    ("two-words", "law enforcement"),
+    ("two-words", "internet governance"),
+    ("phrase", "\"international law\""),
+    ("phrase", "\"united nations\""),
+    ("phrase", "\"freedom of expression\""),
+    ("phrase", "\"confidence building\""),
+    ("acronym", "CBMs"),
+    ("acronym", "OSCE"),
+    ("acronym", "CERT"),
+    ("acronym", "GGE"),
+];
+
 impl QueryClass {
     /// The class's theme when `index` was built without it (a taxonomy
     /// without it, or a build that does not tag yet): the class cannot run.

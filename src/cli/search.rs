@@ -16,7 +16,7 @@ use crate::UserError;
 use anyhow::Result;
 use std::io::Write;
 use std::process::ExitCode;
-use termcolor::StandardStream;
+use termcolor::BufferedStandardStream;
 
 /// Arguments of `search`.
 #[derive(Debug, clap::Args)]
@@ -112,7 +112,8 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
         present::table::json(&mut out, &results)?;
         out.flush()?;
     } else {
-        let mut out = StandardStream::stdout(color_choice());
+        // Buffered: the hits go out in a few writes, not one per line.
+        let mut out = BufferedStandardStream::stdout(color_choice());
         render_laid_out(
             &mut out,
             &results,
@@ -133,6 +134,11 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
 /// the progress bar shows on a terminal meanwhile). Whether it is stale is
 /// the caller's to say, with [`warn_if_stale`], after its first answer.
 pub(super) fn open_or_build(global: &Global) -> Result<Engine> {
+    // The common case opens what is there: no bar is drawn up for a build
+    // that does not happen.
+    if crate::index::exists(&global.index) {
+        return Ok(Engine::open(&global.corpus, &global.index)?);
+    }
     let options = super::index::options(global, 0, true);
     let bar = super::index::Bar::new();
     let opened = Engine::open_or_build(&global.corpus, &global.index, &options, &bar);

@@ -392,6 +392,12 @@ pub(super) fn build_checked(
         &gen_dir.join(DOCUMENTS_FILE),
         &serde_json::to_vec(&documents).map_err(|e| record("documents", e))?,
     )?;
+    let mut ids = String::new();
+    for id in &doc_ids {
+        ids.push_str(id);
+        ids.push('\n');
+    }
+    write_synced(&gen_dir.join(DOCUMENT_IDS_FILE), ids.as_bytes())?;
     write_stamps(&gen_dir.join(INPUTS_FILE), &inputs)?;
     write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
     write_synced(&gen_dir.join(LEXICON_COMPILED), &lexicon.compiled())?;

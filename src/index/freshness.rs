@@ -79,12 +79,49 @@ pub(super) fn write_stamps(path: &Path, stamps: &[Stamp]) -> crate::Result<()> {
 }
 
 pub(super) fn read_stamps(path: &Path) -> Result<Vec<Stamp>, String> {
+    let bytes = fs::read(path).map_err(|e| e.to_string())?;
+    // Every search reads this table. Without a quote (the csv writer quotes
+    // a path holding a tab, a newline or a quote) its rows are plain
+    // `len \t modified_ns \t path` lines, read here without building a
+    // csv reader, which costs more than a small table's rows.
+    if let Some(stamps) = std::str::from_utf8(&bytes)
+        .ok()
+        .filter(|text| !text.contains('"'))
+        .and_then(plain_stamps)
+    {
+        return Ok(stamps);
+    }
     tsv()
-        .from_path(path)
-        .map_err(|e| e.to_string())?
+        .from_reader(bytes.as_slice())
         .deserialize()
         .collect::<Result<_, _>>()
         .map_err(|e| e.to_string())
+}
+
+/// The rows of an unquoted stamp table; `None` for anything else (the csv
+/// reader then says what is wrong).
+fn plain_stamps(text: &str) -> Option<Vec<Stamp>> {
+    let mut lines = text.lines();
+    if lines.next()? != "len\tmodified_ns\tpath" {
+        return None;
+    }
+    let number = |field: &str| -> Option<Option<u64>> {
+        if field.is_empty() {
+            Some(None)
+        } else {
+            field.parse().ok().map(Some)
+        }
+    };
+    lines
+        .map(|line| {
+            let mut fields = line.splitn(3, '\t');
+            Some(Stamp {
+                len: number(fields.next()?)?,
+                modified_ns: number(fields.next()?)?,
+                path: PathBuf::from(fields.next()?),
+            })
+        })
+        .collect()
 }
 
 /// Every file the index is built from: the manifest, the texts, and the
@@ -158,7 +195,12 @@ impl Index {
     /// search).
     pub fn freshness_after(&self, check: StampCheck, corpus_dir: &Path) -> Freshness {
         let same_generation = check.generation.as_deref() == Some(self.generation.as_path());
-        match check.handle.map(std::thread::JoinHandle::join) {
+        let held = match check.outcome {
+            Some(Outcome::Done(held)) => Some(Ok(held)),
+            Some(Outcome::Running(handle)) => Some(handle.join()),
+            None => None,
+        };
+        match held {
             // A rebuild switched generations in between, or the check
             // could not run: check this generation's stamps now.
             _ if !same_generation => self.freshness(corpus_dir),
@@ -188,16 +230,37 @@ impl Index {
     }
 }
 
-/// The first half of a freshness check, on a thread of its own: whether
-/// every input still has the size and modification time the current
-/// generation recorded. On a large corpus a stat of every text costs as
-/// much as opening the index and searching it, so it runs beside them;
+/// The first half of a freshness check: whether every input still has
+/// the size and modification time the current generation recorded.
 /// [`Index::freshness_after`] takes the answer.
+///
+/// What is checked, and why every text: a text added, removed or renamed
+/// changes its folder's modification time, but a text edited in place
+/// changes only its own, so only a stat of every input sees every change.
+/// Checking the folder first would save nothing: in the common case, an
+/// index that is fresh, the folder is unchanged and every text must be
+/// looked at anyway. So the stats are made as cheap as they go and kept
+/// off the answer's path: on a corpus of more than [`INLINE_STAMPS`]
+/// inputs they run on a thread of their own beside the opening and the
+/// search; below that the thread would cost more than the stats (a
+/// thread's start is about as dear as a few dozen stats) and they are made
+/// on the spot.
 #[derive(Debug)]
 pub struct StampCheck {
     pub(super) generation: Option<PathBuf>,
-    pub(super) handle: Option<std::thread::JoinHandle<bool>>,
+    outcome: Option<Outcome>,
 }
+
+/// A stamp check made on the spot, or running beside.
+#[derive(Debug)]
+enum Outcome {
+    Done(bool),
+    Running(std::thread::JoinHandle<bool>),
+}
+
+/// Inputs up to which a [`StampCheck`] is made on the spot rather than on
+/// a thread (judged by the size of the stamp table: about 120 bytes a row).
+const INLINE_STAMPS: u64 = 48;
 
 impl StampCheck {
     /// Starts checking the stamps of the generation `index_dir/CURRENT`
@@ -206,18 +269,31 @@ impl StampCheck {
         let Ok(Some(name)) = read_current(index_dir) else {
             return StampCheck {
                 generation: None,
-                handle: None,
+                outcome: None,
             };
         };
         let generation = index_dir.join(name);
-        let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
-        let handle = std::thread::Builder::new()
-            .name("freshness".into())
-            .spawn(move || stamps_hold(&gen, &dir))
-            .ok();
+        let small = fs::metadata(generation.join(INPUTS_FILE))
+            .is_ok_and(|m| m.len() <= INLINE_STAMPS * 120);
+        StampCheck::start_in(generation, corpus_dir, !small)
+    }
+
+    /// Checks the stamps of `generation`, on a thread of its own when
+    /// `beside`.
+    pub(super) fn start_in(generation: PathBuf, corpus_dir: &Path, beside: bool) -> StampCheck {
+        let outcome = if !beside {
+            Some(Outcome::Done(stamps_hold(&generation, corpus_dir)))
+        } else {
+            let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
+            std::thread::Builder::new()
+                .name("freshness".into())
+                .spawn(move || stamps_hold(&gen, &dir))
+                .ok()
+                .map(Outcome::Running)
+        };
         StampCheck {
             generation: Some(generation),
-            handle,
+            outcome,
         }
     }
 }

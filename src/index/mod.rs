@@ -15,6 +15,8 @@
 //!   gen-7/           a complete tantivy index, plus
 //!     meta-normsearch.json   versions, fingerprint of the inputs, counts
 //!     documents.json         the documents' metadata and passage counts
+//!     document-ids.txt       their ids alone, one a line (read by a search
+//!                            naming a source)
 //!     inputs.tsv             size and modification time of every input
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
@@ -76,6 +78,11 @@ pub const SCHEMA_VERSION: u32 = 7;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";
+/// The document ids alone, one a line in manifest order: what a search
+/// naming a source checks its ids against, without parsing every
+/// document's record. Optional: a generation without it (built before it
+/// was written) reads the ids from [`DOCUMENTS_FILE`].
+const DOCUMENT_IDS_FILE: &str = "document-ids.txt";
 const INPUTS_FILE: &str = "inputs.tsv";
 const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = ".lock";
@@ -157,6 +164,34 @@ pub fn verify(index_dir: &Path) -> crate::Result<()> {
     }
 }
 
+/// Why a generation's record cannot be used.
+enum MetaProblem {
+    /// Written by another schema version.
+    Version(u32),
+    /// Not a record at all.
+    Corrupted(serde_json::Error),
+}
+
+/// The record of a generation, read once: only when it does not parse is
+/// the version read on its own, so that an index from another version is
+/// reported as such rather than as corrupted.
+fn parse_meta(bytes: &[u8]) -> Result<Meta, MetaProblem> {
+    #[derive(Deserialize)]
+    struct Version {
+        schema_version: u32,
+    }
+    match serde_json::from_slice::<Meta>(bytes) {
+        Ok(meta) if meta.schema_version == SCHEMA_VERSION => Ok(meta),
+        Ok(meta) => Err(MetaProblem::Version(meta.schema_version)),
+        Err(e) => match serde_json::from_slice::<Version>(bytes) {
+            Ok(v) if v.schema_version != SCHEMA_VERSION => {
+                Err(MetaProblem::Version(v.schema_version))
+            }
+            _ => Err(MetaProblem::Corrupted(e)),
+        },
+    }
+}
+
 /// An open index, ready to search.
 pub struct Index {
     generation: PathBuf,
@@ -168,6 +203,8 @@ pub struct Index {
     documents: OnceLock<Vec<DocumentMeta>>,
     /// Read on first use.
     theme_cues: OnceLock<ThemeCues>,
+    /// The ids alone, read on first use when the documents are not.
+    document_ids: OnceLock<Vec<String>>,
     /// The reuse files, read on first use by trace, reuse and similar.
     reuse: OnceLock<std::sync::Arc<crate::reuse::Library>>,
     lexicon: Lexicon,
@@ -216,27 +253,18 @@ impl Index {
         let meta_bytes = fs::read(&meta_path).map_err(|e| {
             rebuild_error(index_dir, &format!("cannot read {name}/{META_FILE} ({e})"))
         })?;
-        // The version is read on its own first, so that an index from a
-        // future version is reported as such rather than as corrupted.
-        #[derive(Deserialize)]
-        struct Version {
-            schema_version: u32,
-        }
-        let version: Version = serde_json::from_slice(&meta_bytes).map_err(|e| {
-            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
-        })?;
-        if version.schema_version != SCHEMA_VERSION {
-            return Err(UserError::Index {
+        let meta = parse_meta(&meta_bytes).map_err(|problem| match problem {
+            MetaProblem::Version(found) => UserError::Index {
                 dir: index_dir.to_path_buf(),
                 problem: IndexProblem::Incompatible {
-                    found: version.schema_version,
+                    found,
                     expected: SCHEMA_VERSION,
                 },
             }
-            .into());
-        }
-        let meta: Meta = serde_json::from_slice(&meta_bytes).map_err(|e| {
-            rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+            .into(),
+            MetaProblem::Corrupted(e) => {
+                rebuild_error(index_dir, &format!("{name}/{META_FILE} is corrupted ({e})"))
+            }
         })?;
         let lexicon_path = generation.join(LEXICON_COPY);
         let lexicon_src = fs::read_to_string(&lexicon_path).map_err(|e| {
@@ -261,7 +289,7 @@ impl Index {
             )
         })?;
         let (schema, fields) = schema();
-        if serde_json::to_string(&index.schema()).ok() != serde_json::to_string(&schema).ok() {
+        if index.schema() != schema {
             return Err(rebuild_error(
                 index_dir,
                 "the index was built with a different schema",
@@ -286,6 +314,7 @@ impl Index {
             meta,
             documents: OnceLock::new(),
             theme_cues: OnceLock::new(),
+            document_ids: OnceLock::new(),
             reuse: OnceLock::new(),
             lexicon,
             _hold: hold,
@@ -353,9 +382,29 @@ impl Index {
         Ok(self.documents.get_or_init(|| documents))
     }
 
-    /// The document ids, in manifest order.
+    /// The document ids, in manifest order: from the list of ids alone
+    /// unless the documents were read already.
     pub fn document_ids(&self) -> crate::Result<Vec<&str>> {
-        Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect())
+        if let Some(d) = self.documents.get() {
+            return Ok(d.iter().map(|d| d.id.as_str()).collect());
+        }
+        if self.document_ids.get().is_none() {
+            let listed = fs::read_to_string(self.generation.join(DOCUMENT_IDS_FILE))
+                .ok()
+                .map(|s| s.lines().map(str::to_string).collect::<Vec<_>>())
+                .filter(|ids| ids.len() == self.meta.documents);
+            match listed {
+                Some(ids) => {
+                    let _ = self.document_ids.set(ids);
+                }
+                None => return Ok(self.documents()?.iter().map(|d| d.id.as_str()).collect()),
+            }
+        }
+        Ok(self
+            .document_ids
+            .get()
+            .map(|ids| ids.iter().map(String::as_str).collect())
+            .unwrap_or_default())
     }
 
     /// The passages' signatures, word statistics and texts, as reuse

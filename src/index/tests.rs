@@ -111,6 +111,12 @@ fn build_open_and_rebuild() {
         index.freshness_after(check, corpus.path()),
         Freshness::Stale(_)
     ));
+    // The same on a thread beside, as for a large corpus.
+    let check = StampCheck::start_in(index.generation().to_path_buf(), corpus.path(), true);
+    assert!(matches!(
+        index.freshness_after(check, corpus.path()),
+        Freshness::Stale(_)
+    ));
 
     // A rebuild switches generations and keeps one previous.
     let second = build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
@@ -124,6 +130,11 @@ fn build_open_and_rebuild() {
     assert!(reopened.generation().ends_with("gen-3"));
     assert_eq!(reopened.freshness(corpus.path()), Freshness::Fresh);
     let check = StampCheck::start(&index_dir, corpus.path());
+    assert_eq!(
+        reopened.freshness_after(check, corpus.path()),
+        Freshness::Fresh
+    );
+    let check = StampCheck::start_in(reopened.generation().to_path_buf(), corpus.path(), true);
     assert_eq!(
         reopened.freshness_after(check, corpus.path()),
         Freshness::Fresh
@@ -275,6 +286,16 @@ fn input_stamps_round_trip_through_their_table() {
     assert!(!stamps[0].holds());
     fs::write(&table, "len\tmodified_ns\tpath\nnot a number\t1\t/x\n").unwrap();
     assert!(read_stamps(&table).is_err());
+    // A table with no quoted path is read line by line, to the same stamps.
+    let plain = vec![
+        Stamp::of(dir.path().join(INPUTS_FILE)),
+        Stamp::of(dir.path().join("absent.toml")),
+    ];
+    write_stamps(&table, &plain).unwrap();
+    assert!(!fs::read_to_string(&table).unwrap().contains('"'));
+    assert_eq!(read_stamps(&table).unwrap(), plain);
+    fs::write(&table, "len\tmodified_ns\tpath\n4\t\n").unwrap();
+    assert!(read_stamps(&table).is_err());
 }
 
 #[test]
@@ -288,6 +309,33 @@ fn a_damaged_stamp_table_falls_back_to_the_fingerprint() {
     fs::write(index.generation().join(DOCUMENTS_FILE), "[").unwrap();
     let err = index.documents().unwrap_err().to_string();
     assert!(err.contains("documents.json is corrupted"), "{err}");
+}
+
+#[test]
+fn document_ids_come_from_their_own_list_or_from_the_documents() {
+    let corpus = corpus_copy();
+    let index_dir = corpus.path().join("index");
+    build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
+    let expected: Vec<String> = {
+        let index = Index::open(&index_dir).unwrap();
+        let documents = index.documents().unwrap();
+        documents.iter().map(|d| d.id.clone()).collect()
+    };
+    let ids = |index: &Index| -> Vec<String> {
+        let listed = index.document_ids().unwrap();
+        listed.iter().map(|s| s.to_string()).collect()
+    };
+    let index = Index::open(&index_dir).unwrap();
+    assert_eq!(ids(&index), expected);
+    // The list is read without the documents' records.
+    assert!(index.documents.get().is_none());
+    // A list that does not hold every document, or none at all, is not
+    // trusted: the records answer.
+    let list = index.generation().join(DOCUMENT_IDS_FILE);
+    fs::write(&list, "only-one\n").unwrap();
+    assert_eq!(ids(&Index::open(&index_dir).unwrap()), expected);
+    fs::remove_file(&list).unwrap();
+    assert_eq!(ids(&Index::open(&index_dir).unwrap()), expected);
 }
 
 #[test]
