@@ -437,6 +437,15 @@ fn run_plan(
             let mut pool = RERANK_POOL * want.div_ceil(RERANK_POOL);
             let ranking = plan.ranking();
             let first = ranking.as_ref().unwrap_or(&recall);
+            // Under a broad filter (a theme, a span of years) the best
+            // passages of the words alone, which block-max WAND finds
+            // without visiting every passage under the filter, hold the
+            // best ones under it; the second pass drops the others. A
+            // pool widened by the share the filter keeps finds enough.
+            let broad = broad_first_pass(searcher, ranking.as_ref(), passages, count)?;
+            if let Some((_, share)) = broad {
+                pool = pool.saturating_mul(share).min(passages);
+            }
             let mut ranked: Vec<(Scored, DocAddress)>;
             // Uncounted, the best passages of a phrase, or of a union
             // holding phrases, need not visit every passage holding their
@@ -449,6 +458,8 @@ fn run_plan(
                 let top = TopDocs::with_limit(pool).order_by_score();
                 let candidates = if let Some(clauses) = bounded {
                     top_union(searcher, clauses, pool)?
+                } else if let Some((union, _)) = broad {
+                    searcher.search(union, &top)?
                 } else if ranking.is_none() && fuse_count && !recall.prunable {
                     let (c, n) = searcher.search(&*recall.query, &(top, Count))?;
                     total = Some(n);
@@ -556,6 +567,37 @@ fn shown_leaves(query: &Query) -> Vec<&crate::query::Term> {
 /// words side by side, passage kind) rarely lift a passage from below it
 /// into the first page, as the relevance set measures.
 const RERANK_POOL: usize = 100;
+
+/// A filter that keeps at least one passage in this many is broad: the
+/// first pass ranks the words without it (see [`broad_first_pass`]).
+const BROAD_FILTER: usize = 8;
+
+/// For a first pass under filters that each keep at least one passage in
+/// [`BROAD_FILTER`]: the scored union alone, and by how much to widen the
+/// pool (the passages over those the narrowest filter keeps, rounded up).
+/// `None` for a narrow filter (a source: visiting its passages is cheap),
+/// and when every match is counted anyway.
+fn broad_first_pass<'a>(
+    searcher: &tantivy::Searcher,
+    ranking: Option<&'a plan::Recall>,
+    passages: usize,
+    count: bool,
+) -> crate::Result<Option<(&'a dyn tantivy::query::Query, usize)>> {
+    let Some(unfiltered) = ranking.and_then(|r| r.unfiltered.as_ref()) else {
+        return Ok(None);
+    };
+    if count {
+        return Ok(None);
+    }
+    let mut kept = passages;
+    for filter in &unfiltered.filters {
+        kept = kept.min(filter.count(searcher)?);
+    }
+    if kept == 0 || kept.saturating_mul(BROAD_FILTER) < passages {
+        return Ok(None);
+    }
+    Ok(Some((&*unfiltered.union, passages.div_ceil(kept))))
+}
 
 /// Up to this many passages, counting every match of any query takes well
 /// under a millisecond, so totals are exact whether asked for or not.

@@ -80,6 +80,16 @@ pub(super) struct Recall {
     /// The clauses of the union of words and exact phrases it is, if it
     /// is one ([`Leaf::bounded`]).
     pub(super) union: Option<Vec<Bounded>>,
+    /// Under filters: the scored union alone (which block-max WAND prunes)
+    /// and the filters, for a first pass that ranks the words and leaves
+    /// the filters to the second (see `run_plan`).
+    pub(super) unfiltered: Option<Unfiltered>,
+}
+
+/// A first pass's scored union apart from the filters it runs under.
+pub(super) struct Unfiltered {
+    pub(super) union: Box<dyn TantivyQuery>,
+    pub(super) filters: Vec<Box<dyn TantivyQuery>>,
 }
 
 impl Plan {
@@ -191,16 +201,20 @@ impl Plan {
                 term: false,
                 prunable: true,
                 union: None,
+                unfiltered: None,
             });
         }
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> =
-            filters.into_iter().map(|q| (Occur::Must, q)).collect();
-        clauses.push((Occur::Must, union));
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = filters
+            .iter()
+            .map(|q| (Occur::Must, q.box_clone()))
+            .collect();
+        clauses.push((Occur::Must, union.box_clone()));
         Some(Recall {
             query: Box::new(BooleanQuery::new(clauses)),
             term: false,
             prunable: false,
             union: None,
+            unfiltered: Some(Unfiltered { union, filters }),
         })
     }
 
@@ -269,6 +283,7 @@ impl Plan {
                     term: leaf.term,
                     prunable: leaf.term,
                     union: leaf.bounded.clone().map(|b| vec![b]),
+                    unfiltered: None,
                 };
             }
             Clause::Fallback { exact, near: None } => return self.recall_of(exact),
@@ -285,6 +300,7 @@ impl Plan {
                     term: false,
                     prunable: false,
                     union: None,
+                    unfiltered: None,
                 };
             }
             Clause::Bool(clauses) => clauses,
@@ -316,6 +332,7 @@ impl Plan {
             prunable: all_terms && (union || intersection),
             term: false,
             union: bounded,
+            unfiltered: None,
             query: Box::new(BooleanQuery::new(
                 kept.into_iter().map(|(o, r)| (o, r.query)).collect(),
             )),

@@ -701,3 +701,43 @@ fn names_that_hold_the_words_typed_only_boost() {
         assert_eq!(count(RankingFeatures::ALL), count(words_alone), "{q}");
     }
 }
+
+#[test]
+fn a_broad_filter_ranks_the_words_first_and_finds_the_same_page() {
+    // Counting every match takes the filtered first pass; not counting,
+    // a theme that keeps many passages takes the words' own first pass.
+    // (`cyber norms`: a concept's name decides matches too, so its first
+    // pass is the filtered one either way.)
+    for (q, theme, broad) in [
+        ("states", "norms", true),
+        ("international cooperation", "cooperation", true),
+        ("security", "norms", true),
+        ("cyber norms", "norms", false),
+    ] {
+        let mut request = SearchRequest::new(q);
+        request.themes = vec![theme.to_string()];
+        request.limit = 20;
+        let query = expand(index(), &request).unwrap();
+        let searcher = index().searcher();
+        let p = Plan::new(
+            index(),
+            &searcher,
+            &request,
+            &query,
+            RankingFeatures::ALL,
+            false,
+            &[],
+        );
+        let ranking = p.ranking();
+        let passages = index().meta().passages as usize;
+        let first = broad_first_pass(&searcher, ranking.as_ref(), passages, false).unwrap();
+        assert_eq!(first.is_some(), broad, "{q} in {theme}: a broad filter");
+        let fast = search(index(), &request).unwrap();
+        request.count = true;
+        let counted = search(index(), &request).unwrap();
+        assert!(!counted.hits.is_empty(), "{q} in {theme}");
+        assert_eq!(ids(&fast), ids(&counted), "{q} in {theme}");
+        let scores = |r: &SearchResults| r.hits.iter().map(|h| h.score).collect::<Vec<_>>();
+        assert_eq!(scores(&fast), scores(&counted), "{q} in {theme}");
+    }
+}
