@@ -729,7 +729,7 @@ fn a_broad_filter_ranks_the_words_first_and_finds_the_same_page() {
             &[],
         );
         let ranking = p.ranking();
-        let passages = index().meta().passages as usize;
+        let passages = index().meta().passages;
         let first = broad_first_pass(&searcher, ranking.as_ref(), passages, false).unwrap();
         assert_eq!(first.is_some(), broad, "{q} in {theme}: a broad filter");
         let fast = search(index(), &request).unwrap();
