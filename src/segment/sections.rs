@@ -64,7 +64,7 @@ impl Labels {
                 .to_string()
         };
         match marker {
-            Some(Marker::Number) | Some(Marker::Dotted(_)) => {
+            Some(Marker::Number | Marker::Dotted(_) | Marker::Part) => {
                 self.number = Some(label.to_string());
                 self.letter = None;
                 Some(label.to_string())
