@@ -345,17 +345,26 @@ impl Vocabulary {
         if self.words.contains(&format!("{h}{t}")) {
             return false;
         }
-        if chained || self.compound_heads.contains(&h) || COMPOUND_PREFIXES.contains(&h.as_str()) {
+        let (hn, tn) = (h.chars().count(), t.chars().count());
+        // A short head that starts other compounds ("δια-") starts words
+        // as often: only a longer one is a compound's part by itself.
+        if chained
+            || (hn > 4 && self.compound_heads.contains(&h))
+            || COMPOUND_PREFIXES.contains(&h.as_str())
+        {
             return true;
         }
         let word = |w: &str| w.chars().count() > 2 && self.words.contains(w);
-        let (hn, tn) = (h.chars().count(), t.chars().count());
         // Two words the text uses on their own make a compound; a fragment
         // such as "publica" or "tion" does not. A head that is no fragment
         // of a longer word, before a real word, is a word too; so is a long
         // head before a long word ("гражданско" / "правовой"), though it
         // begins inflected forms of itself.
-        word(&t) && (word(&h) || (hn > 3 && !self.fragments.contains(&h)) || (hn > 5 && tn > 5))
+        (word(&t)
+            && (word(&h) || (hn > 3 && !self.fragments.contains(&h)) || (hn > 5 && tn > 5)))
+            // A word of the text before a long word ("орган" /
+            // "разработчик"): a split word's tail is seldom that long.
+            || (hn > 3 && word(&h) && tn > 5)
     }
 }
 
