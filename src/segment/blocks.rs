@@ -543,7 +543,11 @@ impl Ctx<'_, '_> {
             if let (Some((a, Some(la), _)), Some((b, Some(lb), _))) =
                 (self.markers[k], self.markers[end])
             {
-                if a == b && follows(la, lb) {
+                // Parts follow one another within their rank: a chapter
+                // above its first article is a heading.
+                let same_rank = a != Marker::Part
+                    || super::markers::part_rank_of(la) == super::markers::part_rank_of(lb);
+                if a == b && same_rank && follows(la, lb) {
                     return None;
                 }
             }

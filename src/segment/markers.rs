@@ -118,6 +118,10 @@ const PART_WORDS: &[(&str, u8)] = &[
     ("статья", 4),
     ("άρθρο", 4),
     ("pants", 4),
+    ("المادة", 4),
+    ("مادة", 4),
+    ("الفصل", 2),
+    ("الباب", 1),
     ("paragraph", 5),
     ("paragraphe", 5),
     ("párrafo", 5),
@@ -173,6 +177,11 @@ fn part_number_len(text: &str) -> usize {
         return 1;
     }
     0
+}
+
+/// The rank of the part a label names (`Chapter 2` → 2, `Article 3` → 4).
+pub(crate) fn part_rank_of(label: &str) -> Option<u8> {
+    part_label(label).map(|(_, _, r)| r)
 }
 
 /// Numerals of Chinese and Japanese texts.

@@ -151,6 +151,17 @@ impl SectionStack {
                     }
                 }
             }
+            Style::Chapter(rank) => {
+                // A part closes the parts of its rank and below: a chapter
+                // ends the articles of the chapter before it.
+                if let Some(pos) = self
+                    .entries
+                    .iter()
+                    .position(|(st, _)| matches!(st, Style::Chapter(r) if *r >= rank))
+                {
+                    self.entries.truncate(pos);
+                }
+            }
             ref s => {
                 // The nearest heading styled alike is the sibling: the
                 // first one would leave every later one nested in the last.
