@@ -168,6 +168,11 @@ pub(crate) fn build(
         spans: vec![OnceCell::new(); content.len()],
     };
 
+    // Per line: the quotation marks it leaves open (content lines only).
+    let mut quotes = vec![0i32; lines.len()];
+    for &i in &content {
+        quotes[i] = quote_balance(lines[i].text);
+    }
     let mut units: Vec<Unit> = Vec::new();
     let mut cur: Option<Unit> = None;
     // The number of the last numbered paragraph, and how its label is
@@ -236,11 +241,7 @@ pub(crate) fn build(
                         // ends inside « » ends no paragraph (for a dozen
                         // lines at most, should its mark never close).
                         let quoting = u.lines.len() < 12
-                            && u.lines
-                                .iter()
-                                .map(|&j| quote_balance(lines[j].text))
-                                .sum::<i32>()
-                                > 0;
+                            && u.lines.iter().map(|&j| quotes[j]).sum::<i32>() > 0;
                         item_goes_on || quoting || !ctx.boundary(prev_line, prev, k)
                     }
                     Gap::Blank | Gap::Page { blank: true } => {

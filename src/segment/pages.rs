@@ -9,15 +9,16 @@
 
 use super::lines::{self, Line};
 use super::{DropReason, Role};
-/// The most words a page holds: a dense page of small print holds about
-/// 900. A longer stretch of lines under one page number means page breaks
-/// went unseen (pages without footers, a cover read by OCR), and every
-/// page number given in it after the first would be wrong.
-const PAGE_WORDS: usize = 1500;
+/// The most characters of text a page holds: a dense page of small print
+/// holds about 6,000 (900 words). A longer stretch of lines under one page
+/// number means page breaks went unseen (pages without footers, a cover
+/// read by OCR), and every page number given in it after the first would
+/// be wrong.
+const PAGE_CHARS: usize = 9000;
 
 /// The page of every line (0: not known) where the layout shows pages;
 /// `None` when it shows no page breaks at all. See [`page_numbers`]; a
-/// stretch under one number holding more than [`PAGE_WORDS`] words gets
+/// stretch under one number holding more than [`PAGE_CHARS`] characters gets
 /// no page: a citation gives no page rather than a wrong one.
 pub(crate) fn pages(
     lines: &[Line],
@@ -30,11 +31,11 @@ pub(crate) fn pages(
     while from < out.len() {
         let page = out[from];
         let to = from + out[from..].iter().take_while(|&&p| p == page).count();
-        let words: usize = (from..to)
+        let chars: usize = (from..to)
             .filter(|&i| matches!(roles[i], Role::Content | Role::FootnoteText))
-            .map(|i| lines[i].text.split_whitespace().count())
+            .map(|i| lines[i].chars)
             .sum();
-        if words > PAGE_WORDS {
+        if chars > PAGE_CHARS {
             out[from..to].fill(0);
         }
         from = to;
