@@ -10,11 +10,11 @@
 use super::lines::{self, Line};
 use super::{DropReason, Role};
 /// The most characters of text a page holds: a dense page of small print
-/// holds about 6,000 (900 words). A longer stretch of lines under one page
+/// holds about 6,000 (900 words). A stretch of three pages' worth under one page
 /// number means page breaks went unseen (pages without footers, a cover
 /// read by OCR), and every page number given in it after the first would
 /// be wrong.
-const PAGE_CHARS: usize = 9000;
+const PAGE_CHARS: usize = 20_000;
 
 /// The page of every line (0: not known) where the layout shows pages;
 /// `None` when it shows no page breaks at all. See [`page_numbers`]; a
