@@ -14,7 +14,7 @@ use super::lines::{
     ended_early, ends_sentence, is_short, local_widths, starts_lowercase, starts_sentence, Layout,
     Line,
 };
-use super::markers::{follows, label_shape, marker, number_of, same_family, Marker};
+use super::markers::{follows, label_shape, marker, number_of, part_label, same_family, Marker};
 use super::markup::Hint;
 use super::{PassageKind, Role};
 use std::cell::OnceCell;
@@ -24,8 +24,9 @@ use std::cell::OnceCell;
 pub(crate) enum Style {
     /// `#`…`######`.
     Markdown(u8),
-    /// "Chapter 3", "Part II", "Article 2", "Section 4".
-    Chapter,
+    /// "Chapter 3", "Part II", "Article 2", "Section 4", "第三条": a part
+    /// named by a word, of this rank (1 = outermost, 4 = article).
+    Chapter(u8),
     /// "2." or "2.1" with this many numbers.
     Numbered(u8),
     /// "IV."
@@ -51,7 +52,11 @@ impl Style {
     pub fn is_numbered(&self) -> bool {
         matches!(
             self,
-            Style::Chapter | Style::Numbered(_) | Style::Roman | Style::UpperAlpha | Style::Letter
+            Style::Chapter(_)
+                | Style::Numbered(_)
+                | Style::Roman
+                | Style::UpperAlpha
+                | Style::Letter
         )
     }
 }
@@ -105,6 +110,9 @@ pub(crate) struct Evidence<'a> {
     pub explicit_headings: bool,
     /// Per line: its text stands on three lines or more.
     pub recurs: &'a [bool],
+    /// Per line: a bullet standing alone on the line above marks it as a
+    /// list item's start.
+    pub bullet_above: &'a [bool],
 }
 
 /// Builds the units of a document from its content lines.
@@ -132,7 +140,8 @@ pub(crate) fn build(
         .map(|&i| match evidence.labels[i] {
             // A paragraph number on its own line labels the text below.
             Some(_) => Some((Marker::Number, Some(lines[i].text), lines[i].text.len())),
-            None => marker(lines[i].text),
+            None if evidence.bullet_above[i] => Some((Marker::Bullet, None, 0)),
+            None => lone_label(lines[i].text).or_else(|| marker(lines[i].text)),
         })
         .collect();
     let widths = match layout.width {
@@ -159,6 +168,11 @@ pub(crate) fn build(
         spans: vec![OnceCell::new(); content.len()],
     };
 
+    // Per line: the quotation marks it leaves open (content lines only).
+    let mut quotes = vec![0i32; lines.len()];
+    for &i in &content {
+        quotes[i] = quote_balance(lines[i].text);
+    }
     let mut units: Vec<Unit> = Vec::new();
     let mut cur: Option<Unit> = None;
     // The number of the last numbered paragraph, and how its label is
@@ -208,7 +222,13 @@ pub(crate) fn build(
         if let Some(u) = cur.as_mut() {
             let prev = ctx.end_text(*u.lines.last().unwrap_or(&i));
             let prev_line = &lines[*u.lines.last().unwrap_or(&i)];
-            let structural = markers[k].is_some() && !dash_in_brackets(prev, text);
+            // A part's label starts a unit only after a sentence's end:
+            // "… as set out in" / "Article 3. The …" runs on.
+            let structural = match markers[k] {
+                Some((Marker::Part, _, _)) => ends_sentence(prev),
+                Some(_) => !dash_in_brackets(prev, text),
+                None => false,
+            };
             let continues = !structural
                 && match gaps[k] {
                     Gap::None | Gap::Page { blank: false } => {
@@ -217,7 +237,12 @@ pub(crate) fn build(
                         let item_goes_on = u.kind == UnitKind::Passage(PassageKind::ListItem)
                             && ctx.layout.blank_separated
                             && ctx.heading_span(k).is_none();
-                        item_goes_on || !ctx.boundary(prev_line, prev, k)
+                        // A quotation left open goes on: a sentence that
+                        // ends inside « » ends no paragraph (for a dozen
+                        // lines at most, should its mark never close).
+                        let quoting = u.lines.len() < 12
+                            && u.lines.iter().map(|&j| quotes[j]).sum::<i32>() > 0;
+                        item_goes_on || quoting || !ctx.boundary(prev_line, prev, k)
                     }
                     Gap::Blank | Gap::Page { blank: true } => {
                         // A page break cut the sentence: it resumes in lower
@@ -237,7 +262,8 @@ pub(crate) fn build(
             units.push(cur.take().expect("checked above"));
         }
         // A new unit starts here: a heading, a list item or a paragraph.
-        let label_line = evidence.labels[i].is_some();
+        let label_line = evidence.labels[i].is_some()
+            || markers[k].is_some_and(|(m, _, len)| m != Marker::Bullet && len == text.len());
         let next_in_sequence = match (markers[k], &last_number) {
             (Some((Marker::Number, Some(label), _)), Some((last, shape))) => {
                 number_of(label).is_some_and(|n| n == last + 1) && *shape == label_shape(label)
@@ -304,6 +330,7 @@ pub(crate) fn build(
                 last_number = label.and_then(|l| Some((number_of(l)?, label_shape(l))));
             }
             let in_list = !label_line
+                && m != Marker::Part
                 && (m == Marker::Bullet
                     || units.last().is_some_and(|u| {
                         (u.kind == UnitKind::Passage(PassageKind::ListItem)
@@ -337,6 +364,39 @@ pub(crate) fn build(
     units.extend(cur);
     merge_list_continuations(&mut units, &ctx);
     units
+}
+
+/// A label standing alone on its line ("1.", "(a)", "iv)"): it labels the
+/// paragraph below, as a paragraph number on its own line does.
+fn lone_label(text: &str) -> MarkerInfo<'_> {
+    if text.len() > 6 || text.is_empty() {
+        return None;
+    }
+    let probe = format!("{text} X");
+    match marker(&probe) {
+        Some((m, Some(label), len))
+            if !matches!(m, Marker::Bullet | Marker::Part) && len == text.len() + 1 =>
+        {
+            (label.len() == text.len()).then_some((m, Some(text), text.len()))
+        }
+        _ => None,
+    }
+}
+
+/// The quotation marks a line opens less those it closes, for the marks
+/// that say which they are (« », „ “, ‚ ‘, 「」, 『』): English quotes open
+/// and close alike in plain text.
+fn quote_balance(text: &str) -> i32 {
+    if text.is_ascii() {
+        return 0;
+    }
+    text.chars()
+        .map(|c| match c {
+            '«' | '„' | '‚' | '「' | '『' => 1,
+            '»' | '“' | '‘' | '」' | '』' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 /// Whether a dash starting a line continues a bracket the line before
@@ -391,7 +451,10 @@ impl Ctx<'_, '_> {
     /// that follows it with no blank line between.
     fn boundary(&self, prev_line: &Line, prev: &str, k: usize) -> bool {
         let text = self.text(self.content[k]);
-        if !starts_sentence(text) {
+        // A line ending on a preposition or an article ("направляется на
+        // согласование в" / "Министерство по") leaves its sentence open,
+        // however short the line: text justified a word per line.
+        if !starts_sentence(text) || ends_with_connector(prev) {
             return false;
         }
         // The unit's last line is the content line before `k`.
@@ -481,7 +544,11 @@ impl Ctx<'_, '_> {
             if let (Some((a, Some(la), _)), Some((b, Some(lb), _))) =
                 (self.markers[k], self.markers[end])
             {
-                if a == b && follows(la, lb) {
+                // Parts follow one another within their rank: a chapter
+                // above its first article is a heading.
+                let same_rank = a != Marker::Part
+                    || super::markers::part_rank_of(la) == super::markers::part_rank_of(lb);
+                if a == b && same_rank && follows(la, lb) {
                     return None;
                 }
             }
@@ -541,7 +608,7 @@ impl Ctx<'_, '_> {
     /// cannot end a title, not in a footnote reference or an address.
     fn heading_end_ok(&self, last: usize) -> bool {
         let last_t = self.text(last).trim_end().trim_end_matches(['*', '_']);
-        !(last_t.ends_with([',', ';', '-', '–', '—', '.', ':'])
+        !(last_t.ends_with([',', ';', '-', '–', '—', '.', ':', '،', '、', '，'])
             || ends_sentence(last_t)
             || ends_with_connector(last_t)
             || contains(last_t, "http")
@@ -596,7 +663,10 @@ impl Ctx<'_, '_> {
         let Some(c) = first.chars().next() else {
             return false;
         };
-        if !(c.is_uppercase() || c.is_ascii_digit() || c == '(') {
+        // Scripts without case (Chinese, Arabic) start a title as they
+        // start anything else.
+        let caseless = c.is_alphabetic() && !c.is_lowercase() && !c.is_uppercase();
+        if !(c.is_uppercase() || c.is_ascii_digit() || c == '(' || caseless) {
             return false;
         }
         if is_caption(first) || has_inner_sentence_end(first) {
@@ -693,17 +763,7 @@ fn words(text: &str) -> usize {
 
 /// Whether the heading line ends on a word that cannot end a title.
 fn ends_with_connector(text: &str) -> bool {
-    const CONNECTORS: &[&str] = &[
-        "and", "or", "of", "the", "for", "in", "to", "on", "with", "by", "a", "an", "at", "from",
-        "de", "la", "et", "y", "и",
-    ];
-    let text = text.trim_end();
-    let last = text.rfind(' ').map_or(text, |at| &text[at + 1..]);
-    // Connectors are short: a long word need not be lower-cased to tell.
-    last.len() <= 4
-        && CONNECTORS
-            .iter()
-            .any(|c| last.chars().flat_map(char::to_lowercase).eq(c.chars()))
+    super::boilerplate::ends_with_function_word(text.trim_end())
 }
 
 /// Whether `text`, lower-cased, starts with `prefix` (lower case).
@@ -766,6 +826,11 @@ fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
         _ => text,
     };
     let offset = text.len() - t.len();
+    // "Article 3", "CHAPITRE II", "Статья 3", "第三条", "3. pants": the part
+    // word ranks the heading; the label stays in its text.
+    if let Some((_, _, rank)) = part_label(t) {
+        return (Style::Chapter(rank), None, 0);
+    }
     if let Some((m, label, len)) = marker(t) {
         let style = match m {
             Marker::Number => Style::Numbered(1),
@@ -774,6 +839,7 @@ fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
             Marker::UpperAlpha => Style::UpperAlpha,
             Marker::Letter => Style::Letter,
             Marker::Bullet => Style::Plain,
+            Marker::Part => Style::Chapter(4),
         };
         return (style, label, offset + len);
     }
@@ -792,7 +858,7 @@ fn heading_style(text: &str) -> (Style, Option<&str>, usize) {
     .iter()
     .any(|p| starts_with_lower(t, p))
     {
-        return (Style::Chapter, None, 0);
+        return (Style::Chapter(2), None, 0);
     }
     let core = t.trim_matches(|c: char| c.is_whitespace());
     if core.starts_with("**") && core.ends_with("**") {
@@ -862,7 +928,16 @@ mod tests {
         assert_eq!(heading_style("2.1 United Nations").0, Style::Numbered(2));
         assert_eq!(heading_style("**Dissuasion**").0, Style::Bold);
         assert_eq!(heading_style("*Grounded in Principle*").0, Style::Italic);
-        assert_eq!(heading_style("CHAPTER 1").0, Style::Chapter);
+        assert_eq!(heading_style("CHAPTER 1").0, Style::Chapter(2));
+        assert_eq!(heading_style("CHAPITRE II").0, Style::Chapter(2));
+        assert_eq!(heading_style("Capítulo IV").0, Style::Chapter(2));
+        assert_eq!(heading_style("Глава 2").0, Style::Chapter(2));
+        assert_eq!(heading_style("Раздел II").0, Style::Chapter(1));
+        assert_eq!(heading_style("Статья 3").0, Style::Chapter(4));
+        assert_eq!(heading_style("Άρθρο 3").0, Style::Chapter(4));
+        assert_eq!(heading_style("第三条").0, Style::Chapter(4));
+        assert_eq!(heading_style("3. pants").0, Style::Chapter(4));
+        assert_eq!(heading_style("Art. 3").0, Style::Chapter(4));
         assert_eq!(
             heading_style("Crime prevention: international cooperation").0,
             Style::Colon

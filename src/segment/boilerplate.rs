@@ -342,13 +342,16 @@ pub(crate) fn ends_with_function_word(text: &str) -> bool {
         "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the",
         "to", "with", "its", "their", "that", "which", "whose", "between", "than", "de", "des",
         "du", "la", "le", "les", "et", "ou", "en", "el", "los", "las", "del", "y", "o", "и", "в",
-        "на", "по", "с", "для", "και", "της", "του", "των", "un", "par",
+        "на", "по", "с", "для", "και", "της", "του", "των", "un", "par", "à", "au", "aux", "pour",
+        "sur", "dans", "avec", "por", "para", "con", "al", "una", "к", "от", "из", "о", "об",
+        "при", "за", "до", "или", "στο", "στη", "στην", "με", "για", "από", "ή", "ar", "uz", "vai",
     ];
     let last = text.rsplit(' ').next().unwrap_or(text);
-    last.len() <= 7 && {
-        let lower: String = last.chars().flat_map(char::to_lowercase).collect();
-        WORDS.contains(&lower.as_str())
-    }
+    // Compared without allocating: this is asked of most lines.
+    last.len() <= 7
+        && WORDS
+            .iter()
+            .any(|w| last.chars().flat_map(char::to_lowercase).eq(w.chars()))
 }
 
 /// Whether occurrences stand at nearly even intervals, as a header on every

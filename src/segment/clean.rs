@@ -1,7 +1,9 @@
 //! Pass 5: a unit's source lines → clean text.
 //!
 //! Lines are unwrapped; a word hyphenated at a line end is rejoined unless
-//! the document shows it is a real compound (*multi-stakeholder*); glued
+//! the document shows it is a real compound (*multi-stakeholder*,
+//! *peut-être*, *c'est-à-dire*, *гражданско-правовой*): the same rule for
+//! every language, on the evidence of the document's own words; glued
 //! footnote numbers are cut out; Markdown emphasis, HTML tags, link syntax
 //! and backslash escapes are removed; control characters and runs of spaces
 //! are collapsed.
@@ -23,6 +25,10 @@ pub(crate) struct Vocabulary {
     /// Line-end heads that begin some longer word of the text ("vulner" of
     /// "vulnerable"): fragments, not words.
     fragments: FastSet<String>,
+    /// Line-end heads the text also writes as the first part of another
+    /// hyphenated compound ("гражданско" of "гражданско-процессуальный"):
+    /// a part that compounds are made of.
+    compound_heads: FastSet<String>,
 }
 
 /// A byte trie over the few strings [`Vocabulary::build`] looks for: the
@@ -43,6 +49,9 @@ struct TrieNode {
     head: bool,
     /// A head ending here begins a longer word of the text.
     fragment: bool,
+    /// A head and its hyphen end here ("multi-"): whether a word of the
+    /// text goes on past them.
+    compound: Option<bool>,
     /// Index of the candidate word ending here, in the count table.
     wanted: Option<u32>,
 }
@@ -102,6 +111,9 @@ impl Trie {
             if self.nodes[node].head && word[i..].starts_with(char::is_alphabetic) {
                 self.nodes[node].fragment = true;
             }
+            if self.nodes[node].compound.is_some() {
+                self.nodes[node].compound = Some(true);
+            }
             node = self.child(node, bytes[i]).unwrap_or(0) as usize;
         }
         if node == 0 {
@@ -120,6 +132,9 @@ impl Trie {
             }
             if self.nodes[node].head && b.is_ascii_alphabetic() {
                 self.nodes[node].fragment = true;
+            }
+            if self.nodes[node].compound.is_some() {
+                self.nodes[node].compound = Some(true);
             }
             node = self.child(node, b.to_ascii_lowercase()).unwrap_or(0) as usize;
         }
@@ -247,6 +262,8 @@ impl Vocabulary {
         for h in &heads {
             let node = trie.insert(h);
             trie.nodes[node].head = true;
+            let node = trie.insert(&format!("{h}-"));
+            trie.nodes[node].compound.get_or_insert(false);
         }
         let mut counts: Vec<(String, i64)> = wanted.into_iter().collect();
         for (k, (w, _)) in counts.iter().enumerate() {
@@ -282,6 +299,14 @@ impl Vocabulary {
                 }
             });
         }
+        let compound_heads = heads
+            .iter()
+            .filter(|h| {
+                let node = trie.insert(&format!("{h}-"));
+                trie.nodes[node].compound == Some(true)
+            })
+            .cloned()
+            .collect();
         let fragments = heads
             .into_iter()
             .filter(|h| {
@@ -294,12 +319,25 @@ impl Vocabulary {
             .filter(|(_, n)| *n > 0)
             .map(|(w, _)| w)
             .collect();
-        Vocabulary { words, fragments }
+        Vocabulary {
+            words,
+            fragments,
+            compound_heads,
+        }
     }
 
     /// Whether `head-` at a line end and `tail` on the next line form a
     /// hyphenated compound (keep the hyphen) rather than one split word.
-    pub fn keeps_hyphen(&self, head: &str, tail: &str) -> bool {
+    /// `chained`: the hyphen links parts of a longer chain (`c'est-à-` /
+    /// `dire`, `c'est-` / `à-dire`).
+    ///
+    /// The evidence, in order: the text writes the compound elsewhere
+    /// (keep) or the joined word (join); a chain of hyphenated parts is a
+    /// compound; the head starts other compounds of the text; a known
+    /// prefix; the tail and the head are words of the text (a head that
+    /// begins longer words is a fragment, unless the tail is a long word).
+    /// Without any, the word was split by the layout and is joined.
+    pub fn keeps_hyphen(&self, head: &str, tail: &str, chained: bool) -> bool {
         let (h, t) = (head.to_lowercase(), tail.to_lowercase());
         if self.words.contains(&format!("{h}-{t}")) {
             return true;
@@ -307,20 +345,32 @@ impl Vocabulary {
         if self.words.contains(&format!("{h}{t}")) {
             return false;
         }
-        if COMPOUND_PREFIXES.contains(&h.as_str()) {
+        let (hn, tn) = (h.chars().count(), t.chars().count());
+        // A short head that starts other compounds ("δια-") starts words
+        // as often: only a longer one is a compound's part by itself.
+        if chained
+            || (hn > 4 && self.compound_heads.contains(&h))
+            || COMPOUND_PREFIXES.contains(&h.as_str())
+        {
             return true;
         }
         let word = |w: &str| w.chars().count() > 2 && self.words.contains(w);
         // Two words the text uses on their own make a compound; a fragment
         // such as "publica" or "tion" does not. A head that is no fragment
-        // of a longer word, before a real word, is a word too.
-        word(&t) && (word(&h) || (h.chars().count() > 3 && !self.fragments.contains(&h)))
+        // of a longer word, before a real word, is a word too; so is a long
+        // head before a long word ("гражданско" / "правовой"), though it
+        // begins inflected forms of itself.
+        (word(&t)
+            && (word(&h) || (hn > 3 && !self.fragments.contains(&h)) || (hn > 5 && tn > 5)))
+            // A word of the text before a long word ("орган" /
+            // "разработчик"): a split word's tail is seldom that long.
+            || (hn > 3 && word(&h) && tn > 5)
     }
 }
 
 /// Joins line pieces into one clean text.
 #[cfg(test)]
-pub(crate) fn join(pieces: &[&str], vocab: &dyn Fn(&str, &str) -> bool) -> String {
+pub(crate) fn join(pieces: &[&str], vocab: &dyn Fn(&str, &str, bool) -> bool) -> String {
     let mut out = String::new();
     for piece in pieces {
         join_into(&mut out, piece, vocab);
@@ -331,7 +381,7 @@ pub(crate) fn join(pieces: &[&str], vocab: &dyn Fn(&str, &str) -> bool) -> Strin
 /// Appends one line's piece to the unwrapped text in `out`: with a space,
 /// or, after a line-end hyphen, rejoining the word unless `vocab` says the
 /// hyphen belongs to a compound.
-pub(crate) fn join_into(out: &mut String, piece: &str, vocab: &dyn Fn(&str, &str) -> bool) {
+pub(crate) fn join_into(out: &mut String, piece: &str, vocab: &dyn Fn(&str, &str, bool) -> bool) {
     let piece = piece.trim();
     if piece.is_empty() {
         return;
@@ -349,8 +399,15 @@ pub(crate) fn join_into(out: &mut String, piece: &str, vocab: &dyn Fn(&str, &str
     }
     if let Some(head) = hyphenated_tail(out) {
         if piece.starts_with(|c: char| c.is_lowercase()) {
-            let tail: String = piece.chars().take_while(|c| c.is_alphanumeric()).collect();
-            if !vocab(head, &tail) {
+            let tail_len = piece
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(piece.len());
+            let tail = &piece[..tail_len];
+            // "c'est-à-" / "dire" or "c'est-" / "à-dire": the hyphen is one
+            // of a chain's.
+            let before = &out[..out.len() - 1 - head.len()];
+            let chained = before.ends_with('-') || piece[tail_len..].starts_with('-');
+            if !vocab(head, tail, chained) {
                 out.pop();
             }
             out.push_str(piece);
@@ -628,7 +685,7 @@ mod tests {
 
     #[test]
     fn soft_hyphens_rejoin_their_word() {
-        let f = |_: &str, _: &str| false;
+        let f = |_: &str, _: &str, _: bool| false;
         assert_eq!(
             join(
                 &[
@@ -644,7 +701,7 @@ mod tests {
     #[test]
     fn hyphenation_repaired_but_compounds_kept() {
         let v = vocab("a multi-stakeholder model; civilian and military; publication");
-        let f = |h: &str, t: &str| v.keeps_hyphen(h, t);
+        let f = |h: &str, t: &str, c: bool| v.keeps_hyphen(h, t, c);
         assert_eq!(
             join(&["during the whole publica-", "tion process."], &f),
             "during the whole publication process."
@@ -661,6 +718,38 @@ mod tests {
             join(&["the backbone –", "global"], &f),
             "the backbone – global"
         );
+    }
+
+    #[test]
+    fn compounds_of_other_languages_kept() {
+        let text = [
+            "Il peut y avoir des risques. C'est un enjeu socio-économique; il faut être",
+            "prêt, c'est-à-dire vigilant. La menace peut-",
+            "être réelle, c'est-à-",
+            "dire grave, c'est-",
+            "à-dire sérieuse. Le développement socio-",
+            "économique et la cyber-",
+            "sécurité. Les vulnérabi-",
+            "lités des systèmes; la sécurité des systè-",
+            "mes d'information.",
+            "гражданско-процессуальный кодекс и правовой акт, гражданско-",
+            "правовой договор и правовые нормы гражданского права.",
+        ];
+        let v = Vocabulary::build(&text);
+        let f = |h: &str, t: &str, c: bool| v.keeps_hyphen(h, t, c);
+        let joined = join(&text, &f);
+        for kept in [
+            "peut-être",
+            "c'est-à-dire grave",
+            "c'est-à-dire sérieuse",
+            "socio-économique et",
+            "гражданско-правовой",
+        ] {
+            assert!(joined.contains(kept), "{kept}: {joined}");
+        }
+        for split in ["vulnérabilités", "systèmes d'information"] {
+            assert!(joined.contains(split), "{split}: {joined}");
+        }
     }
 
     /// The rules of [`tidy`] stated plainly, a character at a time, as the

@@ -91,10 +91,16 @@ fn glued_numbers(text: &str) -> impl Iterator<Item = (usize, usize, u32)> + '_ {
             if end - start > 3 || start == 0 {
                 continue;
             }
-            if end < b.len() && !b[end].is_ascii_whitespace() {
+            let prev = text[..start].chars().next_back().unwrap_or(' ');
+            // "timeframe1. The": a mark glued to a word before the
+            // sentence's punctuation (only a footnote of that number makes
+            // it a reference).
+            let before_punct = prev.is_lowercase()
+                && matches!(b.get(end), Some(b'.' | b',' | b';' | b':' | b')'))
+                && b.get(end + 1).is_none_or(u8::is_ascii_whitespace);
+            if end < b.len() && !b[end].is_ascii_whitespace() && !before_punct {
                 continue;
             }
-            let prev = text[..start].chars().next_back().unwrap_or(' ');
             let glued = prev.is_lowercase()
                 || matches!(
                     prev,
@@ -845,6 +851,11 @@ mod tests {
             .map(|x| x.2)
             .collect();
         assert_eq!(found, vec![3, 10]);
+        // Glued to a word before the sentence's stop.
+        let found: Vec<(usize, usize, u32)> =
+            glued_numbers("within a specified timeframe1. The Strategy").collect();
+        assert_eq!(found, vec![(28, 29, 1)]);
+        assert_eq!(glued_numbers("the COVID-19. Then 3.5.").count(), 0);
         // Section numbers, slashes, acronyms and free-standing numbers are not references.
         assert_eq!(
             glued_numbers("2.1 United Nations, A/68/98 and the G20 in 2015").count(),

@@ -195,18 +195,30 @@ pub fn measure(all: &[Line], roles: &[super::Role]) -> Layout {
     }
 }
 
-/// Whether the line ends a sentence: terminal punctuation, possibly followed
-/// by closing quotes or brackets, or a footnote number glued after them.
+/// Closing quotation marks and brackets, seen through at a sentence's end:
+/// English, French (`»`, `›`), German and Polish (`“`, `‘`, closing what
+/// `„` and `‚` open) and Chinese and Japanese (`」`, `』`) quotes.
+const CLOSERS: [char; 12] = [
+    '’', '”', '\'', '"', ')', ']', '»', '›', '“', '‘', '」', '』',
+];
+
+/// Whether the line ends a sentence: terminal punctuation (the Latin
+/// marks, Greek `;` and `;` as the question mark, the Chinese and Japanese
+/// `。！？`, the Arabic `؟`), possibly followed by closing quotes or
+/// brackets, or a footnote number glued after them.
 pub fn ends_sentence(text: &str) -> bool {
     let t = text.trim_end_matches(|c: char| c.is_ascii_digit());
-    let t = if t.len() < text.len() && t.ends_with(['.', ',', ';', ':', '’', '”', '\'', '"', ')'])
-    {
+    let t = if t.len() < text.len() && (t.ends_with(['.', ',', ';', ':']) || t.ends_with(CLOSERS)) {
         t
     } else {
         text
     };
-    let t = t.trim_end_matches(['’', '”', '\'', '"', ')', ']', '*', '_']);
-    t.ends_with(['.', '!', '?', ':', ';', '…'])
+    let t = t
+        .trim_end_matches(CLOSERS)
+        .trim_end_matches(['*', '_', ' ']);
+    t.ends_with([
+        '.', '!', '?', ':', ';', '…', '\u{37e}', '。', '！', '？', '؟', '：', '；',
+    ])
 }
 
 /// Whether the text starts like a new sentence or block: an upper-case
@@ -219,8 +231,11 @@ pub fn starts_sentence(text: &str) -> bool {
                 || c.is_ascii_digit()
                 || matches!(
                     c,
-                    '‘' | '“' | '"' | '\'' | '(' | '[' | '•' | '-' | '–' | '—'
+                    '‘' | '“' | '"' | '\'' | '(' | '[' | '•' | '-' | '–' | '—' | '¿' | '¡'
                 )
+                // Scripts without case (Chinese, Arabic) may start one
+                // anywhere: the layout decides.
+                || (c.is_alphabetic() && !c.is_lowercase())
         }
         None => false,
     }
@@ -346,6 +361,16 @@ mod tests {
         assert!(ends_sentence("the Government will:"));
         assert!(!ends_sentence("maintaining peace and stability"));
         assert!(!ends_sentence("Organization 52"));
+        // Other languages' marks and quotes.
+        assert!(ends_sentence("c'est la « sécurité numérique ».»"));
+        assert!(ends_sentence("η κυβερνοασφάλεια;"));
+        assert!(ends_sentence("网络安全。"));
+        assert!(ends_sentence("「網路安全」。"));
+        assert!(ends_sentence("هل هذا آمن؟"));
+        assert!(!ends_sentence("الأمن السيبراني،"));
+        assert!(starts_sentence("¿Qué"));
+        assert!(starts_sentence("网络安全"));
+        assert!(!starts_sentence("la sécurité"));
     }
 
     #[test]

@@ -7,6 +7,59 @@
 //! like numbers (`2015 Russia`, `3.5million`, `A/68/98`), and words that
 //! only start like a letter label.
 
+use super::lines::{ends_sentence, starts_lowercase, Line};
+use super::{DropReason, FastMap, Role};
+
+/// Bullets that stand alone on their lines: a PDF's bullet glyph extracted
+/// as a letter (`x`, `q`, `§`) or a symbol, on a line of its own above
+/// each item. A one-character line is such a bullet when the same
+/// character stands alone on three lines or more and, nearly every time,
+/// a sentence ends before it or starts after it (a word justified onto a
+/// line of its own, `и`, `a`, stands inside a sentence). Their lines are dropped as markup; the result
+/// says, per line, whether a bullet stood right above it: that line starts
+/// a list item.
+pub(crate) fn lone_bullets(lines: &[Line], roles: &mut [Role]) -> Vec<bool> {
+    let mut after = vec![false; lines.len()];
+    let glyph = |l: &Line| {
+        let mut cs = l.text.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) if !c.is_numeric() => Some(c),
+            _ => None,
+        }
+    };
+    // Per character: its lines, and how many are followed by a new
+    // sentence.
+    let mut seen: FastMap<char, (Vec<usize>, usize)> = FastMap::default();
+    for (i, l) in lines.iter().enumerate() {
+        if roles[i] != Role::Content {
+            continue;
+        }
+        let Some(c) = glyph(l) else { continue };
+        let next = (i + 1..lines.len().min(i + 3)).find(|&j| roles[j] == Role::Content);
+        let prev = (i.saturating_sub(2)..i)
+            .rev()
+            .find(|&j| roles[j] == Role::Content);
+        let opens = next.is_some_and(|j| glyph(&lines[j]).is_none())
+            && (next.is_some_and(|j| !starts_lowercase(lines[j].text))
+                || prev.is_some_and(|j| ends_sentence(lines[j].text)));
+        let e = seen.entry(c).or_default();
+        e.0.push(i);
+        e.1 += usize::from(opens);
+    }
+    for (_, (at, opening)) in seen {
+        if at.len() < 3 || opening * 5 < at.len() * 4 {
+            continue;
+        }
+        for i in at {
+            roles[i] = Role::Dropped(DropReason::Markup);
+            if let Some(j) = (i + 1..lines.len()).find(|&j| roles[j] == Role::Content) {
+                after[j] = true;
+            }
+        }
+    }
+    after
+}
+
 /// A list marker or number at the start of a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Marker {
@@ -22,6 +75,223 @@ pub(crate) enum Marker {
     Roman,
     /// A. B.
     UpperAlpha,
+    /// A part of the document named by a word and its number: `Article 3:`,
+    /// `Artículo 3.`, `Статья 3.`, `Άρθρο 3`, `第三条`, `3. pants`.
+    Part,
+}
+
+/// Words that name a part of a document before its number, lower case,
+/// with their rank (1 = outermost): a chapter holds articles, so an
+/// article heading nests under a chapter heading and beside other articles.
+const PART_WORDS: &[(&str, u8)] = &[
+    ("part", 1),
+    ("partie", 1),
+    ("parte", 1),
+    ("title", 1),
+    ("titre", 1),
+    ("título", 1),
+    ("titulo", 1),
+    ("раздел", 1),
+    ("часть", 1),
+    ("μέρος", 1),
+    ("daļa", 1),
+    ("chapter", 2),
+    ("chapitre", 2),
+    ("capítulo", 2),
+    ("capitulo", 2),
+    ("глава", 2),
+    ("κεφάλαιο", 2),
+    ("nodaļa", 2),
+    ("kapitel", 2),
+    ("section", 3),
+    ("sección", 3),
+    ("seccion", 3),
+    ("τμήμα", 3),
+    ("sadaļa", 3),
+    ("abschnitt", 3),
+    ("article", 4),
+    ("art", 4),
+    ("artículo", 4),
+    ("articulo", 4),
+    ("artigo", 4),
+    ("artikel", 4),
+    ("статья", 4),
+    ("άρθρο", 4),
+    ("pants", 4),
+    ("المادة", 4),
+    ("مادة", 4),
+    ("الفصل", 2),
+    ("الباب", 1),
+    ("paragraph", 5),
+    ("paragraphe", 5),
+    ("párrafo", 5),
+    ("punkt", 5),
+    ("punkts", 5),
+    ("пункт", 5),
+    ("παράγραφος", 5),
+];
+
+/// The rank of a part word (see [`PART_WORDS`]), compared without case.
+fn part_rank(word: &str) -> Option<u8> {
+    // The longest part word has ten characters of two bytes.
+    if word.is_empty() || word.len() > 20 {
+        return None;
+    }
+    PART_WORDS
+        .iter()
+        .find(|(w, _)| {
+            let mut lower = word.chars().flat_map(char::to_lowercase);
+            w.chars().all(|c| lower.next() == Some(c)) && lower.next().is_none()
+        })
+        .map(|&(_, r)| r)
+}
+
+/// The length in bytes of a number at the start of `text` as parts are
+/// numbered: digits (`3`, `3.1`), a roman numeral (`IV`, `iv`) or a single
+/// capital letter (`Annex B`); 0 if none.
+fn part_number_len(text: &str) -> usize {
+    let b = text.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 {
+        if digits > 4 {
+            return 0;
+        }
+        // "3.1", not "3." before the text.
+        let mut at = digits;
+        while b.get(at) == Some(&b'.') && b.get(at + 1).is_some_and(u8::is_ascii_digit) {
+            at += 1;
+            at += b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        }
+        return at;
+    }
+    let roman = b
+        .iter()
+        .take_while(|c| b"IVXLC".contains(c))
+        .count()
+        .max(b.iter().take_while(|c| b"ivxlc".contains(c)).count());
+    let end_ok = |at: usize| !b.get(at).is_some_and(|c| c.is_ascii_alphanumeric());
+    if (1..=7).contains(&roman) && end_ok(roman) {
+        return roman;
+    }
+    if b.first().is_some_and(u8::is_ascii_uppercase) && end_ok(1) {
+        return 1;
+    }
+    0
+}
+
+/// The rank of the part a label names (`Chapter 2` → 2, `Article 3` → 4).
+pub(crate) fn part_rank_of(label: &str) -> Option<u8> {
+    part_label(label).map(|(_, _, r)| r)
+}
+
+/// Numerals of Chinese and Japanese texts.
+fn is_cjk_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二'
+            | '三'
+            | '四'
+            | '五'
+            | '六'
+            | '七'
+            | '八'
+            | '九'
+            | '十'
+            | '百'
+            | '千'
+            | '零'
+            | '〇'
+            | '两'
+    ) || c.is_ascii_digit()
+        || ('０'..='９').contains(&c)
+}
+
+/// A part label at the start of `text`: `Article 3`, `Art. 3`, `Статья 3`,
+/// `Άρθρο 3`, `CHAPITRE II`, `第三条`, `3. pants`. Returns the label's
+/// length in bytes, the bytes taken with the separator and spaces after it
+/// (`Article 1 : Objet` takes `Article 1 : `), and the part word's rank.
+/// The label must stand alone on its line or be set off by a colon, a
+/// stop or a dash: `Article 51 of the Charter` starts a sentence, not a
+/// part.
+pub(crate) fn part_label(text: &str) -> Option<(usize, usize, u8)> {
+    let c0 = text.chars().next()?;
+    let label_end;
+    let rank;
+    if c0 == '第' {
+        // 第三条, 第2章: the numeral between 第 and the part's character.
+        let rest = &text[c0.len_utf8()..];
+        let n = rest
+            .chars()
+            .take_while(|&c| is_cjk_numeral(c))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        let part = rest[n..].chars().next()?;
+        rank = match part {
+            '编' | '編' | '部' => 1,
+            '章' => 2,
+            '节' | '節' => 3,
+            '条' | '條' => 4,
+            '款' | '项' | '項' => 5,
+            _ => return None,
+        };
+        if n == 0 {
+            return None;
+        }
+        label_end = c0.len_utf8() + n + part.len_utf8();
+        // CJK text sets no space between a label and its text.
+        let after = text[label_end..].trim_start_matches([' ', '\u{3000}', '：', ':']);
+        return Some((label_end, text.len() - after.len(), rank));
+    } else if c0.is_ascii_digit() {
+        // "3. pants", "1. nodaļa": the number before the word.
+        let n = part_number_len(text);
+        let rest = text[n..].strip_prefix(". ")?;
+        let word_len = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        rank = part_rank(&rest[..word_len])?;
+        label_end = text.len() - rest.len() + word_len;
+    } else if c0.is_alphabetic() {
+        let word_len = text
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(text.len());
+        let mut at = word_len;
+        // "Art. 3": an abbreviated word keeps its stop.
+        if text[at..].starts_with(". ") {
+            at += 1;
+        }
+        let spaces = text[at..].len() - text[at..].trim_start_matches(' ').len();
+        if spaces == 0 {
+            return None;
+        }
+        let n = part_number_len(&text[at + spaces..]);
+        if n == 0 {
+            return None;
+        }
+        rank = part_rank(&text[..word_len])?;
+        label_end = at + spaces + n;
+    } else {
+        return None;
+    }
+    let rest = &text[label_end..];
+    // A stop after the number, or a colon or dash set apart, ends the
+    // label; nothing at all leaves it alone on its line.
+    let trimmed = rest.trim_start();
+    if trimmed.is_empty() {
+        return Some((label_end, text.len(), rank));
+    }
+    let sep = trimmed.chars().next()?;
+    let spaced = trimmed.len() < rest.len();
+    let sep_ok = match sep {
+        ':' | '：' => true,
+        '.' | ')' => !spaced,
+        '–' | '—' | '-' => spaced,
+        _ => false,
+    };
+    if !sep_ok {
+        return None;
+    }
+    let after = trimmed[sep.len_utf8()..].trim_start();
+    Some((label_end, text.len() - after.len(), rank))
 }
 
 /// Parses a list marker or label at the start of `text`: the marker, its
@@ -29,6 +299,15 @@ pub(crate) enum Marker {
 /// space after it.
 pub(crate) fn marker(text: &str) -> Option<(Marker, Option<&str>, usize)> {
     let c0 = text.chars().next()?;
+    // A part's label set off from its text ("Article 1 : Objet…"); alone
+    // on its line it is a heading, which `blocks` finds by its words.
+    if c0.is_alphabetic() || c0.is_ascii_digit() {
+        if let Some((label, taken, _)) = part_label(text) {
+            if taken < text.len() {
+                return Some((Marker::Part, Some(&text[..label]), taken));
+            }
+        }
+    }
     if c0.is_ascii_alphabetic() {
         // Most lines start with a word. A letter starts a label only in a
         // token of at most five bytes ("iv.", "B.", "a)"), so a line whose
@@ -195,7 +474,7 @@ fn glued_label(text: &str) -> Option<(Marker, Option<&str>, usize)> {
 /// if it starts with one.
 pub(crate) fn numbering(text: &str) -> Option<Marker> {
     match marker(text) {
-        Some((Marker::Bullet, _, _)) | None => None,
+        Some((Marker::Bullet | Marker::Part, _, _)) | None => None,
         // "I." and "V." open roman sequences as often as lettered ones.
         Some((Marker::UpperAlpha, Some("I." | "V." | "X."), _)) => Some(Marker::Roman),
         Some((m, _, _)) => Some(m),
@@ -300,5 +579,41 @@ mod tests {
         assert_eq!(marker("IV. Moving").map(|m| m.0), Some(Marker::Roman));
         assert!(marker("2015 Russia and China").is_none());
         assert!(marker("A/68/98 report").is_none());
+    }
+
+    #[test]
+    fn parts_in_every_language() {
+        fn label(t: &str) -> Option<(&str, u8)> {
+            part_label(t).map(|(end, _, rank)| (&t[..end], rank))
+        }
+        assert_eq!(label("Article 3"), Some(("Article 3", 4)));
+        assert_eq!(label("Artículo 3."), Some(("Artículo 3", 4)));
+        assert_eq!(label("Art. 3 – Objet"), Some(("Art. 3", 4)));
+        assert_eq!(label("Статья 3. Цели"), Some(("Статья 3", 4)));
+        assert_eq!(label("Άρθρο 3"), Some(("Άρθρο 3", 4)));
+        assert_eq!(label("第三条 国家"), Some(("第三条", 4)));
+        assert_eq!(label("第十二章"), Some(("第十二章", 2)));
+        assert_eq!(label("3. pants"), Some(("3. pants", 4)));
+        assert_eq!(label("Pants 3"), Some(("Pants 3", 4)));
+        assert_eq!(label("Punkt 2:"), Some(("Punkt 2", 5)));
+        assert_eq!(label("Paragraphe 4"), Some(("Paragraphe 4", 5)));
+        assert_eq!(label("CHAPITRE II"), Some(("CHAPITRE II", 2)));
+        assert_eq!(label("Capítulo IV"), Some(("Capítulo IV", 2)));
+        assert_eq!(label("Глава 2"), Some(("Глава 2", 2)));
+        assert_eq!(label("Раздел II"), Some(("Раздел II", 1)));
+        // A sentence that names a part is no label.
+        assert_eq!(label("Article 51 of the Charter applies"), None);
+        assert_eq!(label("Part of the plan"), None);
+        assert_eq!(label("Articles 3 and 4"), None);
+        // Set off from its text, a part's label is a paragraph's marker.
+        assert_eq!(
+            marker("Article 1 : Objet de la Loi").map(|m| (m.0, m.1, m.2)),
+            Some((Marker::Part, Some("Article 1"), 12))
+        );
+        assert_eq!(
+            marker("Artículo 5. Las entidades").map(|m| (m.0, m.1)),
+            Some((Marker::Part, Some("Artículo 5")))
+        );
+        assert!(marker("Article 3").is_none());
     }
 }

@@ -263,6 +263,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     let found = boilerplate::mark(&lines, &layout, doc, &markup.hints, &mut roles);
     let notes = footnotes::detect(&lines, &layout, &mut roles);
     let labels = numbers::classify(&lines, &mut roles);
+    let bullet_above = markers::lone_bullets(&lines, &mut roles);
     let profile = profile::decide(&markup, &layout, &found, &notes);
 
     // What is cut from each line's text: references (where a reference
@@ -309,6 +310,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
             labels: &labels,
             explicit_headings: profile.kind == TextKind::Web && markup.headings >= 2,
             recurs: &found.recurs,
+            bullet_above: &bullet_above,
         },
     );
     let pages = match profile.kind {
@@ -383,7 +385,11 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                         Some(label) => format!("{label} {text}"),
                         None => text.to_string(),
                     };
-                    if !text.chars().any(char::is_alphanumeric) {
+                    // A heading says something, or is a bare number
+                    // ("IV.", "2.1"); OCR debris ("€? z 22") is neither.
+                    let label_only = markers::marker(&format!("{text} x"))
+                        .is_some_and(|(_, _, len)| len >= text.len());
+                    if !(has_word(&text) || label_only && text.chars().any(char::is_alphanumeric)) {
                         for &i in &u.lines {
                             seg.dropped.push(Dropped {
                                 line: lines[i].no,
@@ -442,11 +448,9 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
             });
             continue;
         }
-        if !chunks
-            .iter()
-            .any(|c| c.text.chars().any(char::is_alphanumeric))
-        {
-            // Nothing but punctuation left (a stray bullet): report it.
+        if !chunks.iter().any(|c| has_word(&c.text)) {
+            // Nothing but punctuation, figures or debris left (a stray
+            // bullet, a table's number, OCR noise from a cover): report it.
             for &i in idx {
                 seg.dropped.push(Dropped {
                     line: lines[i].no,
@@ -477,7 +481,7 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
                 section: stack.chain(),
                 lines: [lines[first].no, lines[idx[chunk.last]].no],
                 label: label.take(),
-                page: pages.as_ref().map(|p| p[first]),
+                page: pages.as_ref().map(|p| p[first]).filter(|&p| p > 0),
                 text: chunk.text,
                 footnotes,
                 themes: Vec::new(),
@@ -517,6 +521,28 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     seg.dropped.sort_by_key(|d| d.line);
     seg.warnings = warnings::check(&seg, &lines, &roles, &found.printed);
     seg
+}
+
+/// Whether `text` holds a word: three letters in a row, or a letter of a
+/// script without case (Chinese, Arabic), whose words are often shorter.
+/// A passage or heading without one is a figure, a stray mark or debris
+/// ("€? z 22", "12%").
+fn has_word(text: &str) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            if !c.is_lowercase() && !c.is_uppercase() {
+                return true;
+            }
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
 }
 
 /// Checks that every letter and digit of `text` is accounted for by the

@@ -9,10 +9,44 @@
 
 use super::lines::{self, Line};
 use super::{DropReason, Role};
+/// The most characters of text a page holds: a dense page of small print
+/// holds about 6,000 (900 words). A stretch of three pages' worth under one page
+/// number means page breaks went unseen (pages without footers, a cover
+/// read by OCR), and every page number given in it after the first would
+/// be wrong.
+const PAGE_CHARS: usize = 20_000;
+
+/// The page of every line (0: not known) where the layout shows pages;
+/// `None` when it shows no page breaks at all. See [`page_numbers`]; a
+/// stretch under one number holding more than [`PAGE_CHARS`] characters gets
+/// no page: a citation gives no page rather than a wrong one.
+pub(crate) fn pages(
+    lines: &[Line],
+    layout: &lines::Layout,
+    roles: &[Role],
+    furniture: &[(usize, u32)],
+) -> Option<Vec<u32>> {
+    let mut out = page_numbers(lines, layout, roles, furniture)?;
+    let mut from = 0;
+    while from < out.len() {
+        let page = out[from];
+        let to = from + out[from..].iter().take_while(|&&p| p == page).count();
+        let chars: usize = (from..to)
+            .filter(|&i| matches!(roles[i], Role::Content | Role::FootnoteText))
+            .map(|i| lines[i].chars)
+            .sum();
+        if chars > PAGE_CHARS {
+            out[from..to].fill(0);
+        }
+        from = to;
+    }
+    Some(out)
+}
+
 /// The page of every line: the printed number where the source has page
 /// numbers, otherwise the page count from page breaks; `None` when the
 /// layout shows no page breaks at all.
-pub(crate) fn pages(
+fn page_numbers(
     lines: &[Line],
     layout: &lines::Layout,
     roles: &[Role],

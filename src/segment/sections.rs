@@ -64,7 +64,7 @@ impl Labels {
                 .to_string()
         };
         match marker {
-            Some(Marker::Number) | Some(Marker::Dotted(_)) => {
+            Some(Marker::Number | Marker::Dotted(_) | Marker::Part) => {
                 self.number = Some(label.to_string());
                 self.letter = None;
                 Some(label.to_string())
@@ -149,6 +149,17 @@ impl SectionStack {
                             self.entries.pop();
                         }
                     }
+                }
+            }
+            Style::Chapter(rank) => {
+                // A part closes the parts of its rank and below: a chapter
+                // ends the articles of the chapter before it.
+                if let Some(pos) = self
+                    .entries
+                    .iter()
+                    .position(|(st, _)| matches!(st, Style::Chapter(r) if *r >= rank))
+                {
+                    self.entries.truncate(pos);
                 }
             }
             ref s => {

@@ -205,7 +205,8 @@ fn check_bars(name: &str, text: &str, seg: &Segmentation, errs: &mut Vec<String>
             ));
         }
     }
-    // Words of the source kept in passages or headings.
+    // Words of the source kept in passages (their labels too: `Article 4`,
+    // `第一条`) or headings.
     let count = |s: &str| {
         s.split(|c: char| !c.is_alphanumeric())
             .filter(|w| w.chars().any(char::is_alphabetic))
@@ -221,7 +222,7 @@ fn check_bars(name: &str, text: &str, seg: &Segmentation, errs: &mut Vec<String>
     let kept: usize = seg
         .passages
         .iter()
-        .map(|p| count(&p.text))
+        .map(|p| count(&p.text) + p.label.as_deref().map_or(0, count))
         .chain(seg.headings.iter().map(|h| count(&h.text)))
         .sum();
     // Dropped markup, furniture and contents are not the document's words.
