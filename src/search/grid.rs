@@ -63,8 +63,9 @@ use crate::segment::PassageKind;
 pub const MAX_CELLS: usize = 100_000;
 
 /// How many passages of each document the first pass of a comparison
-/// hands to the full ranking (see the module documentation).
-pub const CANDIDATES: usize = 10;
+/// hands to the full ranking (see the module documentation): the pool a
+/// search of that one document ranks, so that both pick the same best.
+pub const CANDIDATES: usize = super::RERANK_POOL;
 
 /// What a grid's rows are.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -696,13 +697,19 @@ pub fn compare(index: &Index, request: &CompareRequest) -> crate::Result<Compari
             (fruit.counts, fruit.best)
         }
         Some((_, plan)) => {
-            let fruit = searcher.search(
-                &*query,
-                &Candidates {
-                    row_of: &row_of,
-                    rows: kept.len(),
-                },
-            )?;
+            let collector = Candidates {
+                row_of: &row_of,
+                rows: kept.len(),
+            };
+            let mut fruit = searcher.search(&*query, &collector)?;
+            // The candidates a search's first pass would pick (its query
+            // scores the boosts too), so that each document's best is the
+            // one a search of that document ranks first; the counts stay
+            // the matches'. Passages it finds that do not match are
+            // dropped by the full ranking below.
+            if let Some(ranking) = plan.ranking() {
+                fruit.candidates = searcher.search(&*ranking.query, &collector)?.candidates;
+            }
             // Each document's candidates ranked in full, as a search ranks
             // its pool.
             let addresses: Vec<DocAddress> =

@@ -566,7 +566,7 @@ fn shown_leaves(query: &Query) -> Vec<&crate::query::Term> {
 /// [`search`]): enough that the boosts it leaves out (headings, endings,
 /// words side by side, passage kind) rarely lift a passage from below it
 /// into the first page, as the relevance set measures.
-const RERANK_POOL: usize = 100;
+pub(crate) const RERANK_POOL: usize = 100;
 
 /// A filter that keeps at least one passage in this many is broad: the
 /// first pass ranks the words without it (see [`broad_first_pass`]).

@@ -124,6 +124,11 @@ impl Texts<'_, '_> {
                 .map(|&s| boundary(s))
                 .filter(|&s| s > from && s < to)
             {
+                // Line starts taken back into a character can repeat or
+                // come out of order: each piece moves forward only.
+                if start <= piece_start {
+                    continue;
+                }
                 words += self.raw[piece_start..start].split_whitespace().count();
                 if words >= PIECE_WORDS && self.raw[start..to].split_whitespace().nth(10).is_some()
                 {
