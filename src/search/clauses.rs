@@ -158,6 +158,13 @@ pub(super) fn request_filters(f: &Fields, r: &SearchRequest) -> Vec<Box<dyn Tant
     if let Some(kind) = r.kind {
         out.push(filter_query(filter_leaf(f, &Filter::Kind(kind))));
     }
+    if let Some(lang) = &r.lang {
+        let term = TantivyTerm::from_field_text(f.language, lang);
+        out.push(filter_query(Box::new(TermQuery::new(
+            term,
+            IndexRecordOption::Basic,
+        ))));
+    }
     out
 }
 
@@ -310,14 +317,32 @@ impl Builder<'_> {
             .collect();
         if self.rank.adjacency > 0.0 && !self.exact {
             for span in adjacent_spans(&words) {
-                let tokens: Vec<String> = span
+                // In each language the words were read in: their typed
+                // forms in that language side by side.
+                let languages: Vec<&str> = span[0]
+                    .variants
                     .iter()
-                    .filter_map(|t| t.variants.first())
-                    .flat_map(|v| v.tokens.iter().cloned())
+                    .filter(|v| v.origin == Origin::Typed)
+                    .map(|v| v.language.as_str())
                     .collect();
-                let text = self.f.text;
-                let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
-                clauses.push((Occur::Should, near));
+                for language in languages {
+                    let typed: Option<Vec<&crate::lexicon::Variant>> = span
+                        .iter()
+                        .map(|t| {
+                            t.variants
+                                .iter()
+                                .find(|v| v.origin == Origin::Typed && v.language == language)
+                        })
+                        .collect();
+                    let Some(typed) = typed else { continue };
+                    let tokens: Vec<String> = typed
+                        .iter()
+                        .flat_map(|v| v.tokens.iter().cloned())
+                        .collect();
+                    let text = self.f.text;
+                    let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
+                    clauses.push((Occur::Should, near));
+                }
             }
         }
         match JUXTAPOSITION {
@@ -369,6 +394,9 @@ impl Builder<'_> {
         let (text, text_exact, section) = (self.f.text, self.f.text_exact, self.f.section);
         let mut alternatives = Vec::new();
         let mut boosts = Vec::new();
+        // The words as written are boosted once per text: read in several
+        // languages, a word typed is one text in as many variants.
+        let mut boosted: Vec<&str> = Vec::new();
         for v in &t.variants {
             match t.kind {
                 TermKind::Prefix => {
@@ -398,7 +426,19 @@ impl Builder<'_> {
                     // An alternative weighs what the words typed weigh: a
                     // rare spelling-out (`UNGGE`) must not outrank the
                     // common form it stands for.
-                    let scale = self.idf(text, &t.variants[0].tokens)
+                    // In another language, what the words typed weigh in
+                    // that language, where they are found at all: each
+                    // language's passages are scored on their own terms.
+                    let reference = t
+                        .variants
+                        .iter()
+                        .find(|r| {
+                            r.origin == Origin::Typed
+                                && r.language == v.language
+                                && self.idf(text, &r.tokens) > 0.0
+                        })
+                        .unwrap_or(&t.variants[0]);
+                    let scale = self.idf(text, &reference.tokens)
                         / self.idf(text, &v.tokens).max(f32::EPSILON);
                     let scale = if scale.is_finite() && scale > 0.0 {
                         scale
@@ -416,7 +456,9 @@ impl Builder<'_> {
                     // Words as written weigh a little more than their
                     // stemmed forms: the exact field ranks the form typed.
                     let exact = self.lexicon.analyze_exact(&v.text);
-                    if self.rank.normalized > 0.0 && !exact.is_empty() {
+                    let first = !boosted.contains(&v.text.as_str());
+                    boosted.push(&v.text);
+                    if self.rank.normalized > 0.0 && !exact.is_empty() && first {
                         let boost = self.rank.normalized * scale;
                         // In any of its spellings, so that a UK query is not
                         // ranked against US texts, nor the reverse.
@@ -482,18 +524,29 @@ impl Builder<'_> {
         if !self.fallback || self.exact || self.rank.near <= 0.0 {
             return None;
         }
-        let typed = t.variants.first()?;
-        let tokens = &typed.tokens;
-        if tokens.len() < 2 {
-            return None;
+        let mut near = Vec::new();
+        // The phrase as typed, in each language it was read in.
+        let typed: Vec<Vec<String>> = t
+            .variants
+            .iter()
+            .filter(|v| v.origin == Origin::Typed && v.tokens.len() >= 2)
+            .map(|v| v.tokens.clone())
+            .collect();
+        for tokens in &typed {
+            self.near_forms(tokens, &mut near);
         }
+        (!near.is_empty()).then_some(Clause::Bool(near))
+    }
+
+    /// The near forms of one phrase's tokens (see
+    /// [`near_clause`](Self::near_clause)), into `near`.
+    fn near_forms(&mut self, tokens: &[String], near: &mut Vec<(Occur, Clause)>) {
         let text = self.f.text;
         let content: Vec<String> = tokens
             .iter()
             .filter(|t| !STOPWORDS.contains(&t.as_str()))
             .cloned()
             .collect();
-        let mut near = Vec::new();
         if content.len() >= 2 {
             let slop = NEAR_SLOP_PER_WORD * content.len() as u32;
             near.push((
@@ -521,7 +574,6 @@ impl Builder<'_> {
                 near.push((Occur::Should, self.leaf(q, false)));
             }
         }
-        (!near.is_empty()).then_some(Clause::Bool(near))
     }
 
     /// A boolean clause made to match something: one with only exclusions

@@ -72,10 +72,12 @@ pub use grid::{
     compare, grid, Cell, CompareRequest, CompareRow, Comparison, Grid, GridRequest, GridRow,
     GroupBy, CANDIDATES, MAX_CELLS,
 };
-pub use highlight::highlights;
+pub use highlight::{highlights, highlights_in};
 pub(crate) use lookup::context;
 pub use lookup::{find, hit_at, passage};
-pub use request::{SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS};
+pub use request::{
+    language as request_language, SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS,
+};
 
 use std::time::{Duration, Instant};
 
@@ -142,6 +144,9 @@ pub struct Hit {
     pub issuer: String,
     /// Publication date as the manifest gives it.
     pub date: String,
+    /// The document's language (ISO 639-1), as the manifest gives it.
+    #[serde(default)]
+    pub language: String,
     /// Section headings, outermost first.
     pub section: Vec<String>,
     /// The document's own label (`13(f)`), if any.
@@ -266,9 +271,58 @@ fn expand_with(
         concepts: features.concepts,
         families: features.families,
     };
-    let query = Query::parse(&request.query)?.expand_with(index.lexicon(), request.exact, with)?;
+    let languages = query_languages(index, request)?;
+    let query = Query::parse(&request.query)?.expand_in(
+        index.lexicon(),
+        request.exact,
+        with,
+        &languages,
+    )?;
     check_ids(index, request, &query)?;
     Ok(query)
+}
+
+/// The languages a request's query is read in: the one asked for
+/// (`--lang fr`), else every language the index holds passages in, English
+/// first. A language with no passages is refused, naming those there are.
+pub fn query_languages(index: &Index, request: &SearchRequest) -> crate::Result<Vec<String>> {
+    let present = languages_present(&index.searcher(), index.fields().language)?;
+    match &request.lang {
+        Some(lang) if present.contains(lang) => Ok(vec![lang.clone()]),
+        Some(lang) => Err(UserError::request(
+            "lang",
+            format!(
+                "no passage is in `{lang}`; the index holds {}, or give `any`",
+                present.join(", ")
+            ),
+        )
+        .into()),
+        None if present.is_empty() => Ok(vec![crate::lexicon::ENGLISH.to_string()]),
+        None => Ok(present),
+    }
+}
+
+/// The languages of the indexed passages, English first, then in code
+/// order: the terms of the language field.
+pub fn languages_present(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+) -> crate::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream().map_err(|e| {
+            crate::Error::Internal(format!("cannot read the index's languages: {e}"))
+        })?;
+        while terms.advance() {
+            let code = String::from_utf8_lossy(terms.key()).into_owned();
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out.sort_by_key(|l| (!crate::lexicon::is_english(l), l.clone()));
+    Ok(out)
 }
 
 /// Runs a request with the whole ranking.
@@ -356,7 +410,13 @@ pub fn search_with(
     for (i, (scored, address)) in page.into_iter().enumerate() {
         let mut hit = read_hit(&searcher, index.fields(), address, scored.score)?;
         hit.rank = request.offset + i + 1;
-        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
+        hit.highlights = highlights_in(
+            &hit.text,
+            &hit.language,
+            &leaves,
+            index.lexicon(),
+            request.exact,
+        );
         hit.phrase = match (phrases, scored.exact_phrases, scored.near_phrases) {
             (false, _, _) => None,
             (true, 0, 0) => None,
