@@ -386,6 +386,46 @@ impl Builder<'_> {
         sum
     }
 
+    /// The reading of a word or phrase (one typed variant per language it
+    /// was read in) in the language it is most at home in: the one whose
+    /// passages hold its words most often, for their number. The first
+    /// variant when there is one reading, or none is found.
+    pub(super) fn home<'t>(&self, t: &'t Term) -> &'t crate::lexicon::Variant {
+        let text = self.f.text;
+        let mut best: Option<(f32, &crate::lexicon::Variant)> = None;
+        let readings = t
+            .variants
+            .iter()
+            .filter(|v| v.origin == Origin::Typed && !v.language.is_empty());
+        if readings.clone().count() > 1 {
+            for v in readings {
+                let passages = self
+                    .searcher
+                    .doc_freq(&TantivyTerm::from_field_text(self.f.language, &v.language))
+                    .unwrap_or(0);
+                if passages == 0 {
+                    continue;
+                }
+                let mut fit = 0.0;
+                for token in &v.tokens {
+                    let df = self
+                        .searcher
+                        .doc_freq(&TantivyTerm::from_field_text(text, token))
+                        .unwrap_or(0);
+                    if df == 0 {
+                        fit = f32::NEG_INFINITY;
+                        break;
+                    }
+                    fit += (df as f32 / passages as f32).ln();
+                }
+                if fit.is_finite() && best.is_none_or(|(b, _)| fit > b) {
+                    best = Some((fit, v));
+                }
+            }
+        }
+        best.map_or(&t.variants[0], |(_, v)| v)
+    }
+
     pub(super) fn term(&mut self, t: &Term) -> Clause {
         let slop = match t.kind {
             TermKind::Phrase { slop } => slop,
@@ -397,6 +437,7 @@ impl Builder<'_> {
         // The words as written are boosted once per text: read in several
         // languages, a word typed is one text in as many variants.
         let mut boosted: Vec<&str> = Vec::new();
+        let home = self.home(t);
         for v in &t.variants {
             match t.kind {
                 TermKind::Prefix => {
@@ -426,19 +467,12 @@ impl Builder<'_> {
                     // An alternative weighs what the words typed weigh: a
                     // rare spelling-out (`UNGGE`) must not outrank the
                     // common form it stands for.
-                    // In another language, what the words typed weigh in
-                    // that language, where they are found at all: each
-                    // language's passages are scored on their own terms.
-                    let reference = t
-                        .variants
-                        .iter()
-                        .find(|r| {
-                            r.origin == Origin::Typed
-                                && r.language == v.language
-                                && self.idf(text, &r.tokens) > 0.0
-                        })
-                        .unwrap_or(&t.variants[0]);
-                    let scale = self.idf(text, &reference.tokens)
+                    // Read in several languages, each reading weighs what
+                    // the words weigh in the language they are most at
+                    // home in: a passage's score does not depend on how
+                    // rare the words are in its own language (English
+                    // words quoted in a Greek text are rare in Greek).
+                    let scale = self.idf(text, &home.tokens)
                         / self.idf(text, &v.tokens).max(f32::EPSILON);
                     let scale = if scale.is_finite() && scale > 0.0 {
                         scale
