@@ -30,7 +30,6 @@
 //! never meets an English `secur`, and a query reaches a language only
 //! through that language's analysis of it.
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -74,17 +73,6 @@ pub(super) fn analysis_of(language: &str) -> Analysis {
 /// Whether `language` is analysed with the lexicon's English rules.
 pub fn is_english(language: &str) -> bool {
     matches!(analysis_of(language), Analysis::English)
-}
-
-/// The name of the analysis a language gets, for `--explain` and the docs:
-/// `english rules`, `snowball french`, `jieba`, `neutral`.
-pub fn analysis_name(language: &str) -> Cow<'static, str> {
-    match analysis_of(language) {
-        Analysis::English => "English rules".into(),
-        Analysis::Snowball(s) => format!("Snowball {}", s.algorithm().name()).into(),
-        Analysis::Chinese => "jieba words".into(),
-        Analysis::Neutral => "folded words, no stemmer".into(),
-    }
 }
 
 /// The Snowball stemmer for an ISO 639-1 code, if Snowball has one.

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{err, Filter, Juxtaposition, Node, Term, TermKind, JUXTAPOSITION, MAX_VARIANTS};
 use crate::error::UserError;
-use crate::lexicon::{Alternatives, Expansions, Lexicon, Origin, Variant};
+use crate::lexicon::{Alternatives, Expansions, FormKind, Lexicon, Origin, Variant};
 
 pub(super) fn collect_filters<'a>(node: &'a Node, out: &mut Vec<&'a Filter>) {
     match node {
@@ -158,6 +158,7 @@ fn in_languages(text: &str, cx: &Expansion<'_>, with: Expansions) -> Vec<Variant
             }
         }
     }
+    let others = in_every_reading(others, cx, &reading);
     let mut out: Vec<Variant> = Vec::new();
     let mut per_language: Vec<(String, usize)> = Vec::new();
     for v in typed.into_iter().chain(others) {
@@ -176,6 +177,37 @@ fn in_languages(text: &str, cx: &Expansion<'_>, with: Expansions) -> Vec<Variant
         }
         *n += 1;
         out.push(v);
+    }
+    out
+}
+
+/// `variants`, each acronym and document symbol of a concept followed by
+/// the same written form read in each other language of `reading`: `CSIRT`
+/// and `A/70/174` are written alike in every language's texts.
+fn in_every_reading(variants: Vec<Variant>, cx: &Expansion<'_>, reading: &[String]) -> Vec<Variant> {
+    let mut out = Vec::with_capacity(variants.len());
+    for v in variants {
+        let neutral = matches!(
+            v.origin,
+            Origin::Concept {
+                kind: FormKind::Acronym | FormKind::Symbol,
+                ..
+            }
+        );
+        let language = v.language.clone();
+        let (text, origin) = (v.text.clone(), v.origin.clone());
+        out.push(v);
+        if !neutral {
+            continue;
+        }
+        for other in reading.iter().filter(|l| **l != language) {
+            out.push(Variant {
+                tokens: cx.lex.analyze_in(&text, other),
+                text: text.clone(),
+                origin: origin.clone(),
+                language: other.clone(),
+            });
+        }
     }
     out
 }
@@ -336,7 +368,7 @@ fn alternatives(text: &str, cx: &Expansion<'_>) -> Vec<Alternatives> {
             continue;
         }
         let mut kept: Vec<Variant> = Vec::new();
-        for v in alt.variants {
+        for v in in_every_reading(alt.variants, cx, &cx.reading()) {
             let same_language = kept.iter().filter(|k| k.language == v.language).count();
             if cx.allows(&v.language)
                 && same_language < MAX_VARIANTS - 1

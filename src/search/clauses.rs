@@ -24,6 +24,11 @@ pub(super) struct Ranking {
     /// Weight of a concept's other names, relative to the name typed (their
     /// BM25 weight first scaled to the typed name's).
     pub(super) concept: Score,
+    /// Weight of what is searched for in another language than the one
+    /// the query is written in ([`Builder::home`]): a word typed in English
+    /// and found in a French text (`information`), or a concept's French
+    /// name, ranks below the words typed found in an English one.
+    pub(super) foreign: Score,
     /// Weight of a word's family, relative to the word typed (scaled alike).
     pub(super) family: Score,
     /// Weight of a phrase's near matches (its words in a window, in any
@@ -54,6 +59,7 @@ pub(super) struct Ranking {
 /// by more than 0.001.
 pub(super) const RANKING: Ranking = Ranking {
     concept: 0.5,
+    foreign: 0.3,
     family: 0.6,
     near: 0.5,
     theme: 0.5,
@@ -212,6 +218,58 @@ pub(super) struct Builder<'a> {
     /// Whether phrases get their near matches ([`Clause::Fallback`]).
     pub(super) fallback: bool,
     pub(super) leaves: Vec<Leaf>,
+    /// The language the query is written in, as far as the index tells
+    /// (see [`home_language`]); `None` when it was read in one language.
+    pub(super) home: Option<String>,
+    /// Whether a clause searches in another language than `home`.
+    pub(super) elsewhere: bool,
+}
+
+/// The language a query read in several languages is written in: the one
+/// whose passages hold its words most often, for their number (each word's
+/// share of that language's passages, multiplied over the words). `None`
+/// when the query was read in one language only.
+pub(super) fn home_language(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    root: &Node,
+) -> Option<String> {
+    let mut fit: Vec<(String, f64)> = Vec::new();
+    for leaf in super::highlight::positive_leaves(root) {
+        if !matches!(leaf.kind, TermKind::Word | TermKind::Phrase { .. }) {
+            continue;
+        }
+        for v in &leaf.variants {
+            if v.origin != Origin::Typed || v.language.is_empty() {
+                continue;
+            }
+            let passages = searcher
+                .doc_freq(&TantivyTerm::from_field_text(f.language, &v.language))
+                .unwrap_or(0);
+            if passages == 0 {
+                continue;
+            }
+            let mut sum = 0.0;
+            for token in &v.tokens {
+                let df = searcher
+                    .doc_freq(&TantivyTerm::from_field_text(f.text, token))
+                    .unwrap_or(0);
+                // Half a passage for a word absent: a language of few
+                // passages does not win on words nobody wrote.
+                sum += ((df as f64 + 0.5) / (passages as f64 + 1.0)).ln();
+            }
+            match fit.iter_mut().find(|(l, _)| *l == v.language) {
+                Some((_, s)) => *s += sum,
+                None => fit.push((v.language.clone(), sum)),
+            }
+        }
+    }
+    if fit.len() < 2 {
+        return None;
+    }
+    fit.into_iter()
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(l, _)| l)
 }
 
 impl Builder<'_> {
@@ -340,7 +398,8 @@ impl Builder<'_> {
                         .flat_map(|v| v.tokens.iter().cloned())
                         .collect();
                     let text = self.f.text;
-                    let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
+                    let weight = self.rank.adjacency * self.foreign(typed[0]);
+                    let near = self.tokens(text, &tokens, ADJACENCY_SLOP, weight);
                     clauses.push((Occur::Should, near));
                 }
             }
@@ -392,6 +451,13 @@ impl Builder<'_> {
     /// variant when there is one reading, or none is found.
     pub(super) fn home<'t>(&self, t: &'t Term) -> &'t crate::lexicon::Variant {
         let text = self.f.text;
+        if let Some(home) = t.variants.iter().find(|v| {
+            v.origin == Origin::Typed
+                && self.home.as_deref() == Some(v.language.as_str())
+                && self.idf(text, &v.tokens) > 0.0
+        }) {
+            return home;
+        }
         let mut best: Option<(f32, &crate::lexicon::Variant)> = None;
         let readings = t
             .variants
@@ -426,6 +492,15 @@ impl Builder<'_> {
         best.map_or(&t.variants[0], |(_, v)| v)
     }
 
+    /// [`Ranking::foreign`] for a variant in another language than the
+    /// query's own, 1 otherwise.
+    pub(super) fn foreign(&self, v: &crate::lexicon::Variant) -> Score {
+        match &self.home {
+            Some(home) if !v.language.is_empty() && v.language != *home => self.rank.foreign,
+            _ => 1.0,
+        }
+    }
+
     pub(super) fn term(&mut self, t: &Term) -> Clause {
         let slop = match t.kind {
             TermKind::Phrase { slop } => slop,
@@ -437,6 +512,9 @@ impl Builder<'_> {
         // The words as written are boosted once per text: read in several
         // languages, a word typed is one text in as many variants.
         let mut boosted: Vec<&str> = Vec::new();
+        // What is searched for in other languages than the query's own:
+        // never an exact match of the phrase typed.
+        let mut elsewhere = Vec::new();
         let home = self.home(t);
         for v in &t.variants {
             match t.kind {
@@ -480,9 +558,16 @@ impl Builder<'_> {
                         1.0
                     };
                     // The name typed ranks above the lexicon's other names
-                    // for it, and a word above its relatives.
-                    let scale = scale * self.rank.origin(&v.origin);
-                    alternatives.push(self.tokens(text, &v.tokens, slop, scale));
+                    // for it, and a word above its relatives; the query in
+                    // its own language above its other readings.
+                    let foreign = self.foreign(v);
+                    let scale = scale * self.rank.origin(&v.origin) * foreign;
+                    let clause = self.tokens(text, &v.tokens, slop, scale);
+                    if foreign < 1.0 {
+                        elsewhere.push(clause);
+                    } else {
+                        alternatives.push(clause);
+                    }
                     if self.rank.section > 0.0 {
                         let boost = self.rank.section * scale;
                         boosts.push(self.tokens(section, &v.tokens, slop, boost));
@@ -513,16 +598,17 @@ impl Builder<'_> {
                 }
             }
         }
-        let main = if alternatives.len() == 1 {
-            alternatives.remove(0)
-        } else {
-            Clause::Bool(
-                alternatives
-                    .into_iter()
-                    .map(|a| (Occur::Should, a))
-                    .collect(),
-            )
+        let any = |mut clauses: Vec<Clause>| {
+            if clauses.len() == 1 {
+                clauses.remove(0)
+            } else {
+                Clause::Bool(clauses.into_iter().map(|a| (Occur::Should, a)).collect())
+            }
         };
+        if alternatives.is_empty() {
+            alternatives = std::mem::take(&mut elsewhere);
+        }
+        let main = any(alternatives);
         // A quoted phrase counts its exact hits, and falls back to its near
         // matches when the plan does.
         // (Not the phrases the lexicon put in for a run of words: a
@@ -539,6 +625,12 @@ impl Builder<'_> {
             }
         } else {
             main
+        };
+        let main = if elsewhere.is_empty() {
+            main
+        } else {
+            self.elsewhere = true;
+            Clause::Bool(vec![(Occur::Should, main), (Occur::Should, any(elsewhere))])
         };
         if boosts.is_empty() {
             return main;
@@ -559,11 +651,12 @@ impl Builder<'_> {
             return None;
         }
         let mut near = Vec::new();
-        // The phrase as typed, in each language it was read in.
+        // The phrase as typed, in the query's language (in each language it
+        // was read in, when that is not known).
         let typed: Vec<Vec<String>> = t
             .variants
             .iter()
-            .filter(|v| v.origin == Origin::Typed && v.tokens.len() >= 2)
+            .filter(|v| v.origin == Origin::Typed && v.tokens.len() >= 2 && self.foreign(v) == 1.0)
             .map(|v| v.tokens.clone())
             .collect();
         for tokens in &typed {

@@ -374,8 +374,9 @@ pub fn search_with(
         && !request.exact
         && request.sort == Sort::Relevance
         && plan.root.holds_phrase()
-        && run.complete
-        && run.ranked < want
+        // Matches in other languages are no exact hits: a page of them
+        // still falls back to the near matches of the query's language.
+        && ((run.complete && run.ranked < want) || (plan.elsewhere && run.exact < want))
     {
         let near = Plan::new(index, &searcher, request, &query, features, true, &themes);
         if near.falls_back {
@@ -460,6 +461,8 @@ struct Run {
     complete: bool,
     /// How many matching passages were ranked.
     ranked: usize,
+    /// How many of them hold every quoted phrase exactly.
+    exact: usize,
     /// The passages ranked (every match, when `complete`).
     matched: Vec<DocAddress>,
 }
@@ -486,6 +489,7 @@ fn run_plan(
     let mut total = None;
     let mut complete = false;
     let mut matched = Vec::new();
+    let mut exact = 0;
     let page: Vec<(Scored, DocAddress)> = match request.sort {
         Sort::Relevance => {
             // Pages within one pool are cut from the same ranking, so
@@ -543,13 +547,18 @@ fn run_plan(
                 pool *= 4;
             }
             // Exact phrase hits first, then near ones; each by score.
+            // With matches in other languages, near ones of the query's
+            // own language before them.
+            let near_tier = |s: &Scored| if plan.elsewhere { s.near_phrases } else { 0 };
             ranked.sort_by(|a, b| {
                 b.0.exact_phrases
                     .cmp(&a.0.exact_phrases)
+                    .then(near_tier(&b.0).cmp(&near_tier(&a.0)))
                     .then(b.0.score.total_cmp(&a.0.score))
                     .then(a.1.cmp(&b.1))
             });
             matched = ranked.iter().map(|(_, a)| *a).collect();
+            exact = ranked.iter().filter(|(s, _)| s.exact_phrases > 0).count();
             ranked
                 .into_iter()
                 .skip(request.offset)
@@ -586,6 +595,7 @@ fn run_plan(
         }
     };
     Ok(Run {
+        exact,
         ranked: matched.len(),
         page,
         total,
