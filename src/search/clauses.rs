@@ -235,6 +235,7 @@ pub(super) fn home_language(
     root: &Node,
 ) -> Option<String> {
     let mut fit: Vec<(String, f64)> = Vec::new();
+    let mut words = 0usize;
     for leaf in super::highlight::positive_leaves(root) {
         if !matches!(leaf.kind, TermKind::Word | TermKind::Phrase { .. }) {
             continue;
@@ -250,6 +251,9 @@ pub(super) fn home_language(
                 continue;
             }
             let mut sum = 0.0;
+            if crate::lexicon::is_english(&v.language) {
+                words += v.tokens.len();
+            }
             for token in &v.tokens {
                 let df = searcher
                     .doc_freq(&TantivyTerm::from_field_text(f.text, token))
@@ -267,10 +271,30 @@ pub(super) fn home_language(
     if fit.len() < 2 {
         return None;
     }
-    fit.into_iter()
-        .max_by(|a, b| a.1.total_cmp(&b.1))
-        .map(|(l, _)| l)
+    // English, the lexicon's language, unless another language fits the
+    // words far better: words shared by two languages (`convention`,
+    // `information`) are more often English in this field.
+    let english = fit
+        .iter()
+        .find(|(l, _)| crate::lexicon::is_english(l))
+        .map(|(_, f)| *f);
+    let (best, best_fit) = fit
+        .iter()
+        .filter(|(l, _)| !crate::lexicon::is_english(l))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?
+        .clone();
+    match english {
+        Some(e) if best_fit <= e + HOME_MARGIN * words as f64 => {
+            Some(crate::lexicon::ENGLISH.to_string())
+        }
+        _ => Some(best),
+    }
 }
+
+/// How much better, per word, another language must fit a query than
+/// English for the query to be taken as written in it: ten times the share
+/// of its passages holding each word.
+const HOME_MARGIN: f64 = std::f64::consts::LN_10;
 
 impl Builder<'_> {
     pub(super) fn leaf(&mut self, query: Box<dyn TantivyQuery>, term: bool) -> Clause {
@@ -550,8 +574,14 @@ impl Builder<'_> {
                     // home in: a passage's score does not depend on how
                     // rare the words are in its own language (English
                     // words quoted in a Greek text are rare in Greek).
-                    let scale = self.idf(text, &home.tokens)
-                        / self.idf(text, &v.tokens).max(f32::EPSILON);
+                    let own = self.idf(text, &v.tokens);
+                    // A variant no passage holds matches nothing; its
+                    // words as written must not be boosted either (a
+                    // Spanish name written like the French one).
+                    if own == 0.0 && t.variants.len() > 1 {
+                        continue;
+                    }
+                    let scale = self.idf(text, &home.tokens) / own.max(f32::EPSILON);
                     let scale = if scale.is_finite() && scale > 0.0 {
                         scale
                     } else {
