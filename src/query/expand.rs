@@ -184,7 +184,11 @@ fn in_languages(text: &str, cx: &Expansion<'_>, with: Expansions) -> Vec<Variant
 /// `variants`, each acronym and document symbol of a concept followed by
 /// the same written form read in each other language of `reading`: `CSIRT`
 /// and `A/70/174` are written alike in every language's texts.
-fn in_every_reading(variants: Vec<Variant>, cx: &Expansion<'_>, reading: &[String]) -> Vec<Variant> {
+fn in_every_reading(
+    variants: Vec<Variant>,
+    cx: &Expansion<'_>,
+    reading: &[String],
+) -> Vec<Variant> {
     let mut out = Vec::with_capacity(variants.len());
     for v in variants {
         let neutral = matches!(
