@@ -144,9 +144,6 @@ pub struct Hit {
     pub issuer: String,
     /// Publication date as the manifest gives it.
     pub date: String,
-    /// The document's language (ISO 639-1), as the manifest gives it.
-    #[serde(default)]
-    pub language: String,
     /// Section headings, outermost first.
     pub section: Vec<String>,
     /// The document's own label (`13(f)`), if any.
@@ -169,6 +166,10 @@ pub struct Hit {
     pub text: String,
     /// Matches in `text`, `[start, end)` in Unicode characters.
     pub highlights: Vec<[usize; 2]>,
+    /// The document's language (ISO 639-1), as the manifest gives it: the
+    /// language the passage was analysed and matched in.
+    #[serde(default)]
+    pub language: String,
     /// For a query with a quoted phrase: whether this passage holds it
     /// exactly or only in a near form (`"phrase": "exact"` or `"near"` in
     /// the JSON, left out otherwise).

@@ -260,3 +260,27 @@ fn the_command_line_filters_by_language_and_marks_each_hit() {
         run.stdout
     );
 }
+
+#[test]
+fn a_text_in_another_script_than_its_language_is_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let russian =
+        "Информационная безопасность является частью национальной безопасности. ".repeat(8);
+    std::fs::write(corpus.join("note.txt"), &russian).unwrap();
+    std::fs::write(
+        corpus.join("corpus.toml"),
+        "[[document]]\nid = \"note\"\nfile = \"note.txt\"\ntitle = \"Note\"\n\
+         issuer = \"Test\"\ndate = \"2024\"\nkind = \"national-strategy\"\nlanguage = \"fr\"\n",
+    )
+    .unwrap();
+    let mut cmd = assert_cmd::Command::from_std(process(&dir.path().join("index"), &corpus));
+    let run = output(cmd.arg("check"));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("note") && run.stderr.contains("Cyrillic"),
+        "{}",
+        run.stderr
+    );
+}
