@@ -144,11 +144,7 @@ fn a_language_never_meets_another_languages_stems() {
 
 #[test]
 fn an_english_concept_query_finds_passages_in_several_languages() {
-    for query in [
-        "critical infrastructure",
-        "cybercrime",
-        "information security",
-    ] {
+    for query in ["critical infrastructure", "cybercrime", "cyberattacks"] {
         // Ranked below the English passages that hold the words typed, the
         // others are among the matches all the same.
         let results = run(&extra().index, query, None, 1000);
