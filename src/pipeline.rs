@@ -115,7 +115,8 @@ impl Analyzer {
         // evidence is found once for them all.
         let mut heading = self.tagger.section_in(&[], &doc.language);
         for p in &mut seg.passages {
-            self.lexicon.analyze_into(&p.text, &mut analysis);
+            self.lexicon
+                .analyze_into_in(&p.text, &doc.language, &mut analysis);
             if p.section != heading.section() {
                 heading = self.tagger.section_in(&p.section, &doc.language);
             }

@@ -55,6 +55,12 @@ pub struct SearchArgs {
     /// (case and accents still fold).
     #[arg(long)]
     pub exact: bool,
+    /// Only passages in this language (ISO 639-1: en, fr, es, ru, ...),
+    /// the query read in it. `any` (the default) reads the query in every
+    /// language the index holds, each with its own stemmer, and finds a
+    /// concept under its names in each.
+    #[arg(long, value_name = "CODE", default_value = "any")]
+    pub lang: String,
     /// Order of hits.
     #[arg(long, value_enum, default_value_t = SortArg::Relevance)]
     pub sort: SortArg,
@@ -189,6 +195,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, UserError> {
         },
         count: args.count,
         facets: args.facets,
+        lang: Some(args.lang.clone()),
     }
     .validate()
 }

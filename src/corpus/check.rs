@@ -599,3 +599,67 @@ pub(super) const ISO_3166_1_ALPHA_2: &[&str] = &[
     "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
     "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
 ];
+
+/// Letters a text needs before its script is compared with its language:
+/// a short text (a title page, a table) says too little.
+const SCRIPT_MIN_LETTERS: usize = 200;
+
+/// The scripts a language is written in, for the languages whose script
+/// tells them apart from the Latin-script majority; `None` for a language
+/// not listed (no check).
+fn scripts_of(language: &str) -> Option<&'static [unicode_script::Script]> {
+    use unicode_script::Script as S;
+    Some(match language {
+        "ru" | "uk" | "be" | "bg" | "mk" | "kk" | "ky" | "mn" | "tg" => &[S::Cyrillic],
+        "sr" => &[S::Cyrillic, S::Latin],
+        "el" => &[S::Greek],
+        "ar" | "fa" | "ur" | "ps" => &[S::Arabic],
+        "he" | "yi" => &[S::Hebrew],
+        "zh" => &[S::Han],
+        "ja" => &[S::Han, S::Hiragana, S::Katakana],
+        "ko" => &[S::Hangul, S::Han],
+        "hi" | "mr" | "ne" => &[S::Devanagari],
+        "bn" => &[S::Bengali],
+        "ta" => &[S::Tamil],
+        "th" => &[S::Thai],
+        "hy" => &[S::Armenian],
+        "ka" => &[S::Georgian],
+        "am" => &[S::Ethiopic],
+        _ if language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()) => &[S::Latin],
+        _ => return None,
+    })
+}
+
+/// A warning when most letters of `text` are in a script its `language`
+/// is not written in (a Russian text tagged `fr`): the text would be
+/// stemmed and searched as the wrong language. `None` when they agree, the
+/// language's script is not known, or the text is too short to tell.
+pub(crate) fn script_mismatch(doc: &Document, text: &str) -> Option<String> {
+    use unicode_script::UnicodeScript;
+    let expected = scripts_of(&doc.language)?;
+    let mut counts: HashMap<unicode_script::Script, usize> = HashMap::new();
+    let mut letters = 0;
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        *counts.entry(c.script()).or_default() += 1;
+        letters += 1;
+    }
+    if letters < SCRIPT_MIN_LETTERS {
+        return None;
+    }
+    let matching: usize = expected
+        .iter()
+        .map(|s| counts.get(s).copied().unwrap_or(0))
+        .sum();
+    if matching * 2 >= letters {
+        return None;
+    }
+    let (main, n) = counts.iter().max_by_key(|(_, n)| **n)?;
+    Some(format!(
+        "{}: language = {:?}, but {}% of its letters are {} script; check the manifest's \
+         `language` for this document (its text is stemmed and searched as that language)",
+        doc.id,
+        doc.language,
+        n * 100 / letters,
+        main.full_name()
+    ))
+}

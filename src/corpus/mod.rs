@@ -396,6 +396,9 @@ impl Corpus {
             .into());
         }
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        decode(&path, bytes, lossy)
+        let mut text = decode(&path, bytes, lossy)?;
+        text.warnings
+            .extend(check::script_mismatch(doc, &text.text));
+        Ok(text)
     }
 }

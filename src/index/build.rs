@@ -22,7 +22,7 @@ use super::schema::{passage_document, schema, source_facet, Facets, Tagged};
 use super::*;
 use crate::corpus::Corpus;
 use crate::error::{Error, FolderProblem, UserError};
-use crate::lexicon::Handoff;
+use crate::lexicon::{is_english, Analysis, Handoff};
 use crate::pipeline::Analyzer;
 use crate::reuse::{Params, Signature};
 use crate::themes::Taxonomy;
@@ -299,6 +299,7 @@ pub(super) fn build_checked(
                 let source = source_facet(&doc.id);
                 let mut added = Ok(());
                 let mut signatures = reuse::DocumentSignatures::default();
+                let mut headings = Analysis::default();
                 let analysed =
                     analyser.analyze_one_with(&corpus, i, |p, scores, anchor, analysis| {
                         if added.is_err() {
@@ -326,6 +327,17 @@ pub(super) fn build_checked(
                             .and_then(|v| tantivy::schema::Value::as_str(&v))
                         {
                             handoff.offer(text, analysis);
+                        }
+                        // Headings are analysed in the document's language
+                        // too: the indexing thread would take them as
+                        // English.
+                        if !is_english(&doc.language) {
+                            for heading in d.get_all(fields.section) {
+                                if let Some(h) = tantivy::schema::Value::as_str(&heading) {
+                                    lexicon.analyze_into_in(h, &doc.language, &mut headings);
+                                    handoff.offer(h, &headings);
+                                }
+                            }
                         }
                         added = writer.add_document(d).map(|_| ());
                     })?;

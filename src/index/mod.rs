@@ -74,7 +74,7 @@ pub use theme_cues::ThemeCues;
 
 /// Version of the schema and folder layout. An index built with another
 /// version is refused (rebuild it); bump on any change to [`schema`].
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 const META_FILE: &str = "meta-normsearch.json";
 const DOCUMENTS_FILE: &str = "documents.json";

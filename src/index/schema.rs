@@ -35,7 +35,8 @@ pub struct Fields {
     pub year: Field,
     /// Kind of document (`national-strategy`).
     pub doc_kind: Field,
-    /// Document language.
+    /// Document language (ISO 639-1), indexed as one term: what a
+    /// language filter keeps.
     pub language: Field,
     /// Section headings, outermost first, one value each; stemmed.
     pub section: Field,
@@ -99,7 +100,7 @@ pub fn schema() -> (Schema, Fields) {
         // they are not indexed (each indexed value is a posting per
         // passage).
         doc_kind: b.add_text_field("doc_kind", STORED),
-        language: b.add_text_field("language", STORED),
+        language: b.add_text_field("language", STRING | STORED),
         section: b.add_text_field(
             "section",
             TextOptions::default()

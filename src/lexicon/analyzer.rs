@@ -14,6 +14,7 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer,
 };
 
+use super::language::{fold_more, is_unspaced};
 use super::rules::{FastMap, Rules, Stemming};
 use super::Analysis;
 
@@ -86,6 +87,12 @@ impl FoldedWordsStream<'_> {
         let c = self.text[at..].chars().next().unwrap_or(' ');
         (c.len_utf8(), c.is_alphanumeric())
     }
+
+    /// Whether the character at byte `at` is written without spaces
+    /// between words (an ideograph): it is then a word of its own.
+    fn unspaced_at(&self, at: usize) -> bool {
+        self.text[at..].chars().next().is_some_and(is_unspaced)
+    }
 }
 
 impl TokenStream for FoldedWordsStream<'_> {
@@ -126,6 +133,15 @@ impl TokenStream for FoldedWordsStream<'_> {
                     if !in_word {
                         break;
                     }
+                    // An ideograph is a word of its own: Chinese writes no
+                    // spaces, and a run of them would be one huge word.
+                    if self.unspaced_at(self.at) {
+                        if self.at == from {
+                            self.at += len;
+                            ascii = false;
+                        }
+                        break;
+                    }
                     ascii = false;
                     self.at += len;
                 }
@@ -148,7 +164,11 @@ impl TokenStream for FoldedWordsStream<'_> {
                 let chain = self.chain.get_or_insert_with(exact_chain);
                 let mut stream = chain.token_stream(word);
                 if stream.advance() {
-                    self.token.text.push_str(&stream.token().text);
+                    let folded = &stream.token().text;
+                    match fold_more(folded) {
+                        Some(more) => self.token.text.push_str(&more),
+                        None => self.token.text.push_str(folded),
+                    }
                 }
             }
             return true;
@@ -333,7 +353,10 @@ impl Handoff {
                     state.stalled = true;
                 }
             }
-            if state.waiting.len() >= HANDOFF_MAX_WAITING {
+            // Another language's tokens are always offered: analysed
+            // again on the indexing thread, the text would be taken as
+            // English.
+            if state.waiting.len() >= HANDOFF_MAX_WAITING && !analysis.marked {
                 return;
             }
             state.spare.pop().unwrap_or_default()

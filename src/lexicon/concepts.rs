@@ -20,10 +20,11 @@
 //! query can match the typed word first and its relatives below it, and the
 //! theme tagger (which reads the index's analysis) keeps its own terms.
 //!
-//! Names in other languages are stored and compiled with the rest, but not
-//! matched: the index analyses every text as English, and matching a French
-//! name through English stems would find the wrong words. The per-language
-//! analysis will route them through their own analysers.
+//! Names in other languages are forms of the concept too
+//! ([`FormKind::Name`]), each analysed in its own language (its tokens
+//! marked with it, `fr:mesur fr:de fr:confianc`): a query naming the
+//! concept in one language finds its names in every other, and a name
+//! never meets another language's words.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -44,15 +45,21 @@ pub enum FormKind {
     Acronym,
     /// A document symbol (`A/70/174`, `ETS No. 185`).
     Symbol,
+    /// A name in another language than English (its form's `language`).
+    Name,
 }
 
-/// One English form of a concept, analysed.
+/// One form of a concept, analysed in its language.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Form {
     /// As the lexicon writes it.
     pub(super) written: String,
-    /// Its normalised, stemmed tokens.
+    /// Its normalised, stemmed tokens, analysed as a text in `language`
+    /// is (marked with it when it is not English).
     pub(super) tokens: Vec<String>,
+    /// Its language (ISO 639-1): `en` for the label, variants, acronyms
+    /// and symbols; the language of a [`FormKind::Name`].
+    pub(super) language: String,
     pub(super) kind: FormKind,
     /// Matched only when a query writes it as written (acronyms that are
     /// also ordinary words: `IT`, `US`, `FIRST`).
@@ -64,10 +71,10 @@ pub(super) struct Form {
 pub(super) struct Concept {
     pub(super) id: String,
     pub(super) label: String,
-    /// Every English form, the label first; no two with the same tokens.
+    /// Every English form, the label first, then the names in other
+    /// languages ([`FormKind::Name`]); no two with the same tokens.
     pub(super) forms: Vec<Form>,
-    /// Names in other languages by language code, as written (not matched
-    /// yet: see the module documentation).
+    /// Names in other languages by language code, as written.
     pub(super) names: BTreeMap<String, Vec<String>>,
 }
 
@@ -239,9 +246,38 @@ impl Rules {
             forms.push(Form {
                 written: text,
                 tokens,
+                language: super::ENGLISH.to_string(),
                 kind,
                 case_sensitive: case_sensitive && kind == FormKind::Acronym,
             });
+        }
+        // Names in other languages: one name may serve two concepts in a
+        // language whose words are fewer (no check across concepts).
+        for (language, written) in &names {
+            if super::is_english(language) {
+                continue;
+            }
+            for text in written {
+                let tokens: Vec<String> = super::language::analyse_other(text, language)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+                if tokens.is_empty() {
+                    return Err(fail(format!(
+                        "the {language} name {text:?} has no word: remove the empty string"
+                    )));
+                }
+                if forms.iter().any(|f| f.tokens == tokens) {
+                    continue;
+                }
+                forms.push(Form {
+                    written: text.clone(),
+                    tokens,
+                    language: language.clone(),
+                    kind: FormKind::Name,
+                    case_sensitive: false,
+                });
+            }
         }
         Ok(Concept {
             id: id.to_string(),

@@ -12,13 +12,20 @@ use tantivy::tokenizer::Token;
 
 use super::concepts::{Form, FormKind};
 use super::rules::Rules;
-use super::{Alternatives, Expansions, Lexicon, Origin, Variant};
+use super::{is_english, Alternatives, Expansions, Lexicon, Origin, Variant, ENGLISH};
 
 impl Lexicon {
     /// Every concept name in `text`, left to right, longest first, not
     /// overlapping, each with its replacements.
     pub fn alternatives(&self, text: &str) -> Vec<Alternatives> {
-        let tokens = self.tokens(text);
+        self.alternatives_in(text, ENGLISH)
+    }
+
+    /// Like [`alternatives`](Self::alternatives), for `text` read as
+    /// written in `language`: the names found are that language's (or
+    /// English ones), the replacements every language's.
+    pub fn alternatives_in(&self, text: &str, language: &str) -> Vec<Alternatives> {
+        let tokens = self.tokens_in(text, language);
         self.rules
             .expansion_spots(text, &tokens)
             .into_iter()
@@ -47,11 +54,28 @@ impl Lexicon {
     /// combinations, in order, until `max`. With `families`, a text of one
     /// word then gains the other stems of its family.
     pub fn expansions_with(&self, text: &str, max: usize, with: Expansions) -> Vec<Variant> {
-        let tokens = self.tokens(text);
+        self.expansions_in(text, ENGLISH, max, with)
+    }
+
+    /// Like [`expansions_with`](Self::expansions_with), for `text` read as
+    /// written in `language`: analysed with that language's analysis, a
+    /// name of a concept in that language (or an English one) offers the
+    /// concept's names in every language, each analysed in its own. A name
+    /// in another language replaces only a whole text (a phrase mixing two
+    /// languages' words would find nothing); families are English.
+    pub fn expansions_in(
+        &self,
+        text: &str,
+        language: &str,
+        max: usize,
+        with: Expansions,
+    ) -> Vec<Variant> {
+        let tokens = self.tokens_in(text, language);
         let original = Variant {
             text: text.to_string(),
             tokens: tokens.iter().map(|t| t.text.clone()).collect(),
             origin: Origin::Typed,
+            language: language.to_string(),
         };
         if max <= 1 {
             return if max == 1 { vec![original] } else { Vec::new() };
@@ -83,10 +107,24 @@ impl Lexicon {
                 if out.len() >= max {
                     break;
                 }
-                out.push(self.rules.render_variant(text, &tokens, &spots, &choice));
+                let mixed = spots.iter().zip(&choice).any(|(spot, &c)| {
+                    c > 0 && {
+                        let (ci, fi) = spot.alternatives[c - 1];
+                        let form = &self.rules.concepts[ci as usize].forms[fi as usize];
+                        form.language != language && spot.len < tokens.len()
+                    }
+                });
+                if mixed {
+                    continue;
+                }
+                let mut v = self.rules.render_variant(text, &tokens, &spots, &choice);
+                if v.language.is_empty() {
+                    v.language = language.to_string();
+                }
+                out.push(v);
             }
         }
-        if with.families && tokens.len() == 1 {
+        if with.families && tokens.len() == 1 && is_english(language) {
             if let Some((head, others)) = self.family(&tokens[0].text) {
                 for (stem, word) in others {
                     if out.len() >= max {
@@ -98,6 +136,7 @@ impl Lexicon {
                         origin: Origin::Family {
                             head: head.to_string(),
                         },
+                        language: ENGLISH.to_string(),
                     });
                 }
             }
@@ -119,6 +158,7 @@ impl Rules {
                 label: c.label.clone(),
                 kind: f.kind,
             },
+            language: f.language.clone(),
         }
     }
 
@@ -132,6 +172,7 @@ impl Rules {
     ) -> Variant {
         let mut out_text = String::new();
         let mut origin = Origin::Typed;
+        let mut language = String::new();
         let mut out_tokens = Vec::new();
         let mut text_at = 0;
         let mut tok_at = 0;
@@ -155,6 +196,9 @@ impl Rules {
                 if origin == Origin::Typed {
                     origin = alt.origin;
                 }
+                if spot.len == tokens.len() {
+                    language = alt.language;
+                }
             }
             text_at = to;
             tok_at = spot.start + spot.len;
@@ -165,6 +209,7 @@ impl Rules {
             text: out_text,
             tokens: out_tokens,
             origin,
+            language,
         }
     }
 }

@@ -51,6 +51,7 @@ mod analyzer;
 mod concepts;
 mod expansion;
 mod file;
+pub mod language;
 mod rules;
 #[cfg(test)]
 mod tests;
@@ -64,8 +65,9 @@ use tantivy::tokenizer::{TextAnalyzer, Token, Tokenizer};
 use crate::error::{line_of_offset, Error, UserError};
 
 pub use analyzer::{exact_analyzer, exact_words, Handoff};
-use analyzer::{fill_words, folded_words, FoldedWords, LexiconFilter};
+use analyzer::{fill_tokens, fill_words, folded_words, FoldedWords, LexiconFilter};
 use file::{LexiconFile, Locator};
+pub use language::{is_english, ENGLISH};
 pub(crate) use rules::FastMap;
 use rules::{
     Compiled, CompiledRef, Rules, Stemming, COMPILED_VERSION, ISE_SUFFIXES, NEXT_RULES_ID,
@@ -108,10 +110,14 @@ impl fmt::Debug for Lexicon {
 pub struct Variant {
     /// The text with a concept's name or a word replaced, for `--explain`.
     pub text: String,
-    /// Its normalised tokens, as [`Lexicon::analyze`] gives them.
+    /// Its normalised tokens, as [`Lexicon::analyze_in`] gives them for
+    /// its language.
     pub tokens: Vec<String>,
     /// Why it is searched for.
     pub origin: Origin,
+    /// The language it is analysed in (ISO 639-1); empty for words as
+    /// written (the exact field's, the same in every language).
+    pub language: String,
 }
 
 /// Why a [`Variant`] is searched for: the text as typed, or what the
@@ -284,6 +290,7 @@ impl Lexicon {
                 forms: c
                     .forms
                     .iter()
+                    .filter(|f| f.kind != FormKind::Name)
                     .map(|f| (f.written.clone(), f.kind))
                     .collect(),
                 names: c.names.clone(),
@@ -362,13 +369,24 @@ impl Lexicon {
     /// Like [`tokens`](Self::tokens), for a text written in `language` (an
     /// ISO 639-1 code, as a manifest's `language`): the entry point for
     /// whatever must be analysed as a document of that language is (the
-    /// theme tagger's cues of that language). Every language is analysed
-    /// as [`tokens`](Self::tokens) and [`analyze_into`](Self::analyze_into)
-    /// do for now; a language given its own analyser changes here and in
-    /// the indexer's passage analysis together, and the cues follow.
+    /// index's stemmed field, the theme tagger's cues of that language, a
+    /// query searched in that language). English gets the lexicon's rules;
+    /// another language its own stemmer, its tokens marked with it
+    /// (`fr:secur`): see [`language`](self::language)'s documentation.
     pub fn tokens_in(&self, text: &str, language: &str) -> Vec<Token> {
-        let _ = language;
-        self.tokens(text)
+        match language::analysis_of(language) {
+            language::Analysis::English => self.tokens(text),
+            _ => language::analyse_other(text, language),
+        }
+    }
+
+    /// Like [`analyze`](Self::analyze), for a text written in `language`
+    /// (see [`tokens_in`](Self::tokens_in)).
+    pub fn analyze_in(&self, text: &str, language: &str) -> Vec<String> {
+        self.tokens_in(text, language)
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     /// The light analysis of `text`: rewritten like
@@ -384,7 +402,21 @@ impl Lexicon {
     /// words and its normalised tokens, as [`exact_tokens`](Self::exact_tokens)
     /// and [`tokens`](Self::tokens) give them, into `into`'s reused buffers.
     pub fn analyze_into(&self, text: &str, into: &mut Analysis) {
+        self.analyze_into_in(text, ENGLISH, into);
+    }
+
+    /// Like [`analyze_into`](Self::analyze_into), for a text written in
+    /// `language`: its stemmed tokens are [`tokens_in`](Self::tokens_in)'s.
+    pub fn analyze_into_in(&self, text: &str, language: &str, into: &mut Analysis) {
         into.folded_len = fill_words(&mut into.folded, into.exact.token_stream(text));
+        let analysis = language::analysis_of(language);
+        into.marked = !matches!(analysis, language::Analysis::English);
+        if into.marked {
+            let n = fill_tokens(&mut into.stemmed, &into.folded[..into.folded_len]);
+            into.stemmed_len =
+                language::analyse_in_place(analysis, language, text, &mut into.stemmed, n);
+            return;
+        }
         let folded = &into.folded[..into.folded_len];
         if into.stemmed.len() < folded.len() {
             into.stemmed.resize_with(folded.len(), Token::default);
@@ -462,6 +494,8 @@ pub struct Analysis {
     folded_len: usize,
     stemmed: Vec<Token>,
     stemmed_len: usize,
+    /// Whether the stemmed tokens are another language's than English.
+    marked: bool,
 }
 
 impl fmt::Debug for Analysis {

@@ -19,8 +19,60 @@ fn all_tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Token> {
 
 fn same_as_chain(text: &str) {
     let one_pass = all_tokens(&mut exact_analyzer(), text);
-    let chain = all_tokens(&mut exact_chain(), text);
+    let chain = with_language_folding(all_tokens(&mut exact_chain(), text), text);
     assert_eq!(one_pass, chain, "{text:?}");
+}
+
+/// What the one-pass analyser adds to the chain: each ideograph a word of
+/// its own (positions renumbered after it), `ё` and Greek accents folded.
+fn with_language_folding(chain: Vec<Token>, text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut shift = 0;
+    for t in chain {
+        let word = &text[t.offset_from..t.offset_to];
+        let mut pieces: Vec<(usize, usize)> = Vec::new();
+        for (i, c) in word.char_indices() {
+            let lone = super::language::is_unspaced(c);
+            match pieces.last_mut() {
+                Some(last)
+                    if !lone
+                        && last.1 == i
+                        && !text[t.offset_from + last.0..]
+                            .chars()
+                            .next()
+                            .is_some_and(super::language::is_unspaced) =>
+                {
+                    last.1 = i + c.len_utf8();
+                }
+                _ => pieces.push((i, i + c.len_utf8())),
+            }
+        }
+        if pieces.len() <= 1 {
+            let mut t = t;
+            if let Some(more) = super::language::fold_more(&t.text) {
+                t.text = more;
+            }
+            t.position += shift;
+            out.push(t);
+            continue;
+        }
+        for (k, (a, b)) in pieces.iter().enumerate() {
+            let piece = &word[*a..*b];
+            let folded = all_tokens(&mut exact_chain(), piece)
+                .pop()
+                .map(|p| p.text)
+                .unwrap_or_default();
+            out.push(Token {
+                offset_from: t.offset_from + a,
+                offset_to: t.offset_from + b,
+                position: t.position + shift + k,
+                text: super::language::fold_more(&folded).unwrap_or(folded),
+                position_length: 1,
+            });
+        }
+        shift += pieces.len() - 1;
+    }
+    out
 }
 
 #[test]
@@ -383,8 +435,16 @@ fn alternatives_name_their_span() {
 #[test]
 fn nothing_to_expand() {
     let v = lex().expansions("due diligence", 8);
-    assert_eq!(v.len(), 1);
     assert_eq!(v[0].tokens, lex().analyze("due diligence"));
+    // Only its names in other languages.
+    assert!(v[1..].iter().all(|v| v.language != "en"
+        && matches!(
+            v.origin,
+            Origin::Concept {
+                kind: FormKind::Name,
+                ..
+            }
+        )));
 }
 
 fn bad(src: &str) -> String {
@@ -574,4 +634,137 @@ fn corpus_lexicon_replaces_builtin() {
     assert_eq!(l.analyze("colours"), l.analyze("colors"));
     // Only what the file says: the built-in compounds are gone.
     assert_eq!(l.analyze("cyber security").len(), 2);
+}
+
+/// The tokens of `text` read in `language`.
+fn in_language(text: &str, language: &str) -> Vec<String> {
+    lex().analyze_in(text, language)
+}
+
+#[test]
+fn french_plurals_and_accents_meet_their_singular() {
+    assert_eq!(
+        in_language("infrastructures critiques", "fr"),
+        in_language("infrastructure critique", "fr")
+    );
+    assert_eq!(in_language("sécurité", "fr"), in_language("securite", "fr"));
+    assert_eq!(
+        in_language("Sécurités", "fr"),
+        in_language("sécurité", "fr")
+    );
+    assert_eq!(in_language("réseaux", "fr"), in_language("réseau", "fr"));
+    // Marked with their language: never an English stem.
+    assert_eq!(in_language("sécurité", "fr"), ["fr:securit"]);
+    assert_ne!(
+        in_language("information", "fr"),
+        lex().analyze("information")
+    );
+}
+
+#[test]
+fn russian_cases_meet_and_yo_is_ye() {
+    assert_eq!(
+        in_language("информационной безопасности", "ru"),
+        in_language("информационная безопасность", "ru")
+    );
+    assert_eq!(in_language("ещё", "ru"), in_language("еще", "ru"));
+    assert_eq!(lex().analyze_exact("Ещё"), ["еще"]);
+}
+
+#[test]
+fn spanish_and_greek_fold_and_stem() {
+    assert_eq!(
+        in_language("infraestructuras críticas", "es"),
+        in_language("infraestructura critica", "es")
+    );
+    assert_eq!(
+        in_language("información", "es"),
+        in_language("informacion", "es")
+    );
+    assert_eq!(
+        in_language("κυβερνοασφάλεια", "el"),
+        in_language("ΚΥΒΕΡΝΟΑΣΦΑΛΕΙΑ", "el")
+    );
+    assert_eq!(
+        in_language("ασφάλειας", "el"),
+        in_language("ασφαλεια", "el")
+    );
+}
+
+#[test]
+fn a_language_without_a_stemmer_is_folded_only() {
+    assert_eq!(
+        in_language("Kiberdrošības stratēģija", "lv"),
+        ["lv:kiberdrosibas", "lv:strategija"]
+    );
+}
+
+#[test]
+fn english_keeps_the_lexicons_rules() {
+    let l = lex();
+    for text in ["Confidence-building measures", "cyber security behaviours"] {
+        assert_eq!(l.analyze_in(text, "en"), l.analyze(text));
+        assert_eq!(l.analyze_in(text, ""), l.analyze(text));
+    }
+}
+
+#[test]
+fn chinese_is_cut_into_words_not_characters() {
+    let tokens = in_language("网络安全是国家安全的重要组成部分", "zh");
+    assert!(tokens.iter().all(|t| t.starts_with("zh:")));
+    assert!(tokens.contains(&"zh:国家".to_string()), "{tokens:?}");
+    // Words of two characters and more, not one token per character.
+    assert!(tokens.len() < 12 && tokens.len() >= 4, "{tokens:?}");
+    // The exact field takes each character as a word, so that a quoted
+    // run of characters is found wherever it stands.
+    assert_eq!(lex().analyze_exact("网络安全"), ["网", "络", "安", "全"]);
+}
+
+#[test]
+fn arabic_is_stemmed() {
+    assert_eq!(in_language("الأمن", "ar"), in_language("أمن", "ar"));
+    assert_eq!(in_language("التدابير", "ar"), in_language("تدابير", "ar"));
+}
+
+#[test]
+fn indexing_analysis_matches_the_analysis_in_a_language() {
+    let l = lex();
+    let mut a = Analysis::default();
+    for (text, language) in [
+        ("Les infrastructures critiques nationales", "fr"),
+        ("информационной безопасности", "ru"),
+        ("网络安全是国家安全的重要组成部分", "zh"),
+        ("Confidence-building measures", "en"),
+    ] {
+        l.analyze_into_in(text, language, &mut a);
+        let stemmed: Vec<String> = a.stemmed().iter().map(|t| t.text.clone()).collect();
+        assert_eq!(stemmed, l.analyze_in(text, language), "{language}");
+        assert_eq!(a.stemmed(), l.tokens_in(text, language).as_slice());
+    }
+}
+
+#[test]
+fn concepts_offer_their_names_in_every_language() {
+    let l = lex();
+    let variants = l.expansions_in(
+        "confidence-building measures",
+        "en",
+        40,
+        Expansions::default(),
+    );
+    for language in ["fr", "es", "ru", "zh", "ar"] {
+        assert!(
+            variants.iter().any(|v| v.language == language
+                && matches!(&v.origin, Origin::Concept { id, kind: FormKind::Name, .. } if id == "cbm")),
+            "{language}: {variants:#?}"
+        );
+    }
+    // Named in French, the concept offers its English forms.
+    let variants = l.expansions_in("mesures de confiance", "fr", 40, Expansions::default());
+    assert_eq!(variants[0].language, "fr");
+    assert!(variants.iter().any(|v| v.language == "en"
+        && (v.text == "CBMs" || v.tokens == l.analyze("confidence-building measures"))));
+    // English forms are listed as before.
+    let cbm = l.concepts().into_iter().find(|c| c.id == "cbm").unwrap();
+    assert!(cbm.forms.iter().all(|(_, k)| *k != FormKind::Name));
 }

@@ -428,6 +428,7 @@ mod tests {
                 title: "Submission by Sweden".into(),
                 issuer: "Government of Sweden".into(),
                 date: "2014-09-12".into(),
+                language: "en".into(),
                 section: vec!["(d) Possible measures".into()],
                 label: Some("3.".into()),
                 page: Some(4),

@@ -49,6 +49,7 @@ impl table::Tabular for Hit {
             title: String::new(),
             issuer: String::new(),
             date: String::new(),
+            language: String::new(),
             section: Vec::new(),
             label: None,
             page: None,

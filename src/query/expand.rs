@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{err, Filter, Juxtaposition, Node, Term, TermKind, JUXTAPOSITION, MAX_VARIANTS};
 use crate::error::UserError;
-use crate::lexicon::{Expansions, Lexicon, Origin, Variant};
+use crate::lexicon::{Alternatives, Expansions, FormKind, Lexicon, Origin, Variant};
 
 pub(super) fn collect_filters<'a>(node: &'a Node, out: &mut Vec<&'a Filter>) {
     match node {
@@ -20,16 +20,41 @@ pub(super) fn collect_filters<'a>(node: &'a Node, out: &mut Vec<&'a Filter>) {
     }
 }
 
-pub(super) fn expand_node(
-    node: &Node,
-    lex: &Lexicon,
-    exact: bool,
-    with: Expansions,
-) -> Result<Option<Node>, UserError> {
+/// What a query is expanded with: the lexicon, whether words stand as
+/// written, which expansions, and the languages the text is read in.
+pub(crate) struct Expansion<'a> {
+    pub(crate) lex: &'a Lexicon,
+    pub(crate) exact: bool,
+    pub(crate) with: Expansions,
+    /// ISO 639-1 codes, English (when present) first.
+    pub(crate) languages: &'a [String],
+}
+
+impl Expansion<'_> {
+    fn allows(&self, language: &str) -> bool {
+        language.is_empty() || self.languages.iter().any(|l| l == language)
+    }
+
+    /// The languages the text is read in: those asked for, and English,
+    /// the language of the lexicon's concept entries, so that an English
+    /// name finds the concept's names in a language asked for alone
+    /// (`--lang fr "confidence-building measures"`). Variants in English
+    /// are then kept only if English is asked for.
+    fn reading(&self) -> Vec<String> {
+        let mut out = self.languages.to_vec();
+        if !out.iter().any(|l| crate::lexicon::is_english(l)) {
+            out.push(crate::lexicon::ENGLISH.to_string());
+        }
+        out
+    }
+}
+
+pub(super) fn expand_node(node: &Node, cx: &Expansion<'_>) -> Result<Option<Node>, UserError> {
+    let (lex, exact, with) = (cx.lex, cx.exact, cx.with);
     let group = |items: &[Node], make: fn(Vec<Node>) -> Node| {
         let mut out = Vec::new();
         for item in items {
-            if let Some(n) = expand_node(item, lex, exact, with)? {
+            if let Some(n) = expand_node(item, cx)? {
                 out.push(n);
             }
         }
@@ -40,32 +65,25 @@ pub(super) fn expand_node(
         })
     };
     match node {
-        Node::Term(t) => expand_term(t, lex, exact, with),
+        Node::Term(t) => expand_term(t, cx),
         Node::Filter { .. } => Ok(Some(node.clone())),
         Node::Juxtaposed(items) => {
+            let _ = lex;
             if exact || !with.concepts {
                 group(items, Node::Juxtaposed)
             } else {
-                group(&long_form_runs(items, lex, with), Node::Juxtaposed)
+                group(&long_form_runs(items, cx), Node::Juxtaposed)
             }
         }
         Node::And(items) => group(items, Node::And),
         Node::Or(items) => group(items, Node::Or),
-        Node::Not(inner) => {
-            Ok(expand_node(inner, lex, exact, with)?.map(|n| Node::Not(Box::new(n))))
-        }
-        Node::Must(inner) => {
-            Ok(expand_node(inner, lex, exact, with)?.map(|n| Node::Must(Box::new(n))))
-        }
+        Node::Not(inner) => Ok(expand_node(inner, cx)?.map(|n| Node::Not(Box::new(n)))),
+        Node::Must(inner) => Ok(expand_node(inner, cx)?.map(|n| Node::Must(Box::new(n)))),
     }
 }
 
-pub(super) fn expand_term(
-    t: &Term,
-    lex: &Lexicon,
-    exact: bool,
-    with: Expansions,
-) -> Result<Option<Node>, UserError> {
+pub(super) fn expand_term(t: &Term, cx: &Expansion<'_>) -> Result<Option<Node>, UserError> {
+    let (lex, exact, with) = (cx.lex, cx.exact, cx.with);
     if !t.variants.is_empty() {
         return Ok(Some(Node::Term(t.clone())));
     }
@@ -74,16 +92,17 @@ pub(super) fn expand_term(
             text: t.text.clone(),
             tokens: lex.analyze_exact(&t.text),
             origin: Origin::Typed,
+            language: String::new(),
         }]
     };
     let variants = match t.kind {
         TermKind::Word | TermKind::Phrase { .. } if exact => literal(),
         // A word's family is for words: inside a phrase the words stand as
         // typed.
-        TermKind::Word => lex.expansions_with(&t.text, MAX_VARIANTS, with),
-        TermKind::Phrase { .. } => lex.expansions_with(
+        TermKind::Word => in_languages(&t.text, cx, with),
+        TermKind::Phrase { .. } => in_languages(
             &t.text,
-            MAX_VARIANTS,
+            cx,
             Expansions {
                 families: false,
                 ..with
@@ -119,10 +138,88 @@ pub(super) fn expand_term(
     })))
 }
 
+/// The variants of a query text in each language of `cx`: the text as
+/// typed in each (its own stems), then the names and relatives each
+/// language's analysis finds, at most [`MAX_VARIANTS`] per language, none
+/// twice, none in a language not asked for.
+fn in_languages(text: &str, cx: &Expansion<'_>, with: Expansions) -> Vec<Variant> {
+    let mut typed = Vec::new();
+    let mut others: Vec<Variant> = Vec::new();
+    // Names in other languages are offered by the analysis that found the
+    // concept: enough room for them beside its own variants.
+    let reading = cx.reading();
+    let room = MAX_VARIANTS * reading.len();
+    for language in &reading {
+        for v in cx.lex.expansions_in(text, language, room, with) {
+            if v.origin == Origin::Typed && v.language == *language {
+                typed.push(v);
+            } else {
+                others.push(v);
+            }
+        }
+    }
+    let others = in_every_reading(others, cx, &reading);
+    let mut out: Vec<Variant> = Vec::new();
+    let mut per_language: Vec<(String, usize)> = Vec::new();
+    for v in typed.into_iter().chain(others) {
+        if !cx.allows(&v.language) || out.iter().any(|o| o.tokens == v.tokens) {
+            continue;
+        }
+        let n = match per_language.iter_mut().find(|(l, _)| *l == v.language) {
+            Some((_, n)) => n,
+            None => {
+                per_language.push((v.language.clone(), 0));
+                &mut per_language.last_mut().expect("just pushed").1
+            }
+        };
+        if *n >= MAX_VARIANTS {
+            continue;
+        }
+        *n += 1;
+        out.push(v);
+    }
+    out
+}
+
+/// `variants`, each acronym and document symbol of a concept followed by
+/// the same written form read in each other language of `reading`: `CSIRT`
+/// and `A/70/174` are written alike in every language's texts.
+fn in_every_reading(
+    variants: Vec<Variant>,
+    cx: &Expansion<'_>,
+    reading: &[String],
+) -> Vec<Variant> {
+    let mut out = Vec::with_capacity(variants.len());
+    for v in variants {
+        let neutral = matches!(
+            v.origin,
+            Origin::Concept {
+                kind: FormKind::Acronym | FormKind::Symbol,
+                ..
+            }
+        );
+        let language = v.language.clone();
+        let (text, origin) = (v.text.clone(), v.origin.clone());
+        out.push(v);
+        if !neutral {
+            continue;
+        }
+        for other in reading.iter().filter(|l| **l != language) {
+            out.push(Variant {
+                tokens: cx.lex.analyze_in(&text, other),
+                text: text.clone(),
+                origin: origin.clone(),
+                language: other.clone(),
+            });
+        }
+    }
+    out
+}
+
 /// Runs of plain words that spell out a long form (`confidence building
 /// measures`) become `(the words OR "CBM")`, so a query in long form also
 /// finds the acronym; the words stay as they are otherwise.
-pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon, with: Expansions) -> Vec<Node> {
+pub(super) fn long_form_runs(items: &[Node], cx: &Expansion<'_>) -> Vec<Node> {
     // Words already expanded belong to a long form rewritten before.
     let is_word =
         |n: &Node| matches!(n, Node::Term(t) if t.kind == TermKind::Word && t.variants.is_empty());
@@ -139,7 +236,7 @@ pub(super) fn long_form_runs(items: &[Node], lex: &Lexicon, with: Expansions) ->
             j += 1;
         }
         let run = &items[i..j];
-        out.extend(rewrite_run(run, lex, with));
+        out.extend(rewrite_run(run, cx));
         i = j;
     }
     out
@@ -200,7 +297,8 @@ pub(super) fn merge_compounds(terms: Vec<Term>, lex: &Lexicon) -> Vec<Term> {
     out
 }
 
-pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon, with: Expansions) -> Vec<Node> {
+pub(super) fn rewrite_run(run: &[Node], cx: &Expansion<'_>) -> Vec<Node> {
+    let lex = cx.lex;
     let terms: Vec<Term> = run
         .iter()
         .filter_map(|n| match n {
@@ -216,7 +314,7 @@ pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon, with: Expansions) -> Vec<
     let (text, bounds) = join_words(&terms);
     let mut out = Vec::new();
     let mut next = 0;
-    for alt in lex.alternatives(&text) {
+    for alt in alternatives(&text, cx) {
         let first = bounds.iter().position(|b| b.0 == alt.span.start);
         let last = bounds.iter().position(|b| b.1 == alt.span.end);
         let (Some(first), Some(last)) = (first, last) else {
@@ -230,10 +328,10 @@ pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon, with: Expansions) -> Vec<
         // Expanded now, so that expanding the group again leaves it be.
         let words: Vec<Node> = terms[first..=last]
             .iter()
-            .filter_map(|t| expand_term(t, lex, false, with).ok().flatten())
+            .filter_map(|t| expand_term(t, cx).ok().flatten())
             .collect();
         let mut either = vec![Node::Juxtaposed(words)];
-        either.extend(alt.variants.into_iter().take(MAX_VARIANTS - 1).map(|v| {
+        either.extend(alt.variants.into_iter().map(|v| {
             Node::Term(Term {
                 kind: TermKind::Phrase { slop: 0 },
                 text: v.text.clone(),
@@ -245,6 +343,49 @@ pub(super) fn rewrite_run(run: &[Node], lex: &Lexicon, with: Expansions) -> Vec<
         next = last + 1;
     }
     out.extend(run[next..].iter().cloned());
+    out
+}
+
+/// The concept names standing in `text` read in each language of `cx`,
+/// left to right, not overlapping (the longest first where two start
+/// together), each with its replacements in the languages asked for, at
+/// most [`MAX_VARIANTS`] per language.
+fn alternatives(text: &str, cx: &Expansion<'_>) -> Vec<Alternatives> {
+    let mut found: Vec<Alternatives> = Vec::new();
+    for language in &cx.reading() {
+        for alt in cx.lex.alternatives_in(text, language) {
+            match found.iter_mut().find(|f| f.span == alt.span) {
+                Some(f) => f.variants.extend(alt.variants),
+                None => found.push(alt),
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        a.span
+            .start
+            .cmp(&b.span.start)
+            .then(b.span.end.cmp(&a.span.end))
+    });
+    let mut out: Vec<Alternatives> = Vec::new();
+    for mut alt in found {
+        if out.last().is_some_and(|l| l.span.end > alt.span.start) {
+            continue;
+        }
+        let mut kept: Vec<Variant> = Vec::new();
+        for v in in_every_reading(alt.variants, cx, &cx.reading()) {
+            let same_language = kept.iter().filter(|k| k.language == v.language).count();
+            if cx.allows(&v.language)
+                && same_language < MAX_VARIANTS - 1
+                && !kept.iter().any(|k| k.tokens == v.tokens)
+            {
+                kept.push(v);
+            }
+        }
+        alt.variants = kept;
+        if !alt.variants.is_empty() {
+            out.push(alt);
+        }
+    }
     out
 }
 
@@ -269,23 +410,30 @@ pub(super) fn explain_node(node: &Node, depth: usize, out: &mut String) {
                 ),
             };
             let shown = |v: &Variant| {
+                // English, the lexicon's own language, goes unmarked.
+                let language = match v.language.as_str() {
+                    "" => String::new(),
+                    l if crate::lexicon::is_english(l) => String::new(),
+                    l => format!(" [{l}]"),
+                };
                 let found = if v.tokens.len() == 1 {
                     format!("{} → {}", v.text, v.tokens[0])
                 } else {
                     format!("\"{}\" → \"{}\"", v.text, v.tokens.join(" "))
                 };
                 match &v.origin {
-                    Origin::Typed => found,
+                    Origin::Typed => format!("{found}{language}"),
                     Origin::Concept { id, label, kind } => {
                         let kind = match kind {
                             crate::lexicon::FormKind::Label => "label",
                             crate::lexicon::FormKind::Variant => "variant",
                             crate::lexicon::FormKind::Acronym => "acronym",
                             crate::lexicon::FormKind::Symbol => "symbol",
+                            crate::lexicon::FormKind::Name => "name",
                         };
-                        format!("{found}  ({kind} of concept {id}: {label})")
+                        format!("{found}  ({kind} of concept {id}: {label}){language}")
                     }
-                    Origin::Family { head } => format!("{found}  (family of {head})"),
+                    Origin::Family { head } => format!("{found}  (family of {head}){language}"),
                 }
             };
             match t.variants.as_slice() {

@@ -47,7 +47,7 @@ use crate::error::UserError;
 use crate::lexicon::{Expansions, Lexicon, Variant};
 use crate::segment::PassageKind;
 
-use expand::{collect_filters, expand_node, explain_node};
+use expand::{collect_filters, expand_node, explain_node, Expansion};
 use parse::{lex, Parser};
 
 /// At most this many variants per word or phrase (the original included).
@@ -282,7 +282,28 @@ impl Query {
         exact: bool,
         with: Expansions,
     ) -> Result<Query, UserError> {
-        let root = expand_node(&self.root, lexicon, exact, with)?.ok_or_else(|| {
+        self.expand_in(lexicon, exact, with, &[crate::lexicon::ENGLISH.to_string()])
+    }
+
+    /// [`expand_with`](Self::expand_with), the text read as written in each
+    /// of `languages` (ISO 639-1) in turn: each word or phrase gets the
+    /// variants of each language's analysis (its own stems, marked with the
+    /// language), and a concept's name its names in each of `languages`.
+    /// Variants in other languages are left out.
+    pub fn expand_in(
+        &self,
+        lexicon: &Lexicon,
+        exact: bool,
+        with: Expansions,
+        languages: &[String],
+    ) -> Result<Query, UserError> {
+        let cx = Expansion {
+            lex: lexicon,
+            exact,
+            with,
+            languages,
+        };
+        let root = expand_node(&self.root, &cx)?.ok_or_else(|| {
             err(
                 1,
                 "nothing to search for: the query has no words, only punctuation",

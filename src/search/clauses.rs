@@ -24,6 +24,11 @@ pub(super) struct Ranking {
     /// Weight of a concept's other names, relative to the name typed (their
     /// BM25 weight first scaled to the typed name's).
     pub(super) concept: Score,
+    /// Weight of what is searched for in another language than the one
+    /// the query is written in ([`Builder::home`]): a word typed in English
+    /// and found in a French text (`information`), or a concept's French
+    /// name, ranks below the words typed found in an English one.
+    pub(super) foreign: Score,
     /// Weight of a word's family, relative to the word typed (scaled alike).
     pub(super) family: Score,
     /// Weight of a phrase's near matches (its words in a window, in any
@@ -54,6 +59,7 @@ pub(super) struct Ranking {
 /// by more than 0.001.
 pub(super) const RANKING: Ranking = Ranking {
     concept: 0.5,
+    foreign: 0.3,
     family: 0.6,
     near: 0.5,
     theme: 0.5,
@@ -158,6 +164,13 @@ pub(super) fn request_filters(f: &Fields, r: &SearchRequest) -> Vec<Box<dyn Tant
     if let Some(kind) = r.kind {
         out.push(filter_query(filter_leaf(f, &Filter::Kind(kind))));
     }
+    if let Some(lang) = &r.lang {
+        let term = TantivyTerm::from_field_text(f.language, lang);
+        out.push(filter_query(Box::new(TermQuery::new(
+            term,
+            IndexRecordOption::Basic,
+        ))));
+    }
     out
 }
 
@@ -205,7 +218,83 @@ pub(super) struct Builder<'a> {
     /// Whether phrases get their near matches ([`Clause::Fallback`]).
     pub(super) fallback: bool,
     pub(super) leaves: Vec<Leaf>,
+    /// The language the query is written in, as far as the index tells
+    /// (see [`home_language`]); `None` when it was read in one language.
+    pub(super) home: Option<String>,
+    /// Whether a clause searches in another language than `home`.
+    pub(super) elsewhere: bool,
 }
+
+/// The language a query read in several languages is written in: the one
+/// whose passages hold its words most often, for their number (each word's
+/// share of that language's passages, multiplied over the words). `None`
+/// when the query was read in one language only.
+pub(super) fn home_language(
+    searcher: &tantivy::Searcher,
+    f: &Fields,
+    root: &Node,
+) -> Option<String> {
+    let mut fit: Vec<(String, f64)> = Vec::new();
+    let mut words = 0usize;
+    for leaf in super::highlight::positive_leaves(root) {
+        if !matches!(leaf.kind, TermKind::Word | TermKind::Phrase { .. }) {
+            continue;
+        }
+        for v in &leaf.variants {
+            if v.origin != Origin::Typed || v.language.is_empty() {
+                continue;
+            }
+            let passages = searcher
+                .doc_freq(&TantivyTerm::from_field_text(f.language, &v.language))
+                .unwrap_or(0);
+            if passages == 0 {
+                continue;
+            }
+            let mut sum = 0.0;
+            if crate::lexicon::is_english(&v.language) {
+                words += v.tokens.len();
+            }
+            for token in &v.tokens {
+                let df = searcher
+                    .doc_freq(&TantivyTerm::from_field_text(f.text, token))
+                    .unwrap_or(0);
+                // Half a passage for a word absent: a language of few
+                // passages does not win on words nobody wrote.
+                sum += ((df as f64 + 0.5) / (passages as f64 + 1.0)).ln();
+            }
+            match fit.iter_mut().find(|(l, _)| *l == v.language) {
+                Some((_, s)) => *s += sum,
+                None => fit.push((v.language.clone(), sum)),
+            }
+        }
+    }
+    if fit.len() < 2 {
+        return None;
+    }
+    // English, the lexicon's language, unless another language fits the
+    // words far better: words shared by two languages (`convention`,
+    // `information`) are more often English in this field.
+    let english = fit
+        .iter()
+        .find(|(l, _)| crate::lexicon::is_english(l))
+        .map(|(_, f)| *f);
+    let (best, best_fit) = fit
+        .iter()
+        .filter(|(l, _)| !crate::lexicon::is_english(l))
+        .max_by(|a, b| a.1.total_cmp(&b.1))?
+        .clone();
+    match english {
+        Some(e) if best_fit <= e + HOME_MARGIN * words as f64 => {
+            Some(crate::lexicon::ENGLISH.to_string())
+        }
+        _ => Some(best),
+    }
+}
+
+/// How much better, per word, another language must fit a query than
+/// English for the query to be taken as written in it: ten times the share
+/// of its passages holding each word.
+const HOME_MARGIN: f64 = std::f64::consts::LN_10;
 
 impl Builder<'_> {
     pub(super) fn leaf(&mut self, query: Box<dyn TantivyQuery>, term: bool) -> Clause {
@@ -346,14 +435,33 @@ impl Builder<'_> {
             .collect();
         if self.rank.adjacency > 0.0 && !self.exact {
             for span in adjacent_spans(&words) {
-                let tokens: Vec<String> = span
+                // In each language the words were read in: their typed
+                // forms in that language side by side.
+                let languages: Vec<&str> = span[0]
+                    .variants
                     .iter()
-                    .filter_map(|t| t.variants.first())
-                    .flat_map(|v| v.tokens.iter().cloned())
+                    .filter(|v| v.origin == Origin::Typed)
+                    .map(|v| v.language.as_str())
                     .collect();
-                let text = self.f.text;
-                let near = self.tokens(text, &tokens, ADJACENCY_SLOP, self.rank.adjacency);
-                clauses.push((Occur::Should, near));
+                for language in languages {
+                    let typed: Option<Vec<&crate::lexicon::Variant>> = span
+                        .iter()
+                        .map(|t| {
+                            t.variants
+                                .iter()
+                                .find(|v| v.origin == Origin::Typed && v.language == language)
+                        })
+                        .collect();
+                    let Some(typed) = typed else { continue };
+                    let tokens: Vec<String> = typed
+                        .iter()
+                        .flat_map(|v| v.tokens.iter().cloned())
+                        .collect();
+                    let text = self.f.text;
+                    let weight = self.rank.adjacency * self.foreign(typed[0]);
+                    let near = self.tokens(text, &tokens, ADJACENCY_SLOP, weight);
+                    clauses.push((Occur::Should, near));
+                }
             }
         }
         match JUXTAPOSITION {
@@ -397,6 +505,62 @@ impl Builder<'_> {
         sum
     }
 
+    /// The reading of a word or phrase (one typed variant per language it
+    /// was read in) in the language it is most at home in: the one whose
+    /// passages hold its words most often, for their number. The first
+    /// variant when there is one reading, or none is found.
+    pub(super) fn home<'t>(&self, t: &'t Term) -> &'t crate::lexicon::Variant {
+        let text = self.f.text;
+        if let Some(home) = t.variants.iter().find(|v| {
+            v.origin == Origin::Typed
+                && self.home.as_deref() == Some(v.language.as_str())
+                && self.idf(text, &v.tokens) > 0.0
+        }) {
+            return home;
+        }
+        let mut best: Option<(f32, &crate::lexicon::Variant)> = None;
+        let readings = t
+            .variants
+            .iter()
+            .filter(|v| v.origin == Origin::Typed && !v.language.is_empty());
+        if readings.clone().count() > 1 {
+            for v in readings {
+                let passages = self
+                    .searcher
+                    .doc_freq(&TantivyTerm::from_field_text(self.f.language, &v.language))
+                    .unwrap_or(0);
+                if passages == 0 {
+                    continue;
+                }
+                let mut fit = 0.0;
+                for token in &v.tokens {
+                    let df = self
+                        .searcher
+                        .doc_freq(&TantivyTerm::from_field_text(text, token))
+                        .unwrap_or(0);
+                    if df == 0 {
+                        fit = f32::NEG_INFINITY;
+                        break;
+                    }
+                    fit += (df as f32 / passages as f32).ln();
+                }
+                if fit.is_finite() && best.is_none_or(|(b, _)| fit > b) {
+                    best = Some((fit, v));
+                }
+            }
+        }
+        best.map_or(&t.variants[0], |(_, v)| v)
+    }
+
+    /// [`Ranking::foreign`] for a variant in another language than the
+    /// query's own, 1 otherwise.
+    pub(super) fn foreign(&self, v: &crate::lexicon::Variant) -> Score {
+        match &self.home {
+            Some(home) if !v.language.is_empty() && v.language != *home => self.rank.foreign,
+            _ => 1.0,
+        }
+    }
+
     pub(super) fn term(&mut self, t: &Term) -> Clause {
         let slop = match t.kind {
             TermKind::Phrase { slop } => slop,
@@ -405,6 +569,13 @@ impl Builder<'_> {
         let (text, text_exact, section) = (self.f.text, self.f.text_exact, self.f.section);
         let mut alternatives = Vec::new();
         let mut boosts = Vec::new();
+        // The words as written are boosted once per text: read in several
+        // languages, a word typed is one text in as many variants.
+        let mut boosted: Vec<&str> = Vec::new();
+        // What is searched for in other languages than the query's own:
+        // never an exact match of the phrase typed.
+        let mut elsewhere = Vec::new();
+        let home = self.home(t);
         for v in &t.variants {
             match t.kind {
                 TermKind::Prefix => {
@@ -434,17 +605,35 @@ impl Builder<'_> {
                     // An alternative weighs what the words typed weigh: a
                     // rare spelling-out (`UNGGE`) must not outrank the
                     // common form it stands for.
-                    let scale = self.idf(text, &t.variants[0].tokens)
-                        / self.idf(text, &v.tokens).max(f32::EPSILON);
+                    // Read in several languages, each reading weighs what
+                    // the words weigh in the language they are most at
+                    // home in: a passage's score does not depend on how
+                    // rare the words are in its own language (English
+                    // words quoted in a Greek text are rare in Greek).
+                    let own = self.idf(text, &v.tokens);
+                    // A variant no passage holds matches nothing; its
+                    // words as written must not be boosted either (a
+                    // Spanish name written like the French one).
+                    if own == 0.0 && t.variants.len() > 1 {
+                        continue;
+                    }
+                    let scale = self.idf(text, &home.tokens) / own.max(f32::EPSILON);
                     let scale = if scale.is_finite() && scale > 0.0 {
                         scale
                     } else {
                         1.0
                     };
                     // The name typed ranks above the lexicon's other names
-                    // for it, and a word above its relatives.
-                    let scale = scale * self.rank.origin(&v.origin);
-                    alternatives.push(self.tokens(text, &v.tokens, slop, scale));
+                    // for it, and a word above its relatives; the query in
+                    // its own language above its other readings.
+                    let foreign = self.foreign(v);
+                    let scale = scale * self.rank.origin(&v.origin) * foreign;
+                    let clause = self.tokens(text, &v.tokens, slop, scale);
+                    if foreign < 1.0 {
+                        elsewhere.push(clause);
+                    } else {
+                        alternatives.push(clause);
+                    }
                     if self.rank.section > 0.0 {
                         let boost = self.rank.section * scale;
                         boosts.push(self.tokens(section, &v.tokens, slop, boost));
@@ -452,7 +641,9 @@ impl Builder<'_> {
                     // Words as written weigh a little more than their
                     // stemmed forms: the exact field ranks the form typed.
                     let exact = self.lexicon.analyze_exact(&v.text);
-                    if self.rank.normalized > 0.0 && !exact.is_empty() {
+                    let first = !boosted.contains(&v.text.as_str());
+                    boosted.push(&v.text);
+                    if self.rank.normalized > 0.0 && !exact.is_empty() && first {
                         let boost = self.rank.normalized * scale;
                         // In any of its spellings, so that a UK query is not
                         // ranked against US texts, nor the reverse.
@@ -473,16 +664,17 @@ impl Builder<'_> {
                 }
             }
         }
-        let main = if alternatives.len() == 1 {
-            alternatives.remove(0)
-        } else {
-            Clause::Bool(
-                alternatives
-                    .into_iter()
-                    .map(|a| (Occur::Should, a))
-                    .collect(),
-            )
+        let any = |mut clauses: Vec<Clause>| {
+            if clauses.len() == 1 {
+                clauses.remove(0)
+            } else {
+                Clause::Bool(clauses.into_iter().map(|a| (Occur::Should, a)).collect())
+            }
         };
+        if alternatives.is_empty() {
+            alternatives = std::mem::take(&mut elsewhere);
+        }
+        let main = any(alternatives);
         // A quoted phrase counts its exact hits, and falls back to its near
         // matches when the plan does.
         // (Not the phrases the lexicon put in for a run of words: a
@@ -499,6 +691,12 @@ impl Builder<'_> {
             }
         } else {
             main
+        };
+        let main = if elsewhere.is_empty() {
+            main
+        } else {
+            self.elsewhere = true;
+            Clause::Bool(vec![(Occur::Should, main), (Occur::Should, any(elsewhere))])
         };
         if boosts.is_empty() {
             return main;
@@ -518,18 +716,30 @@ impl Builder<'_> {
         if !self.fallback || self.exact || self.rank.near <= 0.0 {
             return None;
         }
-        let typed = t.variants.first()?;
-        let tokens = &typed.tokens;
-        if tokens.len() < 2 {
-            return None;
+        let mut near = Vec::new();
+        // The phrase as typed, in the query's language (in each language it
+        // was read in, when that is not known).
+        let typed: Vec<Vec<String>> = t
+            .variants
+            .iter()
+            .filter(|v| v.origin == Origin::Typed && v.tokens.len() >= 2 && self.foreign(v) == 1.0)
+            .map(|v| v.tokens.clone())
+            .collect();
+        for tokens in &typed {
+            self.near_forms(tokens, &mut near);
         }
+        (!near.is_empty()).then_some(Clause::Bool(near))
+    }
+
+    /// The near forms of one phrase's tokens (see
+    /// [`near_clause`](Self::near_clause)), into `near`.
+    fn near_forms(&mut self, tokens: &[String], near: &mut Vec<(Occur, Clause)>) {
         let text = self.f.text;
         let content: Vec<String> = tokens
             .iter()
             .filter(|t| !STOPWORDS.contains(&t.as_str()))
             .cloned()
             .collect();
-        let mut near = Vec::new();
         if content.len() >= 2 {
             let slop = NEAR_SLOP_PER_WORD * content.len() as u32;
             near.push((
@@ -557,7 +767,6 @@ impl Builder<'_> {
                 near.push((Occur::Should, self.leaf(q, false)));
             }
         }
-        (!near.is_empty()).then_some(Clause::Bool(near))
     }
 
     /// A boolean clause made to match something: one with only exclusions

@@ -49,7 +49,7 @@ use tantivy::query::{AllQuery, BooleanQuery, Occur, Query as TantivyQuery};
 use tantivy::{DocAddress, DocId, Order, Score, SegmentOrdinal, SegmentReader};
 
 use super::clauses::request_filters;
-use super::highlight::highlights;
+use super::highlight::highlights_in;
 use super::lookup::read_hit;
 use super::plan::Plan;
 use super::{check_known, expand, shown_leaves, Facets, Hit, SearchRequest, SearchResults};
@@ -596,7 +596,13 @@ pub fn grid(index: &Index, request: &GridRequest) -> crate::Result<Grid> {
         let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
         hit.rank = 1;
         if let Some(leaves) = &leaves {
-            hit.highlights = highlights(&hit.text, leaves, index.lexicon(), request.exact);
+            hit.highlights = highlights_in(
+                &hit.text,
+                &hit.language,
+                leaves,
+                index.lexicon(),
+                request.exact,
+            );
         }
         let citation = by_id
             .get(hit.doc.as_str())
@@ -747,7 +753,13 @@ pub fn compare(index: &Index, request: &CompareRequest) -> crate::Result<Compari
         let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
         hit.rank = 1;
         if let Some(leaves) = &leaves {
-            hit.highlights = highlights(&hit.text, leaves, index.lexicon(), request.exact);
+            hit.highlights = highlights_in(
+                &hit.text,
+                &hit.language,
+                leaves,
+                index.lexicon(),
+                request.exact,
+            );
         }
         rows.push((
             *d,

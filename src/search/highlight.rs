@@ -29,6 +29,19 @@ pub(super) fn positive_leaves(node: &Node) -> Vec<&Term> {
 /// Where the query's words and phrases stand in `text`, as `[start, end)`
 /// character offsets, sorted, overlaps merged.
 pub fn highlights(text: &str, leaves: &[&Term], lexicon: &Lexicon, exact: bool) -> Vec<[usize; 2]> {
+    highlights_in(text, crate::lexicon::ENGLISH, leaves, lexicon, exact)
+}
+
+/// Like [`highlights`], for a text written in `language`: analysed as the
+/// index analysed it, so that the query's variants in that language meet
+/// its words.
+pub fn highlights_in(
+    text: &str,
+    language: &str,
+    leaves: &[&Term],
+    lexicon: &Lexicon,
+    exact: bool,
+) -> Vec<[usize; 2]> {
     let mut stemmed: Option<Vec<Token>> = None;
     let mut folded: Option<Vec<Token>> = None;
     let mut spans: Vec<(usize, usize)> = Vec::new();
@@ -37,7 +50,7 @@ pub fn highlights(text: &str, leaves: &[&Term], lexicon: &Lexicon, exact: bool) 
         let tokens: &[Token] = if use_exact {
             folded.get_or_insert_with(|| lexicon.exact_tokens(text))
         } else {
-            stemmed.get_or_insert_with(|| lexicon.tokens(text))
+            stemmed.get_or_insert_with(|| lexicon.tokens_in(text, language))
         };
         let slop = match leaf.kind {
             TermKind::Phrase { slop } => slop as usize,

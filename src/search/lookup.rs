@@ -108,6 +108,7 @@ pub(super) fn read_hit(
         title: text(f.title),
         issuer: text(f.issuer),
         date: text(f.date),
+        language: text(f.language),
         section: d
             .get_all(f.section)
             .filter_map(|v| v.as_str().map(str::to_string))

@@ -72,10 +72,12 @@ pub use grid::{
     compare, grid, Cell, CompareRequest, CompareRow, Comparison, Grid, GridRequest, GridRow,
     GroupBy, CANDIDATES, MAX_CELLS,
 };
-pub use highlight::highlights;
+pub use highlight::{highlights, highlights_in};
 pub(crate) use lookup::context;
 pub use lookup::{find, hit_at, passage};
-pub use request::{SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS};
+pub use request::{
+    language as request_language, SearchRequest, Sort, DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_CHARS,
+};
 
 use std::time::{Duration, Instant};
 
@@ -164,6 +166,10 @@ pub struct Hit {
     pub text: String,
     /// Matches in `text`, `[start, end)` in Unicode characters.
     pub highlights: Vec<[usize; 2]>,
+    /// The document's language (ISO 639-1), as the manifest gives it: the
+    /// language the passage was analysed and matched in.
+    #[serde(default)]
+    pub language: String,
     /// For a query with a quoted phrase: whether this passage holds it
     /// exactly or only in a near form (`"phrase": "exact"` or `"near"` in
     /// the JSON, left out otherwise).
@@ -266,9 +272,58 @@ fn expand_with(
         concepts: features.concepts,
         families: features.families,
     };
-    let query = Query::parse(&request.query)?.expand_with(index.lexicon(), request.exact, with)?;
+    let languages = query_languages(index, request)?;
+    let query = Query::parse(&request.query)?.expand_in(
+        index.lexicon(),
+        request.exact,
+        with,
+        &languages,
+    )?;
     check_ids(index, request, &query)?;
     Ok(query)
+}
+
+/// The languages a request's query is read in: the one asked for
+/// (`--lang fr`), else every language the index holds passages in, English
+/// first. A language with no passages is refused, naming those there are.
+pub fn query_languages(index: &Index, request: &SearchRequest) -> crate::Result<Vec<String>> {
+    let present = languages_present(&index.searcher(), index.fields().language)?;
+    match &request.lang {
+        Some(lang) if present.contains(lang) => Ok(vec![lang.clone()]),
+        Some(lang) => Err(UserError::request(
+            "lang",
+            format!(
+                "no passage is in `{lang}`; the index holds {}, or give `any`",
+                present.join(", ")
+            ),
+        )
+        .into()),
+        None if present.is_empty() => Ok(vec![crate::lexicon::ENGLISH.to_string()]),
+        None => Ok(present),
+    }
+}
+
+/// The languages of the indexed passages, English first, then in code
+/// order: the terms of the language field.
+pub fn languages_present(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+) -> crate::Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut terms = inverted.terms().stream().map_err(|e| {
+            crate::Error::Internal(format!("cannot read the index's languages: {e}"))
+        })?;
+        while terms.advance() {
+            let code = String::from_utf8_lossy(terms.key()).into_owned();
+            if !out.contains(&code) {
+                out.push(code);
+            }
+        }
+    }
+    out.sort_by_key(|l| (!crate::lexicon::is_english(l), l.clone()));
+    Ok(out)
 }
 
 /// Runs a request with the whole ranking.
@@ -320,8 +375,9 @@ pub fn search_with(
         && !request.exact
         && request.sort == Sort::Relevance
         && plan.root.holds_phrase()
-        && run.complete
-        && run.ranked < want
+        // Matches in other languages are no exact hits: a page of them
+        // still falls back to the near matches of the query's language.
+        && ((run.complete && run.ranked < want) || (plan.elsewhere && run.exact < want))
     {
         let near = Plan::new(index, &searcher, request, &query, features, true, &themes);
         if near.falls_back {
@@ -356,7 +412,13 @@ pub fn search_with(
     for (i, (scored, address)) in page.into_iter().enumerate() {
         let mut hit = read_hit(&searcher, index.fields(), address, scored.score)?;
         hit.rank = request.offset + i + 1;
-        hit.highlights = highlights(&hit.text, &leaves, index.lexicon(), request.exact);
+        hit.highlights = highlights_in(
+            &hit.text,
+            &hit.language,
+            &leaves,
+            index.lexicon(),
+            request.exact,
+        );
         hit.phrase = match (phrases, scored.exact_phrases, scored.near_phrases) {
             (false, _, _) => None,
             (true, 0, 0) => None,
@@ -400,6 +462,8 @@ struct Run {
     complete: bool,
     /// How many matching passages were ranked.
     ranked: usize,
+    /// How many of them hold every quoted phrase exactly.
+    exact: usize,
     /// The passages ranked (every match, when `complete`).
     matched: Vec<DocAddress>,
 }
@@ -426,6 +490,7 @@ fn run_plan(
     let mut total = None;
     let mut complete = false;
     let mut matched = Vec::new();
+    let mut exact = 0;
     let page: Vec<(Scored, DocAddress)> = match request.sort {
         Sort::Relevance => {
             // Pages within one pool are cut from the same ranking, so
@@ -494,13 +559,18 @@ fn run_plan(
                 pool *= 4;
             }
             // Exact phrase hits first, then near ones; each by score.
+            // With matches in other languages, near ones of the query's
+            // own language before them.
+            let near_tier = |s: &Scored| if plan.elsewhere { s.near_phrases } else { 0 };
             ranked.sort_by(|a, b| {
                 b.0.exact_phrases
                     .cmp(&a.0.exact_phrases)
+                    .then(near_tier(&b.0).cmp(&near_tier(&a.0)))
                     .then(b.0.score.total_cmp(&a.0.score))
                     .then(a.1.cmp(&b.1))
             });
             matched = ranked.iter().map(|(_, a)| *a).collect();
+            exact = ranked.iter().filter(|(s, _)| s.exact_phrases > 0).count();
             ranked
                 .into_iter()
                 .skip(request.offset)
@@ -537,6 +607,7 @@ fn run_plan(
         }
     };
     Ok(Run {
+        exact,
         ranked: matched.len(),
         page,
         total,

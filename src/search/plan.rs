@@ -56,6 +56,9 @@ pub(super) struct Plan {
     pub(super) themed: Option<usize>,
     /// Whether the plan holds a phrase with its near matches.
     pub(super) falls_back: bool,
+    /// Whether it also searches in other languages than the query's own
+    /// (those matches are no exact phrase hits).
+    pub(super) elsewhere: bool,
 }
 
 /// A passage's full score, and how many quoted phrases it holds exactly
@@ -114,6 +117,8 @@ impl Plan {
             rank,
             fallback,
             leaves: Vec::new(),
+            home: super::clauses::home_language(searcher, index.fields(), &query.root),
+            elsewhere: false,
         };
         let mut clauses = vec![(Occur::Must, builder.node(&query.root))];
         for filter in request_filters(index.fields(), request) {
@@ -145,6 +150,7 @@ impl Plan {
             rank,
             themed,
             falls_back,
+            elsewhere: builder.elsewhere,
         }
     }
 

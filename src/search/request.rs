@@ -91,6 +91,10 @@ pub struct SearchRequest {
     /// ([`super::SearchResults::facets`]): a pass over every match that
     /// reads their facets.
     pub facets: bool,
+    /// Only passages in this language (ISO 639-1), the query read in it;
+    /// `None` (`any`) reads the query in every language the index holds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl SearchRequest {
@@ -109,6 +113,7 @@ impl SearchRequest {
             sort: Sort::Relevance,
             count: true,
             facets: false,
+            lang: None,
         }
     }
 
@@ -131,6 +136,7 @@ impl SearchRequest {
         }
         self.sources = split_ids(&self.sources);
         self.themes = split_ids(&self.themes);
+        self.lang = language(self.lang.as_deref())?;
         Ok(self)
     }
 
@@ -184,6 +190,8 @@ struct RawRequest {
     count: Option<bool>,
     #[serde(default, deserialize_with = "flag")]
     facets: Option<bool>,
+    #[serde(alias = "language", default, deserialize_with = "empty_is_none")]
+    lang: Option<String>,
 }
 
 impl RawRequest {
@@ -204,10 +212,30 @@ impl RawRequest {
             // bound otherwise, unless `count=true` asks.
             count: self.count.unwrap_or(false),
             facets: self.facets.unwrap_or(false),
+            lang: self.lang,
             ..defaults
         }
         .validate()
     }
+}
+
+/// `lang=fr`: an ISO 639-1 code, lower-cased; `any` or nothing for every
+/// language.
+pub fn language(lang: Option<&str>) -> Result<Option<String>, UserError> {
+    let Some(code) = lang.map(str::trim).filter(|l| !l.is_empty()) else {
+        return Ok(None);
+    };
+    let code = code.to_ascii_lowercase();
+    if code == "any" {
+        return Ok(None);
+    }
+    if isolang::Language::from_639_1(&code).is_none() {
+        return Err(UserError::request(
+            "lang",
+            format!("`{code}` is not an ISO 639-1 language code: give e.g. en, fr, es, ru, or any"),
+        ));
+    }
+    Ok(Some(code))
 }
 
 /// `year=2011..2016`, or none.

@@ -4,7 +4,7 @@
 //!
 //! | request | answer (the record of) |
 //! |---|---|
-//! | `GET /api/search?q=&source=&theme=&year=&kind=&exact=&sort=&limit=&offset=&facets=&count=` | `search --json` ([`SearchResults`]) |
+//! | `GET /api/search?q=&source=&theme=&year=&kind=&lang=&exact=&sort=&limit=&offset=&facets=&count=` | `search --json` ([`SearchResults`]) |
 //! | `GET /api/passages/{id}?context=N` | `show ID --json` ([`PassageContext`]) |
 //! | `GET /api/cite/{id}?format=plain\|chicago\|bibtex\|json` | `cite ID --format F` (text, or the JSON object) |
 //! | `GET /api/sources` | the documents with their metadata and passage counts ([`DocumentMeta`]) |

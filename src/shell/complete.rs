@@ -53,6 +53,13 @@ pub fn complete(
             ":source" => (id_start, ids(docs)),
             ":theme" => (id_start, ids(themes)),
             ":exact" => (start, matching(word, &mut ["on", "off"].into_iter())),
+            ":lang" => (
+                start,
+                matching(
+                    word,
+                    &mut ["any", "en", "fr", "es", "ru", "zh", "ar"].into_iter(),
+                ),
+            ),
             ":year" => (start, matching(word, &mut all.into_iter())),
             ":cite" if argument == 1 => (
                 start,

@@ -25,6 +25,9 @@ pub enum Line {
     Years(Option<YearRange>),
     /// Exact matching on or off.
     Exact(bool),
+    /// Restrict to passages in this language (ISO 639-1), the query read
+    /// in it; `None` (`any`) reads it in every language.
+    Lang(Option<String>),
     /// Hits per page.
     Limit(usize),
     /// A hit of the last results, or any passage, in context.
@@ -90,6 +93,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         ":year",
         "A..B|all",
         "search only documents dated in these years",
+    ),
+    (
+        ":lang",
+        "CODE|any",
+        "search only passages in this language (en, fr, es, ru…), the query read in it",
     ),
     (
         ":exact",
@@ -208,6 +216,12 @@ pub fn parse(line: &str) -> Result<Line, UserError> {
                 .map(|r| Line::Years(Some(r)))
                 .map_err(|m| usage(&m)),
             _ => Err(usage("write one range of years")),
+        },
+        "lang" | "language" => match args.as_slice() {
+            [code] => crate::search::request_language(Some(code))
+                .map(Line::Lang)
+                .map_err(|e| usage(&e.to_string())),
+            _ => Err(usage("give one language code (en, fr, es, ru…) or any")),
         },
         "exact" => match args.as_slice() {
             ["on"] => Ok(Line::Exact(true)),

@@ -200,6 +200,10 @@ impl Shell {
                 self.session.years = years;
                 self.filters_line(out)?;
             }
+            Line::Lang(lang) => {
+                self.session.lang = lang;
+                self.filters_line(out)?;
+            }
             Line::Exact(on) => {
                 self.session.exact = on;
                 self.filters_line(out)?;

@@ -15,6 +15,8 @@ pub struct Session {
     pub years: Option<YearRange>,
     /// Exact matching.
     pub exact: bool,
+    /// The language searched (ISO 639-1); `None` is every language.
+    pub lang: Option<String>,
     /// Hits per page.
     pub limit: usize,
     /// The last query's results, as far as they have been shown.
@@ -41,6 +43,7 @@ impl Default for Session {
             themes: Vec::new(),
             years: None,
             exact: false,
+            lang: None,
             limit: 10,
             last: None,
         }
@@ -56,6 +59,7 @@ impl Session {
         r.themes = self.themes.clone();
         r.years = self.years;
         r.exact = self.exact;
+        r.lang = self.lang.clone();
         r
     }
 
@@ -132,6 +136,9 @@ impl Session {
         }
         if let Some(years) = self.years {
             parts.push(format!("year:{years}"));
+        }
+        if let Some(lang) = &self.lang {
+            parts.push(format!("lang:{lang}"));
         }
         if self.exact {
             parts.push("exact".to_string());

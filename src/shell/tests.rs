@@ -120,6 +120,7 @@ fn hit(rank: usize) -> Hit {
         title: String::new(),
         issuer: String::new(),
         date: String::new(),
+        language: "en".into(),
         section: Vec::new(),
         label: None,
         page: None,

@@ -13,6 +13,7 @@ mod crash_safety;
 mod gencorpus;
 mod gold;
 mod grid;
+mod languages;
 mod librarian;
 mod query_props;
 mod reuse;

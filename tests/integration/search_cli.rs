@@ -103,6 +103,7 @@ fn json_has_the_documented_shape() {
             "issuer",
             "kind",
             "label",
+            "language",
             "lines",
             "n",
             "page",

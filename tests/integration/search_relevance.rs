@@ -60,26 +60,27 @@ const P: usize = 5;
 /// for ties that change order. Set on the segmentation that decides on
 /// evidence per document (tables of contents dropped, long passages cut
 /// at 400 words, running lines and notes taken out), with the concept
-/// entries, word families, near-phrase fall-back and theme boost. Every
-/// group the judgments form must have one.
+/// entries, word families, near-phrase fall-back and theme boost, and each
+/// text analysed in its own language (queries read in every language the
+/// index holds). Every group the judgments form must have one.
 const FLOORS: &[(&str, f64)] = &[
-    ("overall", 0.68),              // 0.689
+    ("overall", 0.71),              // 0.724
     ("file founding", 0.85),        // 0.864
-    ("file extra", 0.54),           // 0.548
-    ("file lang", 0.55),            // 0.557
-    ("category acronym", 0.75),     // 0.763
-    ("category concept", 0.58),     // 0.597
-    ("category near-phrase", 0.77), // 0.788
-    ("category phrase", 0.76),      // 0.774
+    ("file extra", 0.55),           // 0.563
+    ("file lang", 0.66),            // 0.675
+    ("category acronym", 0.77),     // 0.781
+    ("category concept", 0.70),     // 0.718
+    ("category near-phrase", 0.78), // 0.790
+    ("category phrase", 0.76),      // 0.776
     ("category spelling", 0.71),    // 0.720
-    ("category stemming", 0.53),    // 0.542
-    ("category theme", 0.68),       // 0.698
-    ("category topical", 0.67),     // 0.681
-    ("lang en", 0.72),              // 0.736
-    ("lang fr", 0.69),              // 0.702
-    ("lang es", 0.67),              // 0.680
-    ("lang ru", 0.24),              // 0.259
-    ("lang any", 0.54),             // 0.557
+    ("category stemming", 0.59),    // 0.602
+    ("category theme", 0.75),       // 0.766
+    ("category topical", 0.68),     // 0.690
+    ("lang en", 0.73),              // 0.742
+    ("lang fr", 0.72),              // 0.739
+    ("lang es", 0.74),              // 0.753
+    ("lang ru", 0.56),              // 0.572
+    ("lang any", 0.53),             // 0.546
 ];
 
 /// The query categories a judgment may use.
