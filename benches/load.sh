@@ -17,11 +17,8 @@ cd "$(dirname "$0")/.."
 secs=${SECS:-10}
 only_founding=0
 [ "${1:-}" = "--founding" ] && only_founding=1
-work=${NORMSEARCH_BENCH_WORK:-${TMPDIR:-/tmp}/normsearch-bench}
-mkdir -p "$work"
-case "$(cd "$work" && pwd)/" in
-    "$(pwd)"/*) echo "load.sh: $work is inside the repository" >&2; exit 2 ;;
-esac
+. benches/lib.sh
+bench_work load.sh
 
 cargo build --release --quiet --bin normsearch --example gencorpus
 cargo bench --no-run --quiet --bench load

@@ -49,15 +49,11 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-work=${NORMSEARCH_BENCH_WORK:-${TMPDIR:-/tmp}/normsearch-bench}
-mkdir -p "$work"
-case "$(cd "$work" && pwd)/" in
-    "$repo"/*) echo "run.sh: $work is inside the repository; set NORMSEARCH_BENCH_WORK elsewhere" >&2; exit 2 ;;
-esac
+. benches/lib.sh
+bench_work run.sh
 target=${CARGO_TARGET_DIR:-$repo/target}
 seed=42
 
-log() { echo "run.sh: $*" >&2; }
 
 # --- Tools -------------------------------------------------------------------
 

@@ -44,13 +44,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-work=${NORMSEARCH_BENCH_WORK:-${TMPDIR:-/tmp}/normsearch-bench}
-mkdir -p "$work"
-case "$(cd "$work" && pwd)/" in
-    "$repo"/*) echo "scale.sh: $work is inside the repository; set NORMSEARCH_BENCH_WORK elsewhere" >&2; exit 2 ;;
-esac
+. benches/lib.sh
+bench_work scale.sh
 /usr/bin/time -v true >/dev/null 2>&1 || { echo "scale.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
-log() { echo "scale.sh: $*" >&2; }
 
 [ "$build" = 1 ] && log "building (release)" && cargo build --quiet --release --bin normsearch --example gencorpus --example benchtool --example mintantivy
 target=${CARGO_TARGET_DIR:-$repo/target}/release

@@ -40,23 +40,24 @@ fn json(args: &[&str]) -> SearchResults {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.stdout))
 }
 
-fn ids(r: &SearchResults) -> Vec<String> {
-    let mut v: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+fn sorted_ids<'a>(hits: impl Iterator<Item = &'a Hit>) -> Vec<String> {
+    let mut v: Vec<String> = hits.map(|h| h.id.clone()).collect();
     v.sort();
     v
+}
+
+fn ids(r: &SearchResults) -> Vec<String> {
+    sorted_ids(r.hits.iter())
 }
 
 /// The hits that hold every phrase as typed (not the near matches ranked
 /// after them).
 fn exact_ids(r: &SearchResults) -> Vec<String> {
-    let mut v: Vec<String> = r
-        .hits
-        .iter()
-        .filter(|h| h.phrase != Some(PhraseMatch::Near))
-        .map(|h| h.id.clone())
-        .collect();
-    v.sort();
-    v
+    sorted_ids(
+        r.hits
+            .iter()
+            .filter(|h| h.phrase != Some(PhraseMatch::Near)),
+    )
 }
 
 fn marked(h: &Hit) -> Vec<String> {
