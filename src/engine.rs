@@ -29,9 +29,7 @@ use tantivy::Term;
 
 use crate::cite::Citation;
 use crate::error::{IdKind, UserError};
-use crate::index::{
-    self, BuildOptions, BuildSummary, DocumentMeta, Freshness, Index, Progress, StampCheck,
-};
+use crate::index::{self, BuildOptions, BuildSummary, DocumentMeta, Freshness, Index, Progress};
 use crate::lineage::{self, Lineage, Similar};
 use crate::reuse::{Cluster, ReuseOptions};
 use crate::search::{
@@ -87,9 +85,6 @@ pub struct Engine {
     corpus_dir: PathBuf,
     index_dir: PathBuf,
     current: RwLock<Arc<Index>>,
-    /// The stamps check started beside the opening, taken by the first
-    /// [`Engine::freshness`].
-    check: Mutex<Option<StampCheck>>,
     /// Theme counts of the generation they were counted on.
     theme_counts: Mutex<Option<(PathBuf, Vec<ThemeCount>)>>,
     /// Held while a new generation is opened.
@@ -108,15 +103,11 @@ impl Engine {
     /// Opens the index in `index_dir` (built from `corpus_dir`); an index
     /// that is not there is a [`UserError::Index`].
     pub fn open(corpus_dir: &Path, index_dir: &Path) -> crate::Result<Engine> {
-        // Started before the opening, so that a stat of every input (as
-        // costly as opening and searching a large index) runs beside them.
-        let check = StampCheck::start(index_dir, corpus_dir);
         let index = Index::open(index_dir)?;
         Ok(Engine {
             corpus_dir: corpus_dir.to_path_buf(),
             index_dir: index_dir.to_path_buf(),
             current: RwLock::new(Arc::new(index)),
-            check: Mutex::new(Some(check)),
             theme_counts: Mutex::new(None),
             reloading: Mutex::new(()),
         })
@@ -203,19 +194,18 @@ impl Engine {
         Ok(true)
     }
 
-    /// Whether the index answering still matches the corpus. Cheap when it
-    /// does (a stat of every input, begun when the engine was opened).
+    /// Whether the index answering still matches the corpus, every input
+    /// of it (see [`Index::freshness`]): a stat of every input, and a hash
+    /// of them all when one differs.
     pub fn freshness(&self) -> Freshness {
-        let index = self.index();
-        let check = self
-            .check
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take();
-        match check {
-            Some(check) => index.freshness_after(check, &self.corpus_dir),
-            None => index.freshness(&self.corpus_dir),
-        }
+        self.index().freshness(&self.corpus_dir)
+    }
+
+    /// Whether the index answering still matches the corpus as far as an
+    /// answer quoting the documents `quoted` needs (see
+    /// [`Index::freshness_of`]): a few stats, whatever the corpus's size.
+    pub fn freshness_of(&self, quoted: &[&str]) -> Freshness {
+        self.index().freshness_of(&self.corpus_dir, quoted)
     }
 
     /// Runs a request (see [`search::search`]), validated first

@@ -1,5 +1,6 @@
 //! `normsearch check`: the manifest, the taxonomy, the lexicon and every
-//! text, checked without touching the index.
+//! text, checked without touching the index; then, when there is one,
+//! whether the index still matches every one of them.
 //!
 //! Every problem found in one run, one line each on stderr: `error: FILE:LINE:
 //! FIELD: what is wrong and what to do` or `warning: …`; then a summary.
@@ -100,6 +101,23 @@ pub fn run(_args: &CheckArgs, global: &Global) -> Result<ExitCode> {
                 }
                 Err(e) => errors.extend(user_errors(e)?),
             }
+        }
+    }
+    // The one full freshness check of the index (a search looks only at
+    // the corpus's folders and the texts it quotes).
+    if errors.is_empty() && crate::index::exists(&global.index) {
+        let stale = match crate::index::Index::open(&global.index) {
+            Ok(index) => match index.freshness(&global.corpus) {
+                crate::index::Freshness::Fresh => None,
+                crate::index::Freshness::Stale(why) => Some(format!("is stale: {why}")),
+            },
+            Err(e) => Some(format!("cannot be opened ({e})")),
+        };
+        if let Some(what) = stale {
+            warnings.push(format!(
+                "the index in {} {what}; run `normsearch index` to rebuild it",
+                global.index.display()
+            ));
         }
     }
     let mut err = std::io::stderr().lock();

@@ -6,7 +6,7 @@
 //! stale. Exit code 0 when some passage counts, 1 when none does, 2 on
 //! errors.
 
-use super::search::{open_or_build, warn_if_stale};
+use super::search::{open_or_build, warn_if_stale, Quoted};
 use super::{color_choice, Global};
 use crate::present;
 use crate::search::{CompareRequest, GridRequest, GroupBy, YearRange};
@@ -114,7 +114,9 @@ pub fn run_grid(args: &GridArgs, global: &Global) -> Result<ExitCode> {
     };
     let engine = open_or_build(global)?;
     let grid = engine.grid(&request);
-    warn_if_stale(&engine);
+    // Counts, no quotation: the folders' stamps say whether a text was
+    // added, removed or renamed.
+    warn_if_stale(&engine, Quoted::Documents(Vec::new()));
     let grid = grid?;
     if args.json || args.csv {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -148,7 +150,11 @@ pub fn run_compare(args: &CompareArgs, global: &Global) -> Result<ExitCode> {
     };
     let engine = open_or_build(global)?;
     let comparison = engine.compare(&request);
-    warn_if_stale(&engine);
+    let quoted = comparison.as_ref().map_or_else(
+        |_| Vec::new(),
+        |c| c.rows.iter().map(|r| r.doc.as_str()).collect(),
+    );
+    warn_if_stale(&engine, Quoted::Documents(quoted));
     let comparison = comparison?;
     if args.json || args.csv || args.markdown {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -2,7 +2,7 @@
 //! lineage of agreed wording (see [`crate::lineage`]).
 
 use super::color_choice;
-use super::search::{open_or_build, warn_if_stale};
+use super::search::{open_or_build, warn_if_stale, Quoted};
 use super::Global;
 use crate::present::{self, lineage as render};
 use crate::reuse::{ReuseOptions, DEFAULT_MIN_WORDS};
@@ -89,7 +89,7 @@ pub fn run_trace(args: &TraceArgs, global: &Global) -> Result<ExitCode> {
     } else {
         engine.trace_text(&args.what, &options)
     };
-    warn_if_stale(&engine);
+    warn_if_stale(&engine, Quoted::All);
     let lineage = lineage?;
     let found = lineage.entries.iter().any(|e| !e.entry.is_query);
     if args.json {
@@ -110,7 +110,7 @@ pub fn run_trace(args: &TraceArgs, global: &Global) -> Result<ExitCode> {
 pub fn run_reuse(args: &ReuseArgs, global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     let clusters = engine.reuse(&options(args.min_words), args.min_documents);
-    warn_if_stale(&engine);
+    warn_if_stale(&engine, Quoted::All);
     let clusters = clusters?;
     if args.json {
         present::table::json_lines(&mut std::io::stdout().lock(), &clusters)?;
@@ -132,7 +132,7 @@ pub fn run_reuse(args: &ReuseArgs, global: &Global) -> Result<ExitCode> {
 pub fn run_similar(args: &SimilarArgs, global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     let similar = engine.similar(&args.id, args.limit, &options(args.min_words));
-    warn_if_stale(&engine);
+    warn_if_stale(&engine, Quoted::All);
     let similar = similar?;
     if args.json {
         present::table::json(&mut std::io::stdout().lock(), &similar)?;

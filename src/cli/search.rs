@@ -110,7 +110,11 @@ pub fn run(args: &SearchArgs, global: &Global) -> Result<ExitCode> {
     }
     let results = engine.search(&request);
     // Before the hits, so that a stale index is said first.
-    warn_if_stale(&engine);
+    let quoted = results.as_ref().map_or_else(
+        |_| Vec::new(),
+        |r| r.hits.iter().map(|h| h.doc.as_str()).collect(),
+    );
+    warn_if_stale(&engine, Quoted::Documents(quoted));
     let results = results?;
 
     if args.json {
@@ -162,9 +166,27 @@ pub(super) fn open_or_build(global: &Global) -> Result<Engine> {
     Ok(engine)
 }
 
+/// What an answer needs of a freshness check: every input (a long-lived
+/// prompt, an answer drawn from every text), or the corpus's folders and
+/// the texts of the documents it quotes (see [`Engine::freshness_of`]).
+pub(super) enum Quoted<'a> {
+    /// Every input.
+    All,
+    /// These documents' texts (none: the folders alone).
+    Documents(Vec<&'a str>),
+}
+
 /// Warns on stderr when the index is stale (it still answers).
-pub(super) fn warn_if_stale(engine: &Engine) {
-    if let Freshness::Stale(reason) = engine.freshness() {
+pub(super) fn warn_if_stale(engine: &Engine, quoted: Quoted) {
+    let freshness = match quoted {
+        Quoted::All => engine.freshness(),
+        Quoted::Documents(mut ids) => {
+            ids.sort_unstable();
+            ids.dedup();
+            engine.freshness_of(&ids)
+        }
+    };
+    if let Freshness::Stale(reason) = freshness {
         eprintln!(
             "normsearch: warning: the index in {} is stale: {reason}; \
              run `normsearch index` to rebuild it",

@@ -12,7 +12,7 @@
 //! session cannot start (no corpus, an unreadable index).
 
 use super::color_choice;
-use super::search::{open_or_build, warn_if_stale};
+use super::search::{open_or_build, warn_if_stale, Quoted};
 use super::Global;
 use crate::shell::{complete, hint, history_path, Flow, Shell};
 use anyhow::{Context as _, Result};
@@ -32,7 +32,7 @@ use termcolor::{ColorChoice, NoColor, StandardStream};
 /// a time from stdin.
 pub fn run(global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
-    warn_if_stale(&engine);
+    warn_if_stale(&engine, Quoted::All);
     let mut shell = Shell::new(engine);
     shell.set_width(super::themes::terminal_width());
     if io::stdin().is_terminal() {

@@ -2,7 +2,7 @@
 //! context, or cited, by its id (`norway-2017:42`) or content anchor.
 
 use super::color_choice;
-use super::search::{open_or_build, warn_if_stale};
+use super::search::{open_or_build, warn_if_stale, Quoted};
 use super::Global;
 use crate::cite::Format;
 use crate::present::{self, render_context_laid_out};
@@ -64,7 +64,10 @@ impl From<FormatArg> for Format {
 pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     let context = engine.context(&args.id, args.context);
-    warn_if_stale(&engine);
+    let quoted = context
+        .as_ref()
+        .map_or_else(|_| Vec::new(), |c| vec![c.passage.doc.as_str()]);
+    warn_if_stale(&engine, Quoted::Documents(quoted));
     let context = context?;
     if args.json {
         let mut out = std::io::stdout().lock();
@@ -81,7 +84,10 @@ pub fn run_show(args: &ShowArgs, global: &Global) -> Result<ExitCode> {
 pub fn run_cite(args: &CiteArgs, global: &Global) -> Result<ExitCode> {
     let engine = open_or_build(global)?;
     let citation = engine.citation(&args.id);
-    warn_if_stale(&engine);
+    let quoted = citation
+        .as_ref()
+        .map_or_else(|_| Vec::new(), |c| vec![c.doc.as_str()]);
+    warn_if_stale(&engine, Quoted::Documents(quoted));
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", citation?.render(args.format.into()))?;
     Ok(ExitCode::SUCCESS)

@@ -13,7 +13,7 @@ use tantivy::indexer::NoMergePolicy;
 use tantivy::store::{Compressor, ZstdCompressor};
 use tantivy::{IndexSettings, IndexWriter, TantivyDocument};
 
-use super::freshness::{fingerprint, input_stamps, write_stamps};
+use super::freshness::{fingerprint, folder_stamps, input_stamps, write_stamps};
 use super::generation::{
     next_generation, read_current, remove_unused_generations, switch_to, sync_dir, write_synced,
 };
@@ -242,6 +242,7 @@ pub(super) fn build_checked(
     // Stamped and hashed before the texts are read: a text edited during
     // the build then makes the index look stale, never falsely fresh.
     let inputs = input_stamps(&corpus);
+    let folders = folder_stamps(&corpus);
     let fingerprint = fingerprint(
         &corpus,
         lexicon.source_bytes(),
@@ -411,6 +412,7 @@ pub(super) fn build_checked(
     }
     write_synced(&gen_dir.join(DOCUMENT_IDS_FILE), ids.as_bytes())?;
     write_stamps(&gen_dir.join(INPUTS_FILE), &inputs)?;
+    write_stamps(&gen_dir.join(FOLDERS_FILE), &folders)?;
     write_synced(&gen_dir.join(LEXICON_COPY), lexicon.source_bytes())?;
     write_synced(&gen_dir.join(LEXICON_COMPILED), &lexicon.compiled())?;
     let cues = super::ThemeCues::new(&analyser.taxonomy, lexicon);

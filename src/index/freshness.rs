@@ -1,6 +1,7 @@
 //! Whether an index still matches its inputs: the size and modification
-//! time of every input (`inputs.tsv`, compared on a thread beside the
-//! search), and when they differ, the fingerprint of every input's bytes.
+//! time of every input (`inputs.tsv`) or, after a one-shot answer, of the
+//! corpus's folders and the texts it quotes (`folders.tsv`), and when they
+//! differ, the fingerprint of every input's bytes.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -8,8 +9,8 @@ use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
 
-use super::generation::{read_current, write_synced};
-use super::{Index, INPUTS_FILE, SCHEMA_VERSION};
+use super::generation::write_synced;
+use super::{Index, FOLDERS_FILE, INPUTS_FILE, SCHEMA_VERSION};
 use crate::corpus::Corpus;
 use crate::error::Error;
 use crate::lexicon::Lexicon;
@@ -173,14 +174,42 @@ pub enum Freshness {
     Stale(String),
 }
 
+/// Documents up to which [`Index::freshness_of`] looks at every text: a
+/// stat costs 3–7 µs here, so 16 of them cost what reading the folder
+/// stamps does.
+pub const FULL_CHECK_DOCUMENTS: usize = 16;
+
+/// The stamps of the folders holding the texts, with the manifest's, the
+/// lexicon's and the taxonomy's (the manifest first): what
+/// [`Index::freshness_of`] compares on every query.
+pub(super) fn folder_stamps(corpus: &Corpus) -> Vec<Stamp> {
+    let abs = |p: PathBuf| std::path::absolute(&p).unwrap_or(p);
+    let mut folders: Vec<PathBuf> = corpus
+        .documents
+        .iter()
+        .filter_map(|d| corpus.path_of(d).parent().map(Path::to_path_buf))
+        .map(abs)
+        .collect();
+    folders.push(abs(corpus.root.clone()));
+    folders.sort();
+    folders.dedup();
+    let mut paths = vec![abs(corpus.manifest.clone())];
+    paths.push(abs(corpus.root.join("lexicon.toml")));
+    paths.push(abs(corpus.root.join(crate::themes::FILE_NAME)));
+    paths.extend(folders);
+    paths.into_iter().map(Stamp::of).collect()
+}
+
 impl Index {
-    /// Compares the index with the inputs now in `corpus_dir`.
+    /// Compares the index with the inputs now in `corpus_dir`, every one
+    /// of them: what a long-lived process (the server, the prompt) asks
+    /// once, beside its first answers.
     ///
-    /// Every query asks, so the common case is cheap: when the program is
-    /// the same and every input file has the size and modification time it
-    /// had at build time, the index is fresh without reading a byte.
-    /// Otherwise the inputs are hashed again and compared with the
-    /// fingerprint (a file touched but unchanged is still fresh).
+    /// The common case is cheap: when the program is the same and every
+    /// input file has the size and modification time it had at build
+    /// time, the index is fresh without reading a byte. Otherwise the
+    /// inputs are hashed again and compared with the fingerprint (a file
+    /// touched but unchanged is still fresh).
     pub fn freshness(&self, corpus_dir: &Path) -> Freshness {
         if self.meta.program_version == env!("CARGO_PKG_VERSION")
             && stamps_hold(&self.generation, corpus_dir)
@@ -190,26 +219,73 @@ impl Index {
         self.fingerprint_freshness(corpus_dir)
     }
 
-    /// [`Index::freshness`], with the stamps compared by `check` (started
-    /// before this index was opened, to run beside the opening and the
-    /// search).
-    pub fn freshness_after(&self, check: StampCheck, corpus_dir: &Path) -> Freshness {
-        let same_generation = check.generation.as_deref() == Some(self.generation.as_path());
-        let held = match check.outcome {
-            Some(Outcome::Done(held)) => Some(Ok(held)),
-            Some(Outcome::Running(handle)) => Some(handle.join()),
-            None => None,
-        };
-        match held {
-            // A rebuild switched generations in between, or the check
-            // could not run: check this generation's stamps now.
-            _ if !same_generation => self.freshness(corpus_dir),
-            Some(Ok(true)) if self.meta.program_version == env!("CARGO_PKG_VERSION") => {
-                Freshness::Fresh
-            }
-            Some(Ok(_)) => self.fingerprint_freshness(corpus_dir),
-            _ => self.freshness(corpus_dir),
+    /// Whether the index still matches the corpus, as far as an answer
+    /// quoting the documents `quoted` needs: what each one-shot command
+    /// asks after its answer.
+    ///
+    /// What is checked, and why not every text: the manifest, the lexicon,
+    /// the taxonomy, every folder holding a text (a text added, removed
+    /// or renamed changes its folder's modification time) and the texts
+    /// the answer quotes (a text edited in place changes only its own).
+    /// That is a few stats whatever the corpus's size, where a stat of
+    /// every text cost more than the search itself on a corpus of
+    /// thousands of texts. A text edited in place and not quoted goes
+    /// unseen until an answer quotes it or a full check
+    /// ([`Index::freshness`]: `normsearch check`, the prompt, the server)
+    /// runs; no quotation is ever shown from a text changed since. Up to
+    /// [`FULL_CHECK_DOCUMENTS`] documents every text is looked at anyway:
+    /// there the full check costs less than a tenth of a millisecond more.
+    ///
+    /// When one of these stamps differs (an editor's swap file in the
+    /// folder changes its time too), the full check decides.
+    pub fn freshness_of(&self, corpus_dir: &Path, quoted: &[&str]) -> Freshness {
+        self.freshness_quoting(corpus_dir, quoted, FULL_CHECK_DOCUMENTS)
+    }
+
+    /// [`Index::freshness_of`], with every text looked at up to
+    /// `full_up_to` documents.
+    pub(super) fn freshness_quoting(
+        &self,
+        corpus_dir: &Path,
+        quoted: &[&str],
+        full_up_to: usize,
+    ) -> Freshness {
+        if self.meta.documents <= full_up_to {
+            return self.freshness(corpus_dir);
         }
+        if self.meta.program_version == env!("CARGO_PKG_VERSION")
+            && read_stamps(&self.generation.join(FOLDERS_FILE)).is_ok_and(|folders| {
+                same_corpus_dir(&folders, corpus_dir) && folders.iter().all(Stamp::holds)
+            })
+            && self.quoted_stamps_hold(quoted)
+        {
+            return Freshness::Fresh;
+        }
+        self.freshness(corpus_dir)
+    }
+
+    /// Whether the texts of the documents `ids` still have the size and
+    /// modification time recorded at build time (the rows of the stamp
+    /// table after the manifest are the texts, in manifest order).
+    fn quoted_stamps_hold(&self, ids: &[&str]) -> bool {
+        if ids.is_empty() {
+            return true;
+        }
+        let Ok(all) = self.document_ids() else {
+            return false;
+        };
+        let mut rows: Vec<usize> = Vec::with_capacity(ids.len());
+        for id in ids {
+            match all.iter().position(|d| d == id) {
+                Some(i) => rows.push(i + 1),
+                None => return false,
+            }
+        }
+        let Ok(stamps) = read_stamps(&self.generation.join(INPUTS_FILE)) else {
+            return false;
+        };
+        // The manifest, each text, the lexicon and the taxonomy.
+        stamps.len() == all.len() + 3 && rows.iter().all(|&r| stamps[r].holds())
     }
 
     /// The slow half of [`Index::freshness`]: hash the inputs again.
@@ -226,74 +302,6 @@ impl Index {
                 "the corpus, lexicon, taxonomy or program changed since the index was built".into(),
             ),
             Err(e) => Freshness::Stale(format!("cannot check the corpus ({e})")),
-        }
-    }
-}
-
-/// The first half of a freshness check: whether every input still has
-/// the size and modification time the current generation recorded.
-/// [`Index::freshness_after`] takes the answer.
-///
-/// What is checked, and why every text: a text added, removed or renamed
-/// changes its folder's modification time, but a text edited in place
-/// changes only its own, so only a stat of every input sees every change.
-/// Checking the folder first would save nothing: in the common case, an
-/// index that is fresh, the folder is unchanged and every text must be
-/// looked at anyway. So the stats are made as cheap as they go and kept
-/// off the answer's path: on a corpus of more than [`INLINE_STAMPS`]
-/// inputs they run on a thread of their own beside the opening and the
-/// search; below that the thread would cost more than the stats (a
-/// thread's start is about as dear as a few dozen stats) and they are made
-/// on the spot.
-#[derive(Debug)]
-pub struct StampCheck {
-    pub(super) generation: Option<PathBuf>,
-    outcome: Option<Outcome>,
-}
-
-/// A stamp check made on the spot, or running beside.
-#[derive(Debug)]
-enum Outcome {
-    Done(bool),
-    Running(std::thread::JoinHandle<bool>),
-}
-
-/// Inputs up to which a [`StampCheck`] is made on the spot rather than on
-/// a thread (judged by the size of the stamp table: about 120 bytes a row).
-const INLINE_STAMPS: u64 = 48;
-
-impl StampCheck {
-    /// Starts checking the stamps of the generation `index_dir/CURRENT`
-    /// names against the files in `corpus_dir`.
-    pub fn start(index_dir: &Path, corpus_dir: &Path) -> StampCheck {
-        let Ok(Some(name)) = read_current(index_dir) else {
-            return StampCheck {
-                generation: None,
-                outcome: None,
-            };
-        };
-        let generation = index_dir.join(name);
-        let small = fs::metadata(generation.join(INPUTS_FILE))
-            .is_ok_and(|m| m.len() <= INLINE_STAMPS * 120);
-        StampCheck::start_in(generation, corpus_dir, !small)
-    }
-
-    /// Checks the stamps of `generation`, on a thread of its own when
-    /// `beside`.
-    pub(super) fn start_in(generation: PathBuf, corpus_dir: &Path, beside: bool) -> StampCheck {
-        let outcome = if !beside {
-            Some(Outcome::Done(stamps_hold(&generation, corpus_dir)))
-        } else {
-            let (gen, dir) = (generation.clone(), corpus_dir.to_path_buf());
-            std::thread::Builder::new()
-                .name("freshness".into())
-                .spawn(move || stamps_hold(&gen, &dir))
-                .ok()
-                .map(Outcome::Running)
-        };
-        StampCheck {
-            generation: Some(generation),
-            outcome,
         }
     }
 }

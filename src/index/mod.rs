@@ -18,6 +18,8 @@
 //!     document-ids.txt       their ids alone, one a line (read by a search
 //!                            naming a source)
 //!     inputs.tsv             size and modification time of every input
+//!     folders.tsv            the same of the manifest, lexicon, taxonomy
+//!                            and the folders holding the texts
 //!     lexicon.toml           the lexicon it was built with
 //!     lexicon.json           the same, compiled (read by searches)
 //!     theme-cues.json        the taxonomy's decisive terms, analysed: the
@@ -63,7 +65,7 @@ use crate::error::{Error, IndexProblem, UserError};
 use crate::lexicon::Lexicon;
 
 pub use build::{build, BuildOptions, BuildSummary, Progress, Silent};
-pub use freshness::{fingerprint, Freshness, Stamp, StampCheck};
+pub use freshness::{fingerprint, Freshness, Stamp, FULL_CHECK_DOCUMENTS};
 pub use generation::{current_generation, exists, is_index_entry};
 use generation::{hold_generation, read_current};
 pub use meta::{DocumentMeta, Meta, ThemeMeta};
@@ -84,6 +86,7 @@ const DOCUMENTS_FILE: &str = "documents.json";
 /// was written) reads the ids from [`DOCUMENTS_FILE`].
 const DOCUMENT_IDS_FILE: &str = "document-ids.txt";
 const INPUTS_FILE: &str = "inputs.tsv";
+const FOLDERS_FILE: &str = "folders.tsv";
 const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = ".lock";
 const GEN_PREFIX: &str = "gen-";

@@ -95,6 +95,19 @@ fn build_open_and_rebuild() {
     fs::remove_file(corpus.path().join("lexicon.toml")).unwrap();
     assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
 
+    // A file that is not an input, added beside the texts, changes the
+    // folder's stamp: the full check then finds every input unchanged.
+    assert_eq!(
+        index.freshness_quoting(corpus.path(), &[], 0),
+        Freshness::Fresh
+    );
+    std::thread::sleep(Duration::from_millis(10));
+    fs::write(corpus.path().join(".notes.swp"), "draft").unwrap();
+    assert_eq!(
+        index.freshness_quoting(corpus.path(), &["norway-2017"], 0),
+        Freshness::Fresh
+    );
+
     // Editing a text makes the index stale.
     let doc = corpus
         .path()
@@ -106,15 +119,15 @@ fn build_open_and_rebuild() {
         index.freshness(corpus.path()),
         Freshness::Stale(_)
     ));
-    let check = StampCheck::start(&index_dir, corpus.path());
+    // An answer quoting it says so; with the folder's stamp taken again
+    // (a rebuild below), one quoting only the other texts does not look
+    // at it.
     assert!(matches!(
-        index.freshness_after(check, corpus.path()),
+        index.freshness_quoting(corpus.path(), &["sweden-2014", "norway-2017"], 0),
         Freshness::Stale(_)
     ));
-    // The same on a thread beside, as for a large corpus.
-    let check = StampCheck::start_in(index.generation().to_path_buf(), corpus.path(), true);
     assert!(matches!(
-        index.freshness_after(check, corpus.path()),
+        index.freshness_quoting(corpus.path(), &["no-such-document"], 0),
         Freshness::Stale(_)
     ));
 
@@ -129,21 +142,41 @@ fn build_open_and_rebuild() {
     let reopened = Index::open(&index_dir).unwrap();
     assert!(reopened.generation().ends_with("gen-3"));
     assert_eq!(reopened.freshness(corpus.path()), Freshness::Fresh);
-    let check = StampCheck::start(&index_dir, corpus.path());
     assert_eq!(
-        reopened.freshness_after(check, corpus.path()),
+        reopened.freshness_quoting(corpus.path(), &["norway-2017"], 0),
         Freshness::Fresh
     );
-    let check = StampCheck::start_in(reopened.generation().to_path_buf(), corpus.path(), true);
+    // Edited in place, a text not quoted is seen by the full check only
+    // (which a corpus this small always gets).
+    let usa = corpus
+        .path()
+        .join("usa-2011-international-strategy-for-cyberspace.txt");
+    let mut text = fs::read_to_string(&usa).unwrap();
+    text.push_str("\nA note added in place.\n");
+    fs::write(&usa, &text).unwrap();
     assert_eq!(
-        reopened.freshness_after(check, corpus.path()),
+        reopened.freshness_quoting(corpus.path(), &["norway-2017"], 0),
         Freshness::Fresh
     );
-    // A check of another generation's stamps is done again.
-    let check = StampCheck::start(&index_dir, corpus.path());
-    assert_eq!(index.freshness_after(check, corpus.path()), {
-        index.freshness(corpus.path())
-    });
+    assert!(matches!(
+        reopened.freshness_quoting(corpus.path(), &["usa-2011"], 0),
+        Freshness::Stale(_)
+    ));
+    assert!(matches!(
+        reopened.freshness(corpus.path()),
+        Freshness::Stale(_)
+    ));
+    assert!(matches!(
+        reopened.freshness_of(corpus.path(), &["norway-2017"]),
+        Freshness::Stale(_)
+    ));
+    // A text removed from the folder changes its stamp.
+    fs::remove_file(&usa).unwrap();
+    assert!(matches!(
+        reopened.freshness_quoting(corpus.path(), &[], 0),
+        Freshness::Stale(_)
+    ));
+    fs::write(&usa, &text).unwrap();
     // The old reader still answers from its generation.
     assert_eq!(index.searcher().num_docs() as usize, summary.passages);
     // Once it is let go, the next build removes it.
@@ -304,8 +337,17 @@ fn a_damaged_stamp_table_falls_back_to_the_fingerprint() {
     let index_dir = corpus.path().join("index");
     build(corpus.path(), &index_dir, &opts(), &Silent).unwrap();
     let index = Index::open(&index_dir).unwrap();
+    fs::write(index.generation().join(FOLDERS_FILE), "garbage").unwrap();
+    assert_eq!(
+        index.freshness_quoting(corpus.path(), &["usa-2011"], 0),
+        Freshness::Fresh
+    );
     fs::write(index.generation().join(INPUTS_FILE), "garbage").unwrap();
     assert_eq!(index.freshness(corpus.path()), Freshness::Fresh);
+    assert_eq!(
+        index.freshness_quoting(corpus.path(), &["usa-2011"], 0),
+        Freshness::Fresh
+    );
     fs::write(index.generation().join(DOCUMENTS_FILE), "[").unwrap();
     let err = index.documents().unwrap_err().to_string();
     assert!(err.contains("documents.json is corrupted"), "{err}");

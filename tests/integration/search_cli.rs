@@ -400,6 +400,14 @@ fn a_stale_index_warns_and_answers() {
             && r.stderr.contains("stale")
             && r.stderr.contains("normsearch index")
     );
+    // `check` looks at every text, whatever a search quotes.
+    let r = run_in(dir.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: the index in") && r.stderr.contains("is stale"),
+        "{}",
+        r.stderr
+    );
     // The new word is not in the old index.
     assert_eq!(run_in(dir.path(), &["search", "zanzibarian"]).code, 1);
     normsearch(dir.path()).arg("index").assert().success();
