@@ -223,6 +223,10 @@ pub(super) struct Builder<'a> {
     pub(super) home: Option<String>,
     /// Whether a clause searches in another language than `home`.
     pub(super) elsewhere: bool,
+    /// The request's filters, which every phrase leaf is made to match
+    /// too (see [`Builder::leaf`]); none while the filters themselves are
+    /// made leaves.
+    pub(super) scope: Vec<Box<dyn TantivyQuery>>,
 }
 
 /// The language a query read in several languages is written in: the one
@@ -297,7 +301,29 @@ pub(super) fn home_language(
 const HOME_MARGIN: f64 = std::f64::consts::LN_10;
 
 impl Builder<'_> {
+    /// A leaf; one that is not a term (a phrase) under filters matches
+    /// only within them.
+    ///
+    /// Why: scored beside filters (a union under a source, or a passage
+    /// asked about in the second pass), a phrase's scorer, asked for the
+    /// next match from a passage, reads ahead through every passage
+    /// holding its words until it finds one, far past the filtered
+    /// passages (one source's concept name `responsible state behaviour`
+    /// read the whole index). In an intersection with the filters it is
+    /// only asked whether each passage the filters keep holds it (tantivy
+    /// leads with the cheaper side). The filters add nothing to the score.
     pub(super) fn leaf(&mut self, query: Box<dyn TantivyQuery>, term: bool) -> Clause {
+        let query = if term || self.scope.is_empty() {
+            query
+        } else {
+            let mut both: Vec<(Occur, Box<dyn TantivyQuery>)> = self
+                .scope
+                .iter()
+                .map(|f| (Occur::Must, f.box_clone()))
+                .collect();
+            both.push((Occur::Must, query));
+            Box::new(BooleanQuery::new(both))
+        };
         self.leaves.push(Leaf {
             query,
             term,

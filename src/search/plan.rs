@@ -119,9 +119,10 @@ impl Plan {
             leaves: Vec::new(),
             home: super::clauses::home_language(searcher, index.fields(), &query.root),
             elsewhere: false,
+            scope: request_filters(index.fields(), request),
         };
         let mut clauses = vec![(Occur::Must, builder.node(&query.root))];
-        for filter in request_filters(index.fields(), request) {
+        for filter in std::mem::take(&mut builder.scope) {
             clauses.push((Occur::Must, builder.leaf(filter, false)));
         }
         let themed = (rank.theme > 0.0 && !themes.is_empty() && !request.exact).then(|| {
