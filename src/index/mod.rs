@@ -21,7 +21,7 @@
 //!     folders.tsv            the same of the manifest, lexicon, taxonomy
 //!                            and the folders holding the texts
 //!     lexicon.toml           the lexicon it was built with
-//!     lexicon.json           the same, compiled (read by searches)
+//!     lexicon.bin            the same, compiled (read by searches)
 //!     theme-cues.json        the taxonomy's decisive terms, analysed: the
 //!                            themes a query names (read by searches)
 //!     reuse-*.bin            signatures, word statistics and passage table
@@ -91,7 +91,7 @@ const CURRENT_FILE: &str = "CURRENT";
 const LOCK_FILE: &str = ".lock";
 const GEN_PREFIX: &str = "gen-";
 const LEXICON_COPY: &str = "lexicon.toml";
-const LEXICON_COMPILED: &str = "lexicon.json";
+const LEXICON_COMPILED: &str = "lexicon.bin";
 /// In each generation: a file every reader holds a shared lock on, so that
 /// a build's clean-up leaves a generation in use where it is.
 const READERS_LOCK: &str = "readers.lock";

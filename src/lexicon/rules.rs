@@ -101,7 +101,7 @@ pub(super) struct Compound {
 }
 
 /// Bumped whenever the compiled form of the rules changes meaning.
-pub(super) const COMPILED_VERSION: u32 = 3;
+pub(super) const COMPILED_VERSION: u32 = 4;
 
 /// The compiled rules as written into an index generation: opening an
 /// index then skips re-stemming every entry of the lexicon, the largest

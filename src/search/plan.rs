@@ -501,7 +501,12 @@ impl Evaluator<'_> {
                 self.weights[i] = Some(self.plan.leaves[i].query.weight(*self.scoring)?);
             }
             let weight = self.weights[i].as_ref().expect("just set");
-            self.cursors[i] = Some(Cursor::new(weight.scorer(self.reader, 1.0)?));
+            // Made at the first passage asked about: a phrase does not
+            // first scan ahead to its first match in the whole segment.
+            let (result, scorer) = weight.scorer_danger(self.reader, doc, 1.0)?;
+            let (cursor, score) = Cursor::at_first(scorer, result, doc);
+            self.cursors[i] = Some(cursor);
+            return Ok(score);
         }
         Ok(self.cursors[i].as_mut().expect("just set").at(doc))
     }
@@ -512,9 +517,6 @@ impl Evaluator<'_> {
 /// asked about only, instead of scanning ahead to its next match.
 pub(super) struct Cursor {
     pub(super) scorer: Box<dyn tantivy::query::Scorer>,
-    /// Whether the scorer still stands where it was created (on its first
-    /// match, which may lie past the passage asked about).
-    pub(super) fresh: bool,
     /// No passage before this one matches.
     pub(super) bound: DocId,
     /// The last passage found and its score.
@@ -522,13 +524,20 @@ pub(super) struct Cursor {
 }
 
 impl Cursor {
-    pub(super) fn new(scorer: Box<dyn tantivy::query::Scorer>) -> Cursor {
-        Cursor {
+    /// A cursor made by `scorer_danger` at `doc` (with its `result`), and
+    /// the score of `doc`.
+    pub(super) fn at_first(
+        scorer: Box<dyn tantivy::query::Scorer>,
+        result: SeekDangerResult,
+        doc: DocId,
+    ) -> (Cursor, Option<Score>) {
+        let mut cursor = Cursor {
             scorer,
-            fresh: true,
-            bound: 0,
+            bound: doc,
             found: None,
-        }
+        };
+        let score = cursor.settle(result, doc);
+        (cursor, score)
     }
 
     pub(super) fn at(&mut self, doc: DocId) -> Option<Score> {
@@ -540,17 +549,12 @@ impl Cursor {
         if doc < self.bound {
             return None;
         }
-        let result = if self.fresh {
-            self.fresh = false;
-            let first = self.scorer.doc();
-            match first.cmp(&doc) {
-                std::cmp::Ordering::Less => self.scorer.seek_danger(doc),
-                std::cmp::Ordering::Equal => SeekDangerResult::Found,
-                std::cmp::Ordering::Greater => SeekDangerResult::SeekLowerBound(first),
-            }
-        } else {
-            self.scorer.seek_danger(doc)
-        };
+        let result = self.scorer.seek_danger(doc);
+        self.settle(result, doc)
+    }
+
+    /// Records the answer about `doc` and its score.
+    fn settle(&mut self, result: SeekDangerResult, doc: DocId) -> Option<Score> {
         match result {
             SeekDangerResult::Found => {
                 let score = self.scorer.score();

@@ -49,6 +49,20 @@ impl Weight for ForwardOnlyWeight {
         }))
     }
 
+    // Passed through, so that a phrase made for a passage (in an
+    // intersection, or asked about one passage) checks that passage
+    // instead of scanning from the first passage to its first match.
+    fn scorer_danger(
+        &self,
+        reader: &SegmentReader,
+        target: DocId,
+        boost: Score,
+    ) -> tantivy::Result<(SeekDangerResult, Box<dyn Scorer>)> {
+        let (result, inner) = self.0.scorer_danger(reader, target, boost)?;
+        let in_danger = result != SeekDangerResult::Found;
+        Ok((result, Box::new(ForwardOnlyScorer { inner, in_danger })))
+    }
+
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
         self.0.explain(reader, doc)
     }
