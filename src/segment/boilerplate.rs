@@ -347,11 +347,8 @@ pub(crate) fn ends_with_function_word(text: &str) -> bool {
         "при", "за", "до", "или", "στο", "στη", "στην", "με", "για", "από", "ή", "ar", "uz", "vai",
     ];
     let last = text.rsplit(' ').next().unwrap_or(text);
-    // Compared without allocating: this is asked of most lines.
-    last.len() <= 7
-        && WORDS
-            .iter()
-            .any(|w| last.chars().flat_map(char::to_lowercase).eq(w.chars()))
+    // Asked of most lines: the word is lower-cased once, not per entry.
+    last.len() <= 7 && super::with_lowercase(last, |lower| WORDS.contains(&lower))
 }
 
 /// Whether occurrences stand at nearly even intervals, as a header on every
@@ -865,6 +862,27 @@ fn is_byline(key: &str, name_words: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn function_words_end_lines_in_any_case() {
+        for (line, ends) in [
+            ("the strategy of", true),
+            ("THE STRATEGY OF THE", true),
+            ("Agence pour la", true),
+            ("Стратегия для", true),
+            ("СТРАТЕГИЯ ДЛЯ", true),
+            ("ΣΤΡΑΤΗΓΙΚΗ ΓΙΑ", true),
+            ("objectives À", true),
+            ("the strategy", false),
+            ("ends with of.", false),
+            ("", false),
+            ("trailing space ", false),
+            ("between", true),
+            ("betweens", false),
+        ] {
+            assert_eq!(ends_with_function_word(line), ends, "{line:?}");
+        }
+    }
 
     #[test]
     fn keys_and_furniture() {

@@ -210,10 +210,11 @@ fn foot_notes(lines: &[Line], roles: &mut [Role]) -> Footnotes {
     let mut out = Footnotes::default();
     // Lines that start with a number at a page foot; a list's item ends
     // in a semicolon or a comma, a note seldom does.
+    // The cheap test first: most lines start with no number.
     let candidates = (0..lines.len())
         .filter(|&i| roles[i] == Role::Content)
-        .filter(|&i| !lines[i].text.ends_with([';', ',']) && note_like(lines[i].text))
         .filter_map(|i| leading_number(lines[i].text).map(|(n, _)| (i, n)))
+        .filter(|&(i, _)| !lines[i].text.ends_with([';', ',']) && note_like(lines[i].text))
         .filter(|&(i, _)| foot_of_page(lines, roles, i));
     let run = note_sequence(lines, roles, &candidates.take(600).collect::<Vec<_>>());
     if run.len() < 3 {
@@ -691,17 +692,29 @@ fn bracket_mark(text: &str) -> Option<(u32, usize)> {
     Some((text[1..1 + digits].parse().ok()?, digits + 2))
 }
 
+/// Whether `text` holds `<sup`, `<SUP`, `[^` or a superscript digit
+/// (`¹`–`⁹`): one pass over the bytes, where a search per mark took
+/// four (this is asked of every line of a text without notes).
+fn has_note_mark(text: &[u8]) -> bool {
+    text.iter().enumerate().any(|(i, &b)| {
+        let next = &text[i + 1..];
+        match b {
+            b'<' => next.starts_with(b"sup") || next.starts_with(b"SUP"),
+            b'[' => next.starts_with(b"^"),
+            // `¹ ² ³` are U+00B9, U+00B2, U+00B3; `⁴`–`⁹` U+2074–U+2079.
+            0xC2 => matches!(next.first(), Some(0xB2 | 0xB3 | 0xB9)),
+            0xE2 => next.starts_with(&[0x81]) && matches!(next.get(1), Some(0xB4..=0xB9)),
+            _ => false,
+        }
+    })
+}
+
 /// The explicit forms: notes that start with their mark, references
 /// wherever else the mark stands.
 fn explicit(lines: &[Line], roles: &mut [Role]) -> Footnotes {
     let mut out = Footnotes::default();
     // Most texts have none of the marks: look for their first bytes.
-    let has = |t: &str| {
-        t.contains("<sup")
-            || t.contains("<SUP")
-            || t.contains("[^")
-            || t.contains(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
-    };
+    let has = |t: &str| has_note_mark(t.as_bytes());
     let any_markup = lines
         .iter()
         .zip(roles.iter())
@@ -840,6 +853,38 @@ fn split_notes(lines: &[Line], block: &[usize], want: usize) -> Vec<Vec<usize>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn note_marks_are_found_as_the_four_searches_found_them() {
+        let searched = |t: &str| {
+            t.contains("<sup")
+                || t.contains("<SUP")
+                || t.contains("[^")
+                || t.contains(['¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'])
+        };
+        for t in [
+            "",
+            "plain text",
+            "a<sup>1</sup>",
+            "<SUP>2",
+            "<Sup>",
+            "x[^3]",
+            "[3]",
+            "[",
+            "<",
+            "km²",
+            "note¹",
+            "⁴⁵",
+            "⁹",
+            "⁰ and ⁺",
+            "½ ¼ ª º",
+            "–—‘’“”…",
+            "Ĳ € ₂",
+            "⁽¹⁾",
+        ] {
+            assert_eq!(has_note_mark(t.as_bytes()), searched(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn glued_references() {

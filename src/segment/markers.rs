@@ -137,13 +137,13 @@ fn part_rank(word: &str) -> Option<u8> {
     if word.is_empty() || word.len() > 20 {
         return None;
     }
-    PART_WORDS
-        .iter()
-        .find(|(w, _)| {
-            let mut lower = word.chars().flat_map(char::to_lowercase);
-            w.chars().all(|c| lower.next() == Some(c)) && lower.next().is_none()
-        })
-        .map(|&(_, r)| r)
+    // Lower-cased once, not once per entry: asked of most lines.
+    super::with_lowercase(word, |lower| {
+        PART_WORDS
+            .iter()
+            .find(|(w, _)| *w == lower)
+            .map(|&(_, r)| r)
+    })
 }
 
 /// The length in bytes of a number at the start of `text` as parts are

@@ -523,6 +523,23 @@ pub fn segment(doc: &Document, text: &str) -> Segmentation {
     seg
 }
 
+/// Calls `f` with `word` lower-cased (`char::to_lowercase`, character by
+/// character): on the stack when the word is short ASCII, as nearly every
+/// word the passes look up is, else in a new string.
+pub(crate) fn with_lowercase<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
+    const SHORT: usize = 32;
+    if word.len() <= SHORT && word.is_ascii() {
+        let mut buf = [0u8; SHORT];
+        let lower = &mut buf[..word.len()];
+        lower.copy_from_slice(word.as_bytes());
+        lower.make_ascii_lowercase();
+        // ASCII bytes, lower-cased, are still ASCII.
+        return f(std::str::from_utf8(lower).unwrap_or_default());
+    }
+    let lower: String = word.chars().flat_map(char::to_lowercase).collect();
+    f(&lower)
+}
+
 /// Whether `text` holds a word: three letters in a row, or a letter of a
 /// script without case (Chinese, Arabic), whose words are often shorter.
 /// A passage or heading without one is a figure, a stray mark or debris

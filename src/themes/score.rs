@@ -20,15 +20,15 @@ pub(super) struct TagTheme {
     pub(super) children: Vec<usize>,
 }
 
-/// Term counts → the themes given, sorted.
+/// Term counts ([`Table::count`]) → the themes given, sorted.
 /// `heading` holds the counts of the passage's section heading (empty
 /// when there is none).
 pub(super) fn score(
     themes: &[TagTheme],
     rules: &Scoring,
     table: &Table,
-    counts: &[u32],
-    heading: &[u32],
+    counts: &[(u32, u32)],
+    heading: &[(u32, u32)],
     words: usize,
     heading_share: f32,
 ) -> Vec<ThemeScore> {
@@ -36,10 +36,9 @@ pub(super) fn score(
     let mut own = vec![0f32; n_themes];
     let mut anchored = vec![false; n_themes];
     let mut decisive = vec![false; n_themes];
-    for (term, &n) in table.terms.iter().zip(counts) {
-        if n == 0 {
-            continue;
-        }
+    // In term order, as the sums were always made: the same floats.
+    for &(term, n) in counts {
+        let term = &table.terms[term as usize];
         let theme = term.theme as usize;
         own[theme] += term.weight * n.min(rules.repeat_cap) as f32;
         anchored[theme] |= term.weight >= rules.anchor_weight;
@@ -48,10 +47,8 @@ pub(super) fn score(
     // The heading's terms add their share and anchor like the
     // passage's own (a heading on the norms opens the norms' gated
     // sub-themes), but are never decisive.
-    for (term, &n) in table.terms.iter().zip(heading) {
-        if n == 0 {
-            continue;
-        }
+    for &(term, n) in heading {
+        let term = &table.terms[term as usize];
         let weight = term.weight * heading_share;
         let theme = term.theme as usize;
         own[theme] += weight * n.min(rules.repeat_cap) as f32;

@@ -49,6 +49,10 @@ struct Candidate {
     weight: f32,
 }
 
+/// The terms found in a text and how often: `(term, count)`, terms in
+/// the order of [`Table::terms`], each once, counts above zero.
+pub(super) type TermCounts = Vec<(u32, u32)>;
+
 /// Token numbers of text words that occur in no term.
 const UNKNOWN: u32 = u32::MAX;
 
@@ -133,18 +137,21 @@ impl Table {
         p
     }
 
-    /// How often each term of `table` occurs in `tokens` (indexed like
-    /// `self.terms`).
+    /// The terms of the table that occur in `tokens`, as `(term, count)`
+    /// with `term` indexed like `self.terms`, in term order.
+    ///
+    /// Sparse: a passage holds a few dozen of a table's thousands of
+    /// terms, and scoring then visits only those.
     pub(super) fn count<'a>(
         &self,
         themes: usize,
         tokens: impl Iterator<Item = &'a str>,
-    ) -> Vec<u32> {
+    ) -> TermCounts {
         let at = self.positions(tokens);
         // Per theme, the first position not yet covered by one of its
         // matches: overlapping terms of one theme count once, the longest.
         let mut free_from = vec![0usize; themes];
-        let mut counts = vec![0u32; self.terms.len()];
+        let mut counts: TermCounts = Vec::new();
         let mut merged: Vec<&Candidate> = Vec::new();
         for (pos, &id) in at.whole.iter().enumerate() {
             let prefixed = at.prefixed(pos);
@@ -177,9 +184,13 @@ impl Table {
                 }
                 matched = true;
                 free_from[theme] = pos + 1 + c.rest.len();
-                counts[c.term as usize] += 1;
+                match counts.iter_mut().find(|(term, _)| *term == c.term) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((c.term, 1)),
+                }
             }
         }
+        counts.sort_unstable_by_key(|&(term, _)| term);
         counts
     }
 }

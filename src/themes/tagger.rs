@@ -7,7 +7,7 @@
 //! them. A language with no cues gets no themes; nothing is refused.
 
 use super::score::{score, TagTheme};
-use super::table::Table;
+use super::table::{Table, TermCounts};
 use super::{Scoring, Taxonomy, ThemeScore, ENGLISH};
 use crate::lexicon::Lexicon;
 use crate::segment::Passage;
@@ -21,12 +21,12 @@ use tantivy::tokenizer::Token;
 pub struct Heading {
     section: Vec<String>,
     language: String,
-    /// How often each term of the language's table occurs in the innermost
-    /// heading (empty when there is none, or headings do not count).
-    counts: Vec<u32>,
+    /// The terms of the language's table in the innermost heading, and
+    /// how often (empty when there are none, or headings do not count).
+    counts: TermCounts,
     /// The same for the enclosing headings, innermost first, when
     /// [`Scoring::inherit`] is on (a silent passage may need them).
-    outer: Vec<Vec<u32>>,
+    outer: Vec<TermCounts>,
 }
 
 impl Heading {
@@ -287,11 +287,9 @@ impl Tagger {
         let tokens = self.lexicon.tokens_in(text, language);
         let counts = table.count(self.themes.len(), tokens.iter().map(|t| t.text.as_str()));
         counts
-            .iter()
-            .enumerate()
-            .filter(|(_, &n)| n > 0)
-            .map(|(i, &count)| {
-                let term = &table.terms[i];
+            .into_iter()
+            .map(|(i, count)| {
+                let term = &table.terms[i as usize];
                 TermHit {
                     theme: self.themes[term.theme as usize].id.clone(),
                     term: term.text.clone(),
