@@ -59,7 +59,7 @@ pub(super) const PASSAGES_FILE: &str = "reuse-passages.bin";
 const SPILL_FILE: &str = "reuse-signatures.spill";
 
 /// At most this many bytes of (hash, passage) pairs are sorted at once
-/// when the signature table is written: 8 ranges of hashes at 1 GB of
+/// when the signature table is written: 7 ranges of hashes at 1 GB of
 /// text, each read back from the disk's cache in a fraction of a second.
 pub(super) const SIGNATURE_SORT_MEMORY: usize = 64 << 20;
 

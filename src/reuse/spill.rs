@@ -9,8 +9,8 @@
 //! ([`SignatureSpill::write_table`]).
 //!
 //! Why: held in memory until the end of a build, the signatures of a
-//! gigabyte of text (about 60 million hashes) and the pairs sorted to
-//! invert them took over 700 MB. On disk they take 4 bytes a hash; the
+//! gigabyte of text (about 53 million hashes) and the pairs sorted to
+//! invert them took about 1 GB. On disk they take 4 bytes a hash; the
 //! table is then written a range of hashes at a time. The spill counts
 //! its hashes by their top 16 bits as it goes, so the ranges are cut to
 //! hold at most `memory` bytes of (hash, passage) pairs each — unless a
