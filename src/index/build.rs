@@ -153,8 +153,9 @@ impl Drop for Unfinished {
 pub(super) struct Prepared {
     pub(super) passages: usize,
     pub(super) warnings: Vec<String>,
-    /// Its passages' reuse signatures, made from the tokens at hand.
-    pub(super) signatures: reuse::DocumentSignatures,
+    /// Its passages' ordinals; their reuse signatures, made from the
+    /// tokens at hand, are in the build's spill.
+    pub(super) signatures: reuse::SpilledSignatures,
 }
 
 /// Builds (or rebuilds) the index of `corpus_dir` in `index_dir`.
@@ -279,6 +280,7 @@ pub(super) fn build_checked(
     lexicon.register_with_handoff(&index, Arc::clone(&handoff));
     let fields = schema().1;
     let params = Params::default();
+    let spill = reuse::Spill::create(&gen_dir)?;
     let mut writer = writer(&index, writer_threads)?;
     let facets = Facets::new(&analyser.taxonomy);
 
@@ -308,10 +310,7 @@ pub(super) fn build_checked(
                         }
                         // The stemmed tokens the indexer is handed make the
                         // passage's reuse signature too: no second analysis.
-                        signatures.ns.push(p.n);
-                        signatures
-                            .signatures
-                            .push(Signature::of_tokens(params, analysis.stemmed()));
+                        signatures.push(p.n, &Signature::of_tokens(params, analysis.stemmed()));
                         let d = passage_document(
                             &fields,
                             doc,
@@ -343,6 +342,7 @@ pub(super) fn build_checked(
                         added = writer.add_document(d).map(|_| ());
                     })?;
                 added?;
+                let signatures = spill.add(signatures)?;
                 let passages = &analysed.segmentation.passages;
                 bytes_read.fetch_add(analysed.bytes as usize, Ordering::Relaxed);
                 progress.document_done(&doc.id, analysed.bytes, passages.len());
@@ -376,7 +376,14 @@ pub(super) fn build_checked(
         .map(|p| std::mem::take(&mut p.signatures))
         .collect();
     let reader = index.reader()?;
-    reuse::write(&gen_dir, &reader.searcher(), &fields, &doc_ids, signatures)?;
+    reuse::write(
+        &gen_dir,
+        &reader.searcher(),
+        &fields,
+        &doc_ids,
+        spill,
+        signatures,
+    )?;
     let bytes = bytes_read.load(Ordering::Relaxed) as u64;
     let meta = Meta {
         schema_version: SCHEMA_VERSION,

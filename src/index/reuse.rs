@@ -4,14 +4,22 @@
 //! trace wording (`trace`, `reuse`, `similar`).
 //!
 //! Input (build): each passage's [`Signature`], made by the build's
-//! workers from the stemmed tokens they already hold, in manifest order
-//! then reading order; the merged tantivy index. Output: three files —
+//! workers from the stemmed tokens they already hold and kept on disk a
+//! document at a time (a [`Spill`] in the generation folder, removed once
+//! the table is written); the merged tantivy index. Passages are numbered
+//! in manifest order then reading order. Output: three files —
 //!
 //! ```text
 //! reuse-signatures.bin   the SignatureIndex (winnowed shingle hashes → passages)
 //! reuse-words.bin        WordStats (each stemmed word's passage count)
 //! reuse-passages.bin     per passage: document, ordinal, and where tantivy stores it
 //! ```
+//!
+//! Memory: the signature table is written from the spill a range of
+//! hashes at a time, each range at most [`SIGNATURE_SORT_MEMORY`] of
+//! pairs ([`crate::reuse::spill`]); what the build holds for reuse
+//! otherwise is each passage's ordinal and, while the passage table is
+//! written, its address (about 20 bytes a passage).
 //!
 //! The word statistics are read off the merged index's term dictionary
 //! (the same stemmed terms, already counted), not counted a second time.
@@ -23,7 +31,8 @@
 //! not match the passage count or names a segment the generation lacks.
 
 use std::collections::HashMap;
-use std::fs;
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use tantivy::schema::Value;
@@ -36,7 +45,8 @@ use crate::error::Error;
 use crate::reuse::signature::{get_varint, put_varint};
 use crate::reuse::words::key_of_bytes;
 use crate::reuse::{
-    Library, Params, PassageInfo, PassageTexts, ReuseError, Signature, SignatureIndex, WordStats,
+    Library, Params, PassageInfo, PassageTexts, ReuseError, Signature, SignatureBatch,
+    SignatureIndex, SignatureSpill, SpilledBatch, WordStats,
 };
 
 /// The signature table's file.
@@ -45,27 +55,76 @@ pub(super) const SIGNATURES_FILE: &str = "reuse-signatures.bin";
 pub(super) const WORDS_FILE: &str = "reuse-words.bin";
 /// The passage table's file.
 pub(super) const PASSAGES_FILE: &str = "reuse-passages.bin";
+/// The build's signatures on disk until the table is written.
+const SPILL_FILE: &str = "reuse-signatures.spill";
+
+/// At most this many bytes of (hash, passage) pairs are sorted at once
+/// when the signature table is written: 7 ranges of hashes at 1 GB of
+/// text, each read back from the disk's cache in a fraction of a second.
+pub(super) const SIGNATURE_SORT_MEMORY: usize = 64 << 20;
 
 const MAGIC: &[u8; 8] = b"NSPASSG\0";
 const VERSION: u32 = 1;
 
-/// One document's signatures and passage ordinals, in reading order, as a
-/// build worker made them.
+/// One document's passage ordinals and signatures, in reading order, as a
+/// build worker makes them.
 #[derive(Debug, Default)]
 pub(super) struct DocumentSignatures {
-    pub(super) ns: Vec<u32>,
-    pub(super) signatures: Vec<Signature>,
+    ns: Vec<u32>,
+    batch: SignatureBatch,
+}
+
+impl DocumentSignatures {
+    /// Adds the next passage, ordinal `n`.
+    pub(super) fn push(&mut self, n: u32, signature: &Signature) {
+        self.ns.push(n);
+        self.batch.push(signature);
+    }
+}
+
+/// A document's passage ordinals, its signatures being in the [`Spill`].
+#[derive(Debug, Default)]
+pub(super) struct SpilledSignatures {
+    ns: Vec<u32>,
+    batch: SpilledBatch,
+}
+
+/// The build's signatures, on disk in the generation folder.
+pub(super) struct Spill {
+    spill: SignatureSpill,
+    path: std::path::PathBuf,
+}
+
+impl Spill {
+    /// Starts the spill of the generation in `gen_dir`.
+    pub(super) fn create(gen_dir: &Path) -> crate::Result<Spill> {
+        let path = gen_dir.join(SPILL_FILE);
+        let spill = SignatureSpill::create(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Spill { spill, path })
+    }
+
+    /// Puts a document's signatures on disk; keeps its ordinals.
+    pub(super) fn add(&self, document: DocumentSignatures) -> crate::Result<SpilledSignatures> {
+        let batch = self
+            .spill
+            .append(&document.batch)
+            .map_err(|e| Error::io(&self.path, e))?;
+        let mut ns = document.ns;
+        ns.shrink_to_fit();
+        Ok(SpilledSignatures { ns, batch })
+    }
 }
 
 /// Writes the three reuse files of a generation (synced; the caller syncs
-/// the folder). `documents[i]` are the signatures of the manifest's `i`-th
-/// document.
+/// the folder) and removes the spill. `documents[i]` are the signatures of
+/// the manifest's `i`-th document.
 pub(super) fn write(
     gen_dir: &Path,
     searcher: &Searcher,
     fields: &Fields,
     doc_ids: &[&str],
-    documents: Vec<DocumentSignatures>,
+    spill: Spill,
+    documents: Vec<SpilledSignatures>,
 ) -> crate::Result<()> {
     let internal = |what: &str, e: &dyn std::fmt::Display| {
         Error::Internal(format!("cannot record the reuse {what}: {e}"))
@@ -136,33 +195,47 @@ pub(super) fn write(
         })
         .collect::<crate::Result<_>>()?;
 
-    let mut table = Vec::with_capacity(total * 6 + 64);
-    table.extend_from_slice(MAGIC);
-    table.extend_from_slice(&VERSION.to_le_bytes());
-    put_varint(&mut table, segments.len() as u64);
+    let path = gen_dir.join(PASSAGES_FILE);
+    let io = |e| Error::io(&path, e);
+    let mut table = BufWriter::with_capacity(1 << 16, File::create(&path).map_err(io)?);
+    let mut buf = Vec::with_capacity(64);
+    buf.extend_from_slice(MAGIC);
+    buf.extend_from_slice(&VERSION.to_le_bytes());
+    put_varint(&mut buf, segments.len() as u64);
     for s in &segments {
-        put_varint(&mut table, s.len() as u64);
-        table.extend_from_slice(s.as_bytes());
+        put_varint(&mut buf, s.len() as u64);
+        buf.extend_from_slice(s.as_bytes());
     }
-    put_varint(&mut table, total as u64);
+    put_varint(&mut buf, total as u64);
+    table.write_all(&buf).map_err(io)?;
     for (d, doc) in documents.iter().enumerate() {
-        put_varint(&mut table, doc.ns.len() as u64);
+        buf.clear();
+        put_varint(&mut buf, doc.ns.len() as u64);
         for (i, &n) in doc.ns.iter().enumerate() {
             let a = addresses[first[d] + i];
-            put_varint(&mut table, u64::from(n));
-            put_varint(&mut table, u64::from(a.segment_ord));
-            put_varint(&mut table, u64::from(a.doc_id));
+            put_varint(&mut buf, u64::from(n));
+            put_varint(&mut buf, u64::from(a.segment_ord));
+            put_varint(&mut buf, u64::from(a.doc_id));
         }
+        table.write_all(&buf).map_err(io)?;
     }
-    write_synced(&gen_dir.join(PASSAGES_FILE), &table)?;
+    table
+        .into_inner()
+        .map_err(|e| io(e.into_error()))?
+        .sync_all()
+        .map_err(io)?;
+    drop(addresses);
 
-    let signatures: Vec<Signature> = documents.into_iter().flat_map(|d| d.signatures).collect();
-    let index = SignatureIndex::build(Params::default(), &signatures);
-    let mut bytes = Vec::new();
-    index
-        .write_to(&mut bytes)
-        .map_err(|e| internal("signatures", &e))?;
-    write_synced(&gen_dir.join(SIGNATURES_FILE), &bytes)?;
+    let path = gen_dir.join(SIGNATURES_FILE);
+    let batches: Vec<SpilledBatch> = documents.iter().map(|d| d.batch).collect();
+    drop(documents);
+    spill
+        .spill
+        .write_table(Params::default(), &batches, &path, SIGNATURE_SORT_MEMORY)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData => internal("signatures", &e),
+            _ => Error::io(&path, e),
+        })?;
 
     let stats = WordStats::from_doc_freqs(total as u64, dfs);
     let mut bytes = Vec::new();
@@ -322,4 +395,107 @@ fn parse_date(date: &str) -> PartialDate {
         month: None,
         day: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Corpus;
+    use crate::error::IndexProblem;
+    use crate::pipeline::Analyzer;
+
+    /// The signature table the build writes through its spill is, byte for
+    /// byte, the one the in-memory table makes of the same passages'
+    /// signatures (what the build wrote before it spilled them), and so is
+    /// the table written a few hundred bytes of pairs at a time; a table of
+    /// the previous format is refused as a damaged index.
+    #[test]
+    fn the_built_table_is_the_in_memory_one_and_an_old_one_is_refused() {
+        let corpus_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let dir = tempfile::tempdir().unwrap();
+        let index_dir = dir.path().join("index");
+        let options = super::super::BuildOptions {
+            threads: 2,
+            ..Default::default()
+        };
+        super::super::build(&corpus_dir, &index_dir, &options, &super::super::Silent).unwrap();
+        let gen_dir = super::super::current_generation(&index_dir)
+            .unwrap()
+            .unwrap();
+        assert!(!gen_dir.join(SPILL_FILE).exists());
+        let built = fs::read(gen_dir.join(SIGNATURES_FILE)).unwrap();
+
+        // The signatures as the build's workers make them, in manifest
+        // then reading order.
+        let corpus = Corpus::load(&corpus_dir).unwrap();
+        let analyser = Analyzer::load(&corpus_dir, false).unwrap();
+        let params = Params::default();
+        let documents: Vec<Vec<Signature>> = (0..corpus.documents.len())
+            .map(|i| {
+                let mut signatures = Vec::new();
+                analyser
+                    .analyze_one_with(&corpus, i, |_, _, _, analysis| {
+                        signatures.push(Signature::of_tokens(params, analysis.stemmed()));
+                    })
+                    .unwrap();
+                signatures
+            })
+            .collect();
+        let all: Vec<Signature> = documents.iter().flatten().cloned().collect();
+        let table = SignatureIndex::build(params, &all);
+        assert!(table.entries() > 5_000, "{}", table.entries());
+        let mut in_memory = Vec::new();
+        table.write_to(&mut in_memory).unwrap();
+        assert!(built == in_memory, "the built table differs");
+
+        // Through a spill, documents appended last first, in ranges of at
+        // most 512 bytes of pairs.
+        let spill = Spill::create(dir.path()).unwrap();
+        let mut batches: Vec<SpilledBatch> = documents
+            .iter()
+            .rev()
+            .map(|signatures| {
+                let mut d = DocumentSignatures::default();
+                for (n, s) in signatures.iter().enumerate() {
+                    d.push(n as u32, s);
+                }
+                spill.add(d).unwrap().batch
+            })
+            .collect();
+        batches.reverse();
+        let small = dir.path().join("small.bin");
+        spill
+            .spill
+            .write_table(params, &batches, &small, 512)
+            .unwrap();
+        assert!(
+            fs::read(&small).unwrap() == in_memory,
+            "the table in ranges differs"
+        );
+
+        // A table of format version 1: rebuild.
+        let index = super::super::Index::open(&index_dir).unwrap();
+        assert_eq!(index.reuse().unwrap().index(), &table);
+        drop(index);
+        let mut old = built.clone();
+        old[8..12].copy_from_slice(&1u32.to_le_bytes());
+        fs::write(gen_dir.join(SIGNATURES_FILE), old).unwrap();
+        let index = super::super::Index::open(&index_dir).unwrap();
+        let refused = index.reuse().map(|_| ()).unwrap_err();
+        let message = refused.to_string();
+        assert!(
+            matches!(
+                &refused,
+                Error::User(crate::error::UserError::Index {
+                    problem: IndexProblem::Damaged(_),
+                    ..
+                })
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("version 1") && message.contains("rebuild"),
+            "{message}"
+        );
+    }
 }

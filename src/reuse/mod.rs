@@ -14,7 +14,8 @@
 //! 2. [`signature`]: per passage, the winnowed hashes of its 5-word
 //!    shingles (a compact [`Signature`], made while the passage is indexed),
 //!    and the inverted [`SignatureIndex`] that finds the passages sharing a
-//!    run of words without comparing all pairs.
+//!    run of words without comparing all pairs; [`spill`] keeps a build's
+//!    signatures on disk and writes that table from them in bounded memory.
 //! 3. [`align`]: Smith–Waterman over the words of a candidate pair, which
 //!    finds the shared span exactly, and the word diff of the two spans.
 //! 4. [`Library`] (trace, similar) and clusters (`Library::clusters`): the
@@ -31,6 +32,7 @@ pub mod align;
 mod cluster;
 mod library;
 pub mod signature;
+pub mod spill;
 pub mod stats;
 pub mod words;
 
@@ -41,6 +43,7 @@ pub use library::{
     TraceEntry,
 };
 pub use signature::{Params, Signature, SignatureIndex};
+pub use spill::{SignatureBatch, SignatureSpill, SpilledBatch};
 pub use stats::WordStats;
 pub use words::{Word, Words};
 

@@ -25,11 +25,15 @@
 //! # File format
 //!
 //! [`SignatureIndex::write_to`] writes a magic string, a format version,
-//! the parameters, then the hashes in ascending order as LEB128 deltas,
-//! each followed by its posting list (length, then passage numbers as
-//! LEB128 deltas). [`SignatureIndex::read_from`] refuses a file with
-//! another magic string or version, or one that is truncated or
-//! inconsistent, with an [`std::io::ErrorKind::InvalidData`] error.
+//! the parameters and the passage count (LEB128), the number of distinct
+//! hashes (8 bytes, little-endian: a build writing the table a range at a
+//! time fills it in last, see [`super::spill`]), then the hashes in
+//! ascending order as LEB128 deltas, each followed by its posting list
+//! (length, then passage numbers as LEB128 deltas).
+//! [`SignatureIndex::read_from`] refuses a file with another magic string
+//! or version (version 1 wrote the hash count as LEB128), or one that is
+//! truncated or inconsistent, with an [`std::io::ErrorKind::InvalidData`]
+//! error.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -183,7 +187,7 @@ pub struct SignatureIndex {
 }
 
 const MAGIC: &[u8; 8] = b"NSREUSE\0";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 impl SignatureIndex {
     /// The table of `signatures`, passage `i` being `signatures[i]`.
@@ -272,22 +276,15 @@ impl SignatureIndex {
     /// Writes the table in its compact form (see the module's doc).
     pub fn write_to(&self, mut out: impl Write) -> io::Result<()> {
         let mut buf = Vec::with_capacity(self.postings.len() * 2 + self.hashes.len() * 3 + 32);
-        buf.extend_from_slice(MAGIC);
-        buf.extend_from_slice(&VERSION.to_le_bytes());
-        put_varint(&mut buf, self.params.shingle as u64);
-        put_varint(&mut buf, self.params.window as u64);
-        put_varint(&mut buf, u64::from(self.passages));
-        put_varint(&mut buf, self.hashes.len() as u64);
-        let mut previous = 0u32;
+        TableEncoder::header(
+            &mut buf,
+            self.params,
+            self.passages,
+            self.hashes.len() as u64,
+        );
+        let mut encoder = TableEncoder::default();
         for (h, ps) in self.iter() {
-            put_varint(&mut buf, u64::from(h - previous));
-            previous = h;
-            put_varint(&mut buf, ps.len() as u64);
-            let mut last = 0u32;
-            for &p in ps {
-                put_varint(&mut buf, u64::from(p - last));
-                last = p;
-            }
+            encoder.entry(&mut buf, h, ps.iter().copied());
         }
         out.write_all(&buf)
     }
@@ -316,7 +313,14 @@ impl SignatureIndex {
         params.check()?;
         let passages = u32::try_from(next("passage count")?)
             .map_err(|_| invalid("passage count out of range".into()))?;
-        let count = next("hash count")? as usize;
+        let (count, mut rest) = rest
+            .split_first_chunk::<8>()
+            .ok_or_else(|| invalid("truncated reuse table (hash count)".into()))?;
+        let count = usize::try_from(u64::from_le_bytes(*count))
+            .map_err(|_| invalid("hash count out of range".into()))?;
+        let mut next = |what: &str| -> io::Result<u64> {
+            get_varint(&mut rest).ok_or_else(|| invalid(format!("truncated reuse table ({what})")))
+        };
         // Each hash takes at least two bytes: never trust a count beyond that.
         let mut hashes = Vec::with_capacity(count.min(bytes.len() / 2));
         let mut starts = Vec::with_capacity(count.min(bytes.len() / 2) + 1);
@@ -350,6 +354,50 @@ impl SignatureIndex {
             starts,
             postings,
         })
+    }
+}
+
+/// Writes a table file's header and entries (see the module's doc), for
+/// the table in memory and for the one a build writes a range at a time.
+#[derive(Debug, Default)]
+pub(super) struct TableEncoder {
+    previous: u32,
+    count: u64,
+}
+
+impl TableEncoder {
+    /// Appends the header; the hash count is its last 8 bytes.
+    pub(super) fn header(buf: &mut Vec<u8>, params: Params, passages: u32, count: u64) {
+        buf.extend_from_slice(MAGIC);
+        buf.extend_from_slice(&VERSION.to_le_bytes());
+        put_varint(buf, params.shingle as u64);
+        put_varint(buf, params.window as u64);
+        put_varint(buf, u64::from(passages));
+        buf.extend_from_slice(&count.to_le_bytes());
+    }
+
+    /// Appends the next hash (above the last one) and its passages
+    /// (ascending).
+    pub(super) fn entry(
+        &mut self,
+        buf: &mut Vec<u8>,
+        hash: u32,
+        passages: impl ExactSizeIterator<Item = u32>,
+    ) {
+        put_varint(buf, u64::from(hash - self.previous));
+        self.previous = hash;
+        self.count += 1;
+        put_varint(buf, passages.len() as u64);
+        let mut last = 0u32;
+        for p in passages {
+            put_varint(buf, u64::from(p - last));
+            last = p;
+        }
+    }
+
+    /// The hashes written so far.
+    pub(super) fn count(&self) -> u64 {
+        self.count
     }
 }
 
