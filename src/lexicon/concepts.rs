@@ -108,8 +108,93 @@ impl Families {
 /// Concept forms by their first token: `(concept, form)` indexes.
 pub(super) type FormIndex = FastMap<String, Vec<(u32, u32)>>;
 
+/// The concepts, in file order. Read from an index's compiled rules, each
+/// stays encoded until a query first names it.
+///
+/// Why: every search opens the compiled rules, and decoding every name of
+/// every concept (about 200 concepts, their names in six languages, a
+/// string allocated for each) took over a millisecond and as much again
+/// to free, more than the search; a query names a few concepts at most.
+#[derive(Default)]
+pub(super) struct Concepts {
+    decoded: Vec<std::sync::OnceLock<Concept>>,
+    /// Each concept's encoding, one after the other, when read from
+    /// compiled rules (empty when built from the source).
+    encoded: Vec<u8>,
+    /// Where each concept's encoding ends in `encoded`.
+    ends: Vec<u32>,
+}
+
+impl Concepts {
+    /// Concepts read from compiled rules: `ends[i]` is where the `i`-th
+    /// one's encoding ends in `encoded`. `None` when an encoding does not
+    /// decode (checked by the caller's checksum, so never in practice).
+    pub(super) fn encoded(encoded: Vec<u8>, ends: Vec<u32>) -> Option<Concepts> {
+        let last = ends.last().copied().unwrap_or(0) as usize;
+        if last != encoded.len() || ends.windows(2).any(|w| w[0] > w[1]) {
+            return None;
+        }
+        Some(Concepts {
+            decoded: (0..ends.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            encoded,
+            ends,
+        })
+    }
+
+    pub(super) fn push(&mut self, concept: Concept) {
+        self.decoded.push(std::sync::OnceLock::from(concept));
+    }
+
+    pub(super) fn len(&self) -> usize {
+        self.decoded.len()
+    }
+
+    /// The `i`-th concept, decoded on first use.
+    pub(super) fn get(&self, i: usize) -> &Concept {
+        self.decoded[i].get_or_init(|| {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            let bytes = &self.encoded[start..self.ends[i] as usize];
+            // The bytes passed the compiled rules' checksum and were
+            // written by this version: they decode.
+            postcard::from_bytes(bytes).expect("compiled concept decodes")
+        })
+    }
+
+    /// How many have been decoded (all, when built from the source).
+    #[cfg(test)]
+    pub(super) fn decoded_count(&self) -> usize {
+        self.decoded.iter().filter(|c| c.get().is_some()).count()
+    }
+
+    pub(super) fn iter(&self) -> impl Iterator<Item = &Concept> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Every concept encoded, one after the other, and where each ends.
+    pub(super) fn encode(&self) -> (Vec<u8>, Vec<u32>) {
+        let mut encoded = Vec::new();
+        let mut ends = Vec::with_capacity(self.len());
+        for c in self.iter() {
+            // Plain data: encoding cannot fail.
+            encoded.extend(postcard::to_allocvec(c).unwrap_or_default());
+            ends.push(encoded.len() as u32);
+        }
+        (encoded, ends)
+    }
+}
+
+impl std::ops::Index<usize> for Concepts {
+    type Output = Concept;
+
+    fn index(&self, i: usize) -> &Concept {
+        self.get(i)
+    }
+}
+
 /// Indexes every form of `concepts` by its first token.
-pub(super) fn index_forms(concepts: &[Concept]) -> FormIndex {
+pub(super) fn index_forms(concepts: &Concepts) -> FormIndex {
     let mut index = FormIndex::default();
     for (c, concept) in concepts.iter().enumerate() {
         for (f, form) in concept.forms.iter().enumerate() {

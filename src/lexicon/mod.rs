@@ -236,29 +236,35 @@ impl Lexicon {
     /// [`from_compiled`](Self::from_compiled)).
     pub fn compiled(&self) -> Vec<u8> {
         let r = &self.rules;
+        let (concepts, concept_ends) = r.concepts.encode();
         let compiled = CompiledRef {
             version: COMPILED_VERSION,
             source: blake3::hash(self.source.as_bytes()).to_hex().to_string(),
+            concepts_hash: blake3::hash(&concepts).to_hex().to_string(),
             ise_exceptions: &r.ise_exceptions,
             ise_endings: &r.ise_endings,
             full: &r.full,
             light: &r.light,
             compound_count: r.compound_count,
-            concepts: &r.concepts,
+            concept_ends: &concept_ends,
+            form_index: &r.form_index,
             families: &r.families,
         };
         // Plain data: serialising cannot fail. A compact binary form, read
         // by every search: parsing it as JSON took a millisecond.
-        postcard::to_allocvec(&compiled).unwrap_or_default()
+        let mut out = postcard::to_allocvec(&compiled).unwrap_or_default();
+        out.extend_from_slice(&concepts);
+        out
     }
 
     /// The lexicon of `source` from its [`compiled`](Self::compiled) rules,
     /// or `None` when they were compiled from another source or by another
-    /// version (then [`parse`](Self::parse) the source).
+    /// version, or are damaged (then [`parse`](Self::parse) the source).
     pub fn from_compiled(compiled: &[u8], source: &str) -> Option<Lexicon> {
-        let c: Compiled = postcard::from_bytes(compiled).ok()?;
+        let (c, concepts): (Compiled, &[u8]) = postcard::take_from_bytes(compiled).ok()?;
         if c.version != COMPILED_VERSION
             || c.source != blake3::hash(source.as_bytes()).to_hex().as_str()
+            || c.concepts_hash != blake3::hash(concepts).to_hex().as_str()
         {
             return None;
         }
@@ -270,8 +276,8 @@ impl Lexicon {
             full: c.full,
             light: c.light,
             compound_count: c.compound_count,
-            form_index: concepts::index_forms(&c.concepts),
-            concepts: c.concepts,
+            concepts: concepts::Concepts::encoded(concepts.to_vec(), c.concept_ends)?,
+            form_index: c.form_index,
             families: c.families,
         };
         Some(Lexicon {

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::tokenizer::Token;
 
 use super::analyzer::folded_words;
-use super::concepts::{Concept, Families, FormIndex};
+use super::concepts::{Concepts, Families, FormIndex};
 use super::file::{IseFile, LexiconFile, Locator, OneOrMany};
 
 /// -ise forms of this many letters or fewer are never -ize variants
@@ -88,8 +88,9 @@ pub(super) struct Rules {
     pub(super) full: Level,
     pub(super) light: Level,
     pub(super) compound_count: usize,
-    pub(super) concepts: Vec<Concept>,
-    /// Concept forms by first token (rebuilt from `concepts`, not stored).
+    pub(super) concepts: Concepts,
+    /// Concept forms by first token (stored with the compiled rules, so
+    /// that opening them decodes no concept).
     pub(super) form_index: FormIndex,
     pub(super) families: Families,
 }
@@ -101,22 +102,26 @@ pub(super) struct Compound {
 }
 
 /// Bumped whenever the compiled form of the rules changes meaning.
-pub(super) const COMPILED_VERSION: u32 = 4;
+pub(super) const COMPILED_VERSION: u32 = 5;
 
 /// The compiled rules as written into an index generation: opening an
 /// index then skips re-stemming every entry of the lexicon, the largest
-/// part of a search process's start-up.
+/// part of a search process's start-up. Followed in the file by every
+/// concept's encoding ([`Concepts`]), decoded when a query names it.
 #[derive(Serialize)]
 pub(super) struct CompiledRef<'a> {
     pub(super) version: u32,
     /// blake3 of the lexicon source these rules come from.
     pub(super) source: String,
+    /// blake3 of the concepts' encodings that follow.
+    pub(super) concepts_hash: String,
     pub(super) ise_exceptions: &'a HashSet<String>,
     pub(super) ise_endings: &'a [String],
     pub(super) full: &'a Level,
     pub(super) light: &'a Level,
     pub(super) compound_count: usize,
-    pub(super) concepts: &'a [Concept],
+    pub(super) concept_ends: &'a [u32],
+    pub(super) form_index: &'a FormIndex,
     pub(super) families: &'a Families,
 }
 
@@ -124,12 +129,14 @@ pub(super) struct CompiledRef<'a> {
 pub(super) struct Compiled {
     pub(super) version: u32,
     pub(super) source: String,
+    pub(super) concepts_hash: String,
     pub(super) ise_exceptions: HashSet<String>,
     pub(super) ise_endings: Vec<String>,
     pub(super) full: Level,
     pub(super) light: Level,
     pub(super) compound_count: usize,
-    pub(super) concepts: Vec<Concept>,
+    pub(super) concept_ends: Vec<u32>,
+    pub(super) form_index: FormIndex,
     pub(super) families: Families,
 }
 
@@ -143,7 +150,7 @@ impl Rules {
             full: Level::default(),
             light: Level::default(),
             compound_count: 0,
-            concepts: Vec::new(),
+            concepts: Concepts::default(),
             form_index: FormIndex::default(),
             families: Families::default(),
         };

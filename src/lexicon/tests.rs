@@ -618,6 +618,28 @@ fn compiled_rules_analyse_alike() {
     // Compiled from another source, or damaged: refused.
     assert!(Lexicon::from_compiled(&l.compiled(), "[spelling]\n").is_none());
     assert!(Lexicon::from_compiled(b"{", src).is_none());
+    // A byte of a concept's encoding changed: refused, not decoded later.
+    let mut damaged = l.compiled();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 0x55;
+    assert!(Lexicon::from_compiled(&damaged, src).is_none());
+    damaged.truncate(last);
+    assert!(Lexicon::from_compiled(&damaged, src).is_none());
+}
+
+#[test]
+fn compiled_concepts_are_decoded_when_a_query_names_them() {
+    let l = lex();
+    let src = std::str::from_utf8(l.source_bytes()).unwrap();
+    let back = Lexicon::from_compiled(&l.compiled(), src).unwrap();
+    let decoded = |lex: &Lexicon| lex.rules.concepts.decoded_count();
+    assert_eq!(decoded(&back), 0);
+    let _ = back.expansions("confidence-building measures", 20);
+    let some = decoded(&back);
+    assert!(some >= 1 && some < back.rules.concepts.len(), "{some}");
+    // Listing them decodes them all, the same as the source's.
+    assert_eq!(back.concepts(), l.concepts());
+    assert_eq!(decoded(&back), back.rules.concepts.len());
 }
 
 #[test]
