@@ -501,10 +501,7 @@ impl Evaluator<'_> {
                 self.weights[i] = Some(self.plan.leaves[i].query.weight(*self.scoring)?);
             }
             let weight = self.weights[i].as_ref().expect("just set");
-            // Made at the first passage asked about: a phrase does not
-            // first scan ahead to its first match in the whole segment.
-            let (result, scorer) = weight.scorer_danger(self.reader, doc, 1.0)?;
-            let (cursor, score) = Cursor::at_first(scorer, result, doc);
+            let (cursor, score) = Cursor::open(weight.as_ref(), self.reader, doc)?;
             self.cursors[i] = Some(cursor);
             return Ok(score);
         }
@@ -524,6 +521,18 @@ pub(super) struct Cursor {
 }
 
 impl Cursor {
+    /// A cursor on `weight`'s scorer in `reader`, and the score of `doc`,
+    /// the first passage asked about. Made there (`scorer_danger`): a
+    /// phrase does not first scan to its first match in the segment.
+    pub(super) fn open(
+        weight: &dyn Weight,
+        reader: &tantivy::SegmentReader,
+        doc: DocId,
+    ) -> tantivy::Result<(Cursor, Option<Score>)> {
+        let (result, scorer) = weight.scorer_danger(reader, doc, 1.0)?;
+        Ok(Cursor::at_first(scorer, result, doc))
+    }
+
     /// A cursor made by `scorer_danger` at `doc` (with its `result`), and
     /// the score of `doc`.
     pub(super) fn at_first(

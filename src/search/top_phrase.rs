@@ -18,9 +18,9 @@ use std::collections::BinaryHeap;
 
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
-use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query as _, Scorer, Weight};
+use tantivy::query::{Bm25Weight, EnableScoring, PhraseQuery, Query as _, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, Term, TERMINATED};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 /// A clause whose score the first pass can bound: a word, or an exact
 /// phrase (its words in order, side by side), with its boost.
@@ -45,15 +45,38 @@ struct Clause<'a> {
 }
 
 /// A clause's driving postings in one segment.
-struct Cursor {
+struct Cursor<'a> {
     postings: BlockSegmentPostings,
     at: usize,
     norms: FieldNormReader,
-    /// The phrase's scorer; `None` for a word.
-    phrase: Option<Box<dyn Scorer>>,
+    /// The phrase; `None` for a word.
+    phrase: Option<PhraseAt<'a>>,
 }
 
-impl Cursor {
+/// A phrase asked, passage by passage in increasing order, whether it
+/// holds there. Each passage is checked alone: a `seek` would read the
+/// positions of every passage holding the words up to the next match,
+/// most of a concept name's cost in a union (`GGE`'s `group of
+/// governmental experts`, in a corpus where the three words abound).
+struct PhraseAt<'a> {
+    weight: &'a dyn Weight,
+    cursor: Option<super::plan::Cursor>,
+}
+
+impl PhraseAt<'_> {
+    fn score(&mut self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Option<Score>> {
+        match &mut self.cursor {
+            Some(c) => Ok(c.at(doc)),
+            None => {
+                let (cursor, score) = super::plan::Cursor::open(self.weight, reader, doc)?;
+                self.cursor = Some(cursor);
+                Ok(score)
+            }
+        }
+    }
+}
+
+impl Cursor<'_> {
     fn doc(&self) -> DocId {
         self.postings
             .docs()
@@ -101,7 +124,7 @@ pub(super) fn top_union(
         let driver = rarest(searcher, &c.terms)?;
         let phrase = match c.terms.len() {
             1 => None,
-            _ => Some(PhraseQuery::new(c.terms.clone()).weight(scoring)?),
+            _ => Some(guarded(&c.terms).weight(scoring)?),
         };
         plan.push(Clause {
             boost: c.boost,
@@ -123,10 +146,10 @@ pub(super) fn top_union(
             else {
                 continue;
             };
-            let phrase = match &c.phrase {
-                Some(w) => Some(w.scorer(reader, 1.0)?),
-                None => None,
-            };
+            let phrase = c.phrase.as_deref().map(|weight| PhraseAt {
+                weight,
+                cursor: None,
+            });
             cursors.push((
                 i,
                 Cursor {
@@ -170,13 +193,7 @@ pub(super) fn top_union(
                             p.bm25
                                 .score(c.norms.fieldnorm_id(doc), c.postings.freq(c.at)),
                         ),
-                        Some(phrase) => {
-                            // Forward only: the scorer may already be past `doc`.
-                            if phrase.doc() < doc {
-                                phrase.seek(doc);
-                            }
-                            (phrase.doc() == doc).then(|| phrase.score())
-                        }
+                        Some(phrase) => phrase.score(reader, doc)?,
                     };
                     if let Some(s) = s {
                         *score.get_or_insert(0.0) += p.boost * s;
@@ -207,8 +224,7 @@ fn top_phrase(
         return Ok(Vec::new());
     }
     let field = first.field();
-    let weight =
-        PhraseQuery::new(terms.to_vec()).weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let weight = guarded(terms).weight(EnableScoring::enabled_from_searcher(searcher))?;
     // The phrase's own BM25 weight: the bound is its score at the rarest
     // word's frequency.
     let bm25 = Bm25Weight::for_terms(searcher, terms)?;
@@ -224,7 +240,10 @@ fn top_phrase(
             continue;
         };
         let norms = reader.get_fieldnorms_reader(field)?;
-        let mut phrase = weight.scorer(reader, 1.0)?;
+        let mut phrase = PhraseAt {
+            weight: weight.as_ref(),
+            cursor: None,
+        };
         loop {
             let docs = postings.docs();
             if docs.is_empty() {
@@ -241,19 +260,20 @@ fn top_phrase(
                 if reader.is_deleted(doc) {
                     continue;
                 }
-                // Forward only: the scorer may already be past `doc`.
-                if phrase.doc() < doc {
-                    phrase.seek(doc);
+                if let Some(score) = phrase.score(reader, doc)? {
+                    best.push(score, DocAddress::new(ord as u32, doc));
                 }
-                if phrase.doc() != doc {
-                    continue;
-                }
-                best.push(phrase.score(), DocAddress::new(ord as u32, doc));
             }
             postings.advance();
         }
     }
     Ok(best.into_sorted())
+}
+
+/// The exact phrase `terms`, whose scorer answers a seek before where it
+/// stands itself (see `seek_guard`).
+fn guarded(terms: &[Term]) -> super::seek_guard::ForwardOnly {
+    super::seek_guard::ForwardOnly(Box::new(PhraseQuery::new(terms.to_vec())))
 }
 
 /// The word of `terms` in the fewest passages: the one whose postings
