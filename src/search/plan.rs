@@ -481,15 +481,17 @@ impl Evaluator<'_> {
             }
         }
         let mut any_should = false;
-        let mut has_should = false;
         for (_, c) in clauses.iter().filter(|(o, _)| *o == Occur::Should) {
-            has_should = true;
             if let Some(s) = self.clause(c, doc)? {
                 score += s;
                 any_should = true;
             }
         }
-        if !has_must && has_should && !any_should {
+        // Without a required clause a passage matches through a should
+        // clause, as in tantivy, where a boolean query of no positive
+        // clause (a phrase none of whose forms the index holds) matches
+        // nothing.
+        if !has_must && !any_should {
             return Ok(None);
         }
         Ok(Some(score))
@@ -529,7 +531,13 @@ impl Cursor {
         reader: &tantivy::SegmentReader,
         doc: DocId,
     ) -> tantivy::Result<(Cursor, Option<Score>)> {
-        let (result, scorer) = weight.scorer_danger(reader, doc, 1.0)?;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let first = scorer.doc();
+        let result = match first.cmp(&doc) {
+            std::cmp::Ordering::Less => scorer.seek_danger(doc),
+            std::cmp::Ordering::Equal => SeekDangerResult::Found,
+            std::cmp::Ordering::Greater => SeekDangerResult::SeekLowerBound(first),
+        };
         Ok(Cursor::at_first(scorer, result, doc))
     }
 

@@ -6,7 +6,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use crate::util::{process, repo};
 
@@ -239,16 +238,26 @@ fn a_held_lock_makes_a_build_wait_or_stop() {
     );
     // Searches go on meanwhile: they take no lock.
     assert!(answer(&index, &corpus).is_ok());
-    // Without --no-wait it waits for the lock, then builds.
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(500));
-        FileExt::unlock(&lock).unwrap();
-    });
-    let out = build(&index, &corpus);
-    release.join().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("waiting"), "{stderr}");
+    // Without --no-wait it waits for the lock, then builds. The lock is
+    // let go once the build says it waits, however slow its start.
+    let mut child = normsearch(&index, &corpus)
+        .arg("index")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr_pipe = child.stderr.take().unwrap();
+    let mut said = Vec::new();
+    let mut chunk = [0u8; 256];
+    while !String::from_utf8_lossy(&said).contains("waiting") {
+        let n = std::io::Read::read(&mut stderr_pipe, &mut chunk).unwrap();
+        assert!(n > 0, "{}", String::from_utf8_lossy(&said));
+        said.extend_from_slice(&chunk[..n]);
+    }
+    FileExt::unlock(&lock).unwrap();
+    std::io::Read::read_to_end(&mut stderr_pipe, &mut said).unwrap();
+    let status = child.wait().unwrap();
+    let stderr = String::from_utf8_lossy(&said);
+    assert_eq!(status.code(), Some(0), "{stderr}");
 }
 
 #[test]

@@ -161,6 +161,21 @@ proptest! {
 }
 
 #[test]
+fn a_phrase_the_index_lacks_beside_a_stopword_matches_nothing() {
+    // Found by fuzzing: a clause of no positive part (the phrase's forms
+    // absent from the index) matched every passage in the second pass,
+    // so a page of hits came back with a total of none.
+    for query in [
+        "\"theme cbm\" of",
+        "normsnorms\"theme:cbm\"normsbehaviour\"~2\"of",
+    ] {
+        check(&SearchRequest::new(query)).unwrap();
+    }
+    let results = search(index(), &SearchRequest::new("\"theme cbm\" of")).unwrap();
+    assert!(results.hits.is_empty(), "{:?}", results.hits);
+}
+
+#[test]
 fn excluding_a_phrase_keeps_exactly_the_other_passages() {
     // Found by fuzzing: excluding a phrase (typed, or an acronym's long form)
     // made tantivy's phrase scorer seek backwards and panic.
