@@ -15,3 +15,17 @@ bench_work() {
 }
 
 log() { echo "${bench_name:-bench}: $*" >&2; }
+
+# ensure_corpus DIR SIZE_MB: a generated corpus of SIZE_MB in DIR, made by
+# $gencorpus with $seed unless DIR already holds the one those make (its
+# manifest's first line records the size and seed).
+ensure_corpus() {
+    local corpus=$1 size=$2
+    if head -n 1 "$corpus/corpus.toml" 2>/dev/null | grep -q -- "--size $((size * 1000000)) --seed $seed\$"; then
+        log "reusing $corpus"
+    else
+        log "generating $corpus"
+        mkdir -p "$corpus"
+        "$gencorpus" --size "${size}MB" --seed "$seed" --out "$corpus" --force
+    fi
+}

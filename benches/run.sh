@@ -267,14 +267,7 @@ mem_gb=$(awk '/MemTotal/ { printf "%.0f", $2 / 1e6 }' /proc/meminfo 2>/dev/null 
 
 for size in $sizes; do
     corpus="$work/gen-${size}mb"
-    bytes=$((size * 1000000))
-    if head -n 1 "$corpus/corpus.toml" 2>/dev/null | grep -q -- "--size $bytes --seed $seed\$"; then
-        log "reusing $corpus"
-    else
-        log "generating $corpus"
-        mkdir -p "$corpus"
-        "$gencorpus" --size "${size}MB" --seed "$seed" --out "$corpus" --force
-    fi
+    ensure_corpus "$corpus" "$size"
     measure_corpus "generated-${size}mb" "$corpus" require
 done
 

@@ -73,14 +73,7 @@ rows="$work/scale-rows.tsv"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 for size in $sizes; do
     corpus="$work/gen-${size}mb"
-    bytes=$((size * 1000000))
-    if head -n 1 "$corpus/corpus.toml" 2>/dev/null | grep -q -- "--size $bytes --seed $seed\$"; then
-        log "reusing $corpus"
-    else
-        log "generating $corpus"
-        mkdir -p "$corpus"
-        "$gencorpus" --size "${size}MB" --seed "$seed" --out "$corpus" --force
-    fi
+    ensure_corpus "$corpus" "$size"
     ours="$work/scale-index-$size"
     mini="$work/scale-min-$size"
     base="$work/scale-base-$size"

@@ -593,17 +593,7 @@ pub fn grid(index: &Index, request: &GridRequest) -> crate::Result<Grid> {
         .collect();
     wanted.sort_by_key(|(_, b)| b.address);
     let read = |&(i, b): &(usize, Best)| -> crate::Result<(usize, Hit, Option<String>)> {
-        let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
-        hit.rank = 1;
-        if let Some(leaves) = &leaves {
-            hit.highlights = highlights_in(
-                &hit.text,
-                &hit.language,
-                leaves,
-                index.lexicon(),
-                request.exact,
-            );
-        }
+        let hit = best_hit(index, &searcher, b, leaves.as_deref(), request.exact)?;
         let citation = by_id
             .get(hit.doc.as_str())
             .map(|d| Citation::of_hit(d, &hit).render(Format::Plain));
@@ -750,17 +740,7 @@ pub fn compare(index: &Index, request: &CompareRequest) -> crate::Result<Compari
             silent.push(*d);
             continue;
         };
-        let mut hit = read_hit(&searcher, index.fields(), b.address, b.score)?;
-        hit.rank = 1;
-        if let Some(leaves) = &leaves {
-            hit.highlights = highlights_in(
-                &hit.text,
-                &hit.language,
-                leaves,
-                index.lexicon(),
-                request.exact,
-            );
-        }
+        let hit = best_hit(index, &searcher, b, leaves.as_deref(), request.exact)?;
         rows.push((
             *d,
             CompareRow {
@@ -791,6 +771,23 @@ pub fn compare(index: &Index, request: &CompareRequest) -> crate::Result<Compari
         silent: silent.into_iter().map(|d| d.id.clone()).collect(),
         took: started.elapsed(),
     })
+}
+
+/// A cell's or row's best passage, read from the store, ranked first and
+/// highlighted with the query's `leaves` (none: a grid of themes alone).
+fn best_hit(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    b: Best,
+    leaves: Option<&[&crate::query::Term]>,
+    exact: bool,
+) -> crate::Result<Hit> {
+    let mut hit = read_hit(searcher, index.fields(), b.address, b.score)?;
+    hit.rank = 1;
+    if let Some(leaves) = leaves {
+        hit.highlights = highlights_in(&hit.text, &hit.language, leaves, index.lexicon(), exact);
+    }
+    Ok(hit)
 }
 
 /// A cell's best passage so far.
